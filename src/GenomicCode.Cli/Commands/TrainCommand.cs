@@ -1,0 +1,135 @@
+using System.Diagnostics;
+using GenomicCode.Analysis;
+using GenomicCode.Core;
+using GenomicCode.Data;
+using GenomicCode.Models;
+using GenomicCode.Plotting;
+using GenomicCode.Training;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace GenomicCode.Cli.Commands;
+
+/// <summary><c>genomic-code train</c>: trains a genome VAE from a preset into a self-describing run folder.</summary>
+public sealed class TrainCommand : Command<TrainSettings>
+{
+    private readonly IAnsiConsole console;
+
+    /// <summary>Creates the command writing to <paramref name="console"/>.</summary>
+    public TrainCommand(IAnsiConsole console) => this.console = console;
+
+    /// <inheritdoc />
+    public override int Execute(CommandContext context, TrainSettings settings, CancellationToken cancellationToken)
+    {
+        // 1. Everything the user gave is checked before anything on disk is touched.
+        string? outDir = settings.Out;
+        Preset preset;
+        if (settings.Resume && settings.Preset is null)
+        {
+            if (outDir is null) throw new UserInputException("--resume needs --out <DIR>: the run folder to continue.");
+            preset = RunFolder.OpenExisting(outDir).ReadConfig();
+        }
+        else
+        {
+            preset = PresetCatalog.Load(settings.Preset ?? "quickstart");
+        }
+        preset = ApplyOverrides(preset, settings).Validate();
+        outDir ??= Path.Combine("runs", preset.Name);
+        var device = Devices.Parse(preset.Training.Device);
+        var data = new SpritesWorld();
+
+        // 2. The run folder: refuses another run unless --resume / --force, refuses an unwritable folder.
+        var run = RunFolder.Create(outDir, settings.Resume, settings.Force);
+        using var model = GenomeVae.Create(preset.Model, data.ObservationShape, preset.Training.Seed, device);
+        using var trainer = new Trainer(model, data, preset.Training, device) { CheckpointPath = run.File(RunFolder.CheckpointFile) };
+        if (settings.Resume)
+        {
+            trainer.LoadCheckpoint(run.File(RunFolder.CheckpointFile));
+            console.MarkupLine($"resuming [bold]{Markup.Escape(run.Path)}[/] at step {trainer.Step}");
+        }
+        run.WriteJson(RunFolder.ConfigFile, preset);
+        run.WriteJson(RunFolder.EnvironmentFile, EnvironmentInfo.Capture(device));
+
+        console.MarkupLine($"training [bold]{Markup.Escape(preset.Name)}[/]: {preset.Training.Steps} steps, batch {preset.Training.BatchSize}, " +
+                           $"beta {preset.Model.Beta}, latent {preset.Model.LatentSize}, seed {preset.Training.Seed}, device {device}, " +
+                           $"threads {TorchSharp.torch.get_num_threads()}");
+        console.MarkupLine($"run folder: [link]{Markup.Escape(run.Path)}[/]");
+
+        // 3. Train with a progress display; Ctrl+C finishes the step, saves a checkpoint and exits.
+        using (var log = new MetricsLog(run.File(RunFolder.MetricsFile), preset.Training.LogEvery, trainer.Step))
+        {
+            trainer.Callbacks.Add(log);
+            RunWithProgress(trainer, cancellationToken);
+        }
+        if (cancellationToken.IsCancellationRequested)
+        {
+            console.MarkupLine($"[yellow]stopped at step {trainer.Step}[/]; checkpoint saved. Continue with: genomic-code train --out {Markup.Escape(outDir)} --resume");
+            return GenomicCodeApp.Cancelled;
+        }
+
+        // 4. Figures.
+        var figures = TrainingFigures.Write(run, model, data, device, preset.Training.Seed);
+        console.MarkupLine($"[green]done[/]: step {trainer.Step}; wrote {string.Join(", ", figures.Select(Path.GetFileName))}, " +
+                           $"{RunFolder.MetricsFile}, {RunFolder.CheckpointFile} in {Markup.Escape(run.Path)}");
+        return 0;
+    }
+
+    private static Preset ApplyOverrides(Preset preset, TrainSettings s) => preset with
+    {
+        Model = preset.Model with { Beta = s.Beta ?? preset.Model.Beta },
+        Training = preset.Training with
+        {
+            Steps = s.Steps ?? preset.Training.Steps,
+            Seed = s.Seed ?? preset.Training.Seed,
+            BatchSize = s.BatchSize ?? preset.Training.BatchSize,
+            LearningRate = s.LearningRate ?? preset.Training.LearningRate,
+            Device = s.Device ?? preset.Training.Device,
+        },
+    };
+
+    private void RunWithProgress(Trainer trainer, CancellationToken cancel)
+    {
+        long total = trainer.Options.Steps;
+        long first = trainer.Step;
+        var watch = Stopwatch.StartNew();
+        if (!console.Profile.Capabilities.Interactive)
+        {
+            // Logs and CI: a plain line every 5% of the run.
+            long every = Math.Max(1, (total - first) / 20);
+            trainer.Callbacks.Add(new StepCallback(m =>
+            {
+                if (m.Step % every != 0 && m.Step != total) return;
+                console.WriteLine(ProgressLine(m, total, first, watch.Elapsed));
+            }));
+            trainer.Run(cancel);
+            return;
+        }
+        console.Progress()
+            .AutoClear(false)
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(),
+                     new RemainingTimeColumn(), new SpinnerColumn())
+            .Start(ctx =>
+            {
+                var task = ctx.AddTask("starting", maxValue: total);
+                task.Value = first;
+                trainer.Callbacks.Add(new StepCallback(m =>
+                {
+                    task.Value = m.Step;
+                    task.Description = Markup.Escape(ProgressLine(m, total, first, watch.Elapsed));
+                }));
+                trainer.Run(cancel);
+            });
+    }
+
+    private static string ProgressLine(StepMetrics m, long total, long first, TimeSpan elapsed)
+    {
+        double rate = (m.Step - first) / Math.Max(1e-9, elapsed.TotalSeconds);
+        double eta = (total - m.Step) / Math.Max(1e-9, rate);
+        return $"step {m.Step}/{total}  loss {m.Loss:F2}  recon {m.Reconstruction:F2}  kl {m.Kl:F2}  {rate:F1} steps/s  ETA {TimeSpan.FromSeconds(Math.Round(eta)):c}";
+    }
+
+    private sealed class StepCallback(Action<StepMetrics> onStep) : ITrainingCallback
+    {
+        public void OnStep(Trainer trainer, StepMetrics metrics) => onStep(metrics);
+    }
+}

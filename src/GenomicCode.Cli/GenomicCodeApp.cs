@@ -1,0 +1,74 @@
+using GenomicCode.Cli.Commands;
+using GenomicCode.Core;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace GenomicCode.Cli;
+
+/// <summary>The genomic-code command line, callable in-process (tests) or from <c>Program</c>.</summary>
+public static class GenomicCodeApp
+{
+    /// <summary>Exit code for usage errors: bad arguments, configs, files.</summary>
+    public const int UsageError = 2;
+
+    /// <summary>Exit code for a run stopped by the user (Ctrl+C), after its checkpoint was saved.</summary>
+    public const int Cancelled = 130;
+
+    /// <summary>Runs one command line and returns the process exit code.</summary>
+    /// <param name="args">Arguments, without the program name.</param>
+    /// <param name="console">Where to write; null for the terminal.</param>
+    /// <param name="cancel">Stops long work cleanly (a checkpoint is saved first).</param>
+    public static int Run(string[] args, IAnsiConsole? console = null, CancellationToken cancel = default)
+    {
+        var output = console ?? AnsiConsole.Console;
+        var app = new CommandApp();
+        app.Configure(config =>
+        {
+            config.SetApplicationName("genomic-code");
+            config.SetApplicationVersion(NativeRuntime.LibraryVersion);
+            config.Settings.Console = output;
+            config.Settings.StrictParsing = true;
+            config.Settings.CancellationExitCode = Cancelled;
+            config.SetExceptionHandler((e, _) => HandleError(e, output));
+            config.AddCommand<TrainCommand>("train")
+                .WithDescription("Train a genome VAE on the sprites world from a preset; writes a run folder with checkpoint, metrics and figures.")
+                .WithExample("train", "--preset", "quickstart")
+                .WithExample("train", "--preset", "sprites-beta-vae", "--beta", "4", "--steps", "20000", "--out", "runs/beta4");
+            config.AddCommand<InfoCommand>("info")
+                .WithDescription("Print versions, device, threads and whether CUDA is available; --fix-native repairs TorchSharp loading.");
+            config.AddCommand<PresetsCommand>("presets")
+                .WithDescription("List the presets that ship with GenomicCode, or print one as JSON.");
+        });
+        return app.Run(args, cancel);
+    }
+
+    /// <summary>Prints one line for a user error (exit 2) or a failure (exit 1); stack traces only with GENOMICCODE_DEBUG=1.</summary>
+    private static int HandleError(Exception e, IAnsiConsole console)
+    {
+        if (e is CommandRuntimeException or CommandParseException or CommandConfigurationException)
+        {
+            WriteError(console, e.Message);
+            return UsageError;
+        }
+        var inner = e;
+        while (inner is TypeInitializationException or AggregateException && inner.InnerException is not null) inner = inner.InnerException!;
+        switch (inner)
+        {
+            case UserInputException u:
+                WriteError(console, u.Message);
+                return UsageError;
+            case NonFiniteLossException n:
+                WriteError(console, n.Message);
+                return 1;
+            case OperationCanceledException:
+                return Cancelled;
+        }
+        WriteError(console, $"{inner.GetType().Name}: {inner.Message}");
+        if (Environment.GetEnvironmentVariable("GENOMICCODE_DEBUG") == "1") console.WriteException(e);
+        else console.MarkupLine("[grey](set GENOMICCODE_DEBUG=1 to see the stack trace)[/]");
+        return 1;
+    }
+
+    internal static void WriteError(IAnsiConsole console, string message) =>
+        console.MarkupLine($"[red]error:[/] {Markup.Escape(message.ReplaceLineEndings(" "))}");
+}

@@ -1,0 +1,66 @@
+using GenomicCode.Analysis;
+using GenomicCode.Core;
+using GenomicCode.Data;
+using GenomicCode.Models;
+using GenomicCode.Plotting;
+using GenomicCode.Training;
+using TorchSharp;
+
+namespace GenomicCode.Cli;
+
+/// <summary>The end-of-training figures of a run folder: reconstructions, latent traversals, loss curve.</summary>
+public static class TrainingFigures
+{
+    /// <summary>File names of the figures.</summary>
+    public const string Reconstructions = "reconstructions.png", Traversals = "traversals.png", Loss = "loss.png";
+
+    /// <summary>Writes the figures into <paramref name="run"/> and returns their paths.</summary>
+    public static IReadOnlyList<string> Write(RunFolder run, GenomeVae model, IGroundTruthData data, torch.Device device, long seed)
+    {
+        var (c, h, w) = data.ObservationShape;
+        int side = h, pixels = c * h * w;
+        const int n = 8;
+        var (inputs, recon) = LatentTraversal.Reconstructions(model, data, n, (long)Seeds.Derive(seed, 3), device);
+        var both = new float[2 * n * side * side];
+        // Grey-scale tiles: the first channel of each image.
+        for (int i = 0; i < n; i++)
+        {
+            Array.Copy(inputs, i * pixels, both, i * side * side, side * side);
+            Array.Copy(recon, i * pixels, both, (n + i) * side * side, side * side);
+        }
+        var written = new List<string>
+        {
+            Figures.SaveImageGrid(new ImageGrid(2, n, side, side, both, new[] { "input", "reconstruction" }),
+                "Inputs and reconstructions (posterior mean)", run.File(Reconstructions)),
+        };
+
+        var values = LatentTraversal.Linspace(-2, 2, 9);
+        var tiles = LatentTraversal.Traverse(model, data, values, (long)Seeds.Derive(seed, 4), device);
+        int d = model.LatentSize;
+        var grey = new float[d * values.Length * side * side];
+        for (int t = 0; t < d * values.Length; t++) Array.Copy(tiles, t * pixels, grey, t * side * side, side * side);
+        var kl = ReadLastKl(run.File(RunFolder.MetricsFile), d);
+        var rowLabels = Enumerable.Range(0, d).Select(j => kl is null ? $"z{j}" : $"z{j} (KL {kl[j]:F2})").ToArray();
+        written.Add(Figures.SaveImageGrid(new ImageGrid(d, values.Length, side, side, grey, rowLabels, values.Select(v => v.ToString("+0.0;-0.0;0")).ToArray()),
+            "Latent traversals: each genome dimension from -2 to 2", run.File(Traversals)));
+
+        var loss = MetricsLog.ReadLoss(run.File(RunFolder.MetricsFile));
+        if (loss.Count > 0)
+        {
+            written.Add(Figures.SaveCurves("Training loss", "loss (nats per image)",
+                new Dictionary<string, (double[], double[])> { ["loss"] = (loss.Select(l => (double)l.Step).ToArray(), loss.Select(l => l.Loss).ToArray()) },
+                run.File(Loss)));
+        }
+        return written;
+    }
+
+    private static double[]? ReadLastKl(string metricsPath, int d)
+    {
+        if (!File.Exists(metricsPath)) return null;
+        string? last = File.ReadLines(metricsPath).LastOrDefault(l => !string.IsNullOrWhiteSpace(l));
+        if (last is null) return null;
+        using var doc = System.Text.Json.JsonDocument.Parse(last);
+        if (!doc.RootElement.TryGetProperty("kl_per_dimension", out var arr) || arr.GetArrayLength() != d) return null;
+        return arr.EnumerateArray().Select(e => e.GetDouble()).ToArray();
+    }
+}

@@ -1,0 +1,89 @@
+using ScottPlot;
+
+namespace GenomicCode.Plotting;
+
+/// <summary>Figures from plain data (never tensors), saved as PNG or SVG by the file extension.</summary>
+public static class Figures
+{
+    private const int Gap = 2;
+
+    /// <summary>Draws an image grid (for example inputs vs reconstructions, or latent traversals) and saves it.</summary>
+    /// <returns>The path written.</returns>
+    public static string SaveImageGrid(ImageGrid grid, string title, string path)
+    {
+        grid.Validate();
+        int cellH = grid.Height + Gap, cellW = grid.Width + Gap;
+        int h = grid.Rows * cellH - Gap, w = grid.Columns * cellW - Gap;
+        var canvas = new double[h, w];
+        for (int i = 0; i < h; i++)
+            for (int j = 0; j < w; j++)
+                canvas[i, j] = double.NaN; // gaps are transparent
+        for (int r = 0; r < grid.Rows; r++)
+            for (int c = 0; c < grid.Columns; c++)
+                for (int y = 0; y < grid.Height; y++)
+                    for (int x = 0; x < grid.Width; x++)
+                        canvas[r * cellH + y, c * cellW + x] = Math.Clamp(grid[r, c, y, x], 0f, 1f);
+
+        var plot = new Plot();
+        var heatmap = plot.Add.Heatmap(canvas);
+        heatmap.Colormap = new ScottPlot.Colormaps.Grayscale();
+        heatmap.ManualRange = new ScottPlot.Range(0, 1);
+        heatmap.Extent = new CoordinateRect(0, w, 0, h);
+        plot.Axes.SetLimits(0, w, 0, h);
+        plot.Title(title);
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual();
+        plot.Axes.Left.TickGenerator = Labels(grid.RowLabels, cellH, h, fromTop: true);
+        plot.Axes.Top.TickGenerator = new ScottPlot.TickGenerators.NumericManual();
+        if (grid.ColumnLabels is not null)
+        {
+            plot.Axes.Bottom.TickGenerator = Labels(grid.ColumnLabels, cellW, w, fromTop: false);
+        }
+        plot.Grid.IsVisible = false;
+        int scale = Math.Max(1, 900 / Math.Max(w, h));
+        int pxW = Math.Max(300, w * scale + 120), pxH = Math.Max(200, h * scale + 110);
+        return Save(plot, path, pxW, pxH);
+    }
+
+    /// <summary>Plots one or more named series against the step (training curves) and saves the figure.</summary>
+    public static string SaveCurves(string title, string yLabel, IReadOnlyDictionary<string, (double[] X, double[] Y)> series, string path,
+        bool logY = false)
+    {
+        if (series.Count == 0) throw new ArgumentException("a curve figure needs at least one series.");
+        var plot = new Plot();
+        foreach (var (name, (x, y)) in series)
+        {
+            if (x.Length != y.Length) throw new ArgumentException($"series '{name}' has {x.Length} x values but {y.Length} y values.");
+            var ys = logY ? y.Select(v => Math.Log10(Math.Max(v, 1e-12))).ToArray() : y;
+            var line = plot.Add.ScatterLine(x, ys);
+            line.LegendText = name;
+        }
+        plot.Title(title);
+        plot.XLabel("step");
+        plot.YLabel(logY ? $"log10 {yLabel}" : yLabel);
+        if (series.Count > 1) plot.ShowLegend();
+        return Save(plot, path, 800, 500);
+    }
+
+    private static ScottPlot.TickGenerators.NumericManual Labels(IReadOnlyList<string>? labels, int cell, int extent, bool fromTop)
+    {
+        var ticks = new ScottPlot.TickGenerators.NumericManual();
+        if (labels is null) return ticks;
+        for (int i = 0; i < labels.Count; i++)
+        {
+            double centre = i * cell + (cell - Gap) / 2.0;
+            ticks.AddMajor(fromTop ? extent - centre : centre, labels[i]);
+        }
+        return ticks;
+    }
+
+    private static string Save(Plot plot, string path, int width, int height)
+    {
+        string? dir = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (dir is not null) Directory.CreateDirectory(dir);
+        string temp = Path.Combine(dir ?? ".", "." + Path.GetFileName(path) + ".tmp" + Path.GetExtension(path));
+        if (path.EndsWith(".svg", StringComparison.OrdinalIgnoreCase)) plot.SaveSvg(temp, width, height);
+        else plot.SavePng(temp, width, height);
+        File.Move(temp, path, overwrite: true);
+        return path;
+    }
+}

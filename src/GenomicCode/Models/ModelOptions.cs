@@ -1,0 +1,37 @@
+using GenomicCode.Core;
+
+namespace GenomicCode.Models;
+
+/// <summary>Shape of a genome VAE. Defaults follow disentanglement_lib (Locatello et al. 2019): 10 latents, dense 256.</summary>
+public sealed record ModelOptions
+{
+    /// <summary>Latent genome dimensions (1..1024). Default 10.</summary>
+    public int LatentSize { get; init; } = 10;
+
+    /// <summary>Width of the dense layers of encoder and decoder (8..8192). Default 256.</summary>
+    public int HiddenSize { get; init; } = 256;
+
+    /// <summary>Encoder name: <c>conv</c>. Default <c>conv</c>.</summary>
+    public string Encoder { get; init; } = "conv";
+
+    /// <summary>Decoder (development) name: <c>conv</c>. Default <c>conv</c>.</summary>
+    public string Decoder { get; init; } = "conv";
+
+    /// <summary>Regulariser name: <c>beta-vae</c>. Default <c>beta-vae</c>.</summary>
+    public string Regularizer { get; init; } = "beta-vae";
+
+    /// <summary>KL weight beta (>= 0). Default 1 (plain VAE).</summary>
+    public double Beta { get; init; } = 1.0;
+
+    /// <summary>Throws a one-line <see cref="UserInputException"/> naming the first bad field and its allowed range.</summary>
+    public ModelOptions Validate()
+    {
+        Guard.InRange(LatentSize, 1, 1024);
+        Guard.InRange(HiddenSize, 8, 8192);
+        Guard.NonNegative(Beta);
+        if (Encoder != "conv") throw new UserInputException($"unknown encoder '{Encoder}'; known: conv.");
+        if (Decoder != "conv") throw new UserInputException($"unknown decoder '{Decoder}'; known: conv.");
+        if (Regularizer != "beta-vae") throw new UserInputException($"unknown regularizer '{Regularizer}'; known: beta-vae.");
+        return this;
+    }
+}

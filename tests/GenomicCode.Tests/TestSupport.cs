@@ -1,0 +1,47 @@
+using System.Runtime.CompilerServices;
+using GenomicCode.Core;
+
+namespace GenomicCode.Tests;
+
+/// <summary>Process-wide set-up shared by all tests.</summary>
+internal static class TestSetup
+{
+    [ModuleInitializer]
+    internal static void Init()
+    {
+        NativeRuntime.ConfigureMalloc();
+        TorchSharp.torch.set_num_threads(Math.Min(2, Environment.ProcessorCount));
+    }
+}
+
+/// <summary>A temporary folder deleted at the end of a test.</summary>
+public sealed class TempDir : IDisposable
+{
+    /// <summary>Creates an empty folder under the system temp path.</summary>
+    public TempDir()
+    {
+        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "genomiccode-tests", Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(Path);
+    }
+
+    /// <summary>The folder.</summary>
+    public string Path { get; }
+
+    /// <summary>A path inside the folder.</summary>
+    public string this[string name] => System.IO.Path.Combine(Path, name);
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        try { Directory.Delete(Path, recursive: true); }
+        catch (IOException) { }
+    }
+}
+
+/// <summary>Tests that train or touch libtorch's global state run one at a time.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class TorchCollection
+{
+    /// <summary>Collection name.</summary>
+    public const string Name = "torch";
+}
