@@ -1,0 +1,102 @@
+using GenomicCode.Core;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace GenomicCode.Evolution;
+
+/// <summary>
+/// OpenAI evolution strategy (Salimans et al. 2017, "Evolution Strategies as a Scalable Alternative to Reinforcement
+/// Learning", Algorithm 1 with mirrored sampling and fitness shaping): candidates theta + sigma eps with antithetic
+/// pairs (eps, -eps); fitness replaced by centred ranks in [-0.5, 0.5]; the search gradient
+/// g = 1 / (N sigma) sum_i F_i eps_i is followed with Adam (Kingma and Ba 2015, Algorithm 1).
+/// </summary>
+public sealed class OpenAiEs : StrategyBase
+{
+    private readonly int populationSize;
+    private readonly double sigma, learningRate, weightDecay;
+    private readonly Tensor mean, adamM, adamV;
+    private Tensor? epsilon;
+    private long adamStep;
+    private const double Beta1 = 0.9, Beta2 = 0.999, AdamEps = 1e-8;
+
+    /// <summary>Starts the search distribution at <paramref name="initialMean"/> (G).</summary>
+    /// <param name="initialMean">Initial centre of the search (G).</param>
+    /// <param name="populationSize">Candidates per generation; even, >= 2 (antithetic pairs).</param>
+    /// <param name="sigma">Standard deviation of the perturbations, > 0.</param>
+    /// <param name="learningRate">Adam step size, > 0.</param>
+    /// <param name="seed">Seed of the perturbations.</param>
+    /// <param name="weightDecay">L2 pull of the mean towards 0 (Salimans et al. use 0.005), >= 0.</param>
+    public OpenAiEs(Tensor initialMean, int populationSize, double sigma, double learningRate, long seed, double weightDecay = 0)
+        : base(seed, initialMean.device)
+    {
+        if (initialMean.dim() != 1) throw new UserInputException($"the ES mean is a (G) vector, got ({string.Join(", ", initialMean.shape)}).");
+        if (populationSize < 2 || populationSize % 2 != 0)
+            throw new UserInputException($"OpenAI-ES population size must be even and >= 2 (antithetic pairs), got {populationSize}.");
+        Guard.Positive(sigma);
+        Guard.Positive(learningRate);
+        Guard.NonNegative(weightDecay);
+        this.populationSize = populationSize;
+        this.sigma = sigma;
+        this.learningRate = learningRate;
+        this.weightDecay = weightDecay;
+        mean = initialMean.detach().to(ScalarType.Float64).clone();
+        adamM = torch.zeros_like(mean);
+        adamV = torch.zeros_like(mean);
+    }
+
+    /// <inheritdoc />
+    public override int PopulationSize => populationSize;
+
+    /// <summary>The current centre of the search distribution (G), a copy.</summary>
+    public Tensor Mean => mean.clone();
+
+    /// <inheritdoc />
+    protected override Tensor Propose()
+    {
+        var half = torch.randn(new long[] { populationSize / 2, mean.shape[0] }, dtype: ScalarType.Float64, device: Device, generator: Random);
+        epsilon?.Dispose();
+        epsilon = torch.cat(new[] { half, -half }, 0).DetachFromDisposeScope(); // (N, G): mirrored pairs
+        return mean.unsqueeze(0) + sigma * epsilon;
+    }
+
+    /// <inheritdoc />
+    protected override void Update(Tensor population, Tensor fitness)
+    {
+        var shaped = CentredRanks(fitness);                                                   // (N)
+        var gradient = (shaped.unsqueeze(1) * epsilon!).sum(dim: 0) / (populationSize * sigma); // (G) ascent direction
+        if (weightDecay > 0) gradient = gradient - weightDecay * mean;
+        adamStep++;
+        adamM.mul_(Beta1).add_(gradient, alpha: 1 - Beta1);
+        adamV.mul_(Beta2).addcmul_(gradient, gradient, value: 1 - Beta2);
+        double correction1 = 1 - Math.Pow(Beta1, adamStep), correction2 = 1 - Math.Pow(Beta2, adamStep);
+        var step = (adamM / correction1) / ((adamV / correction2).sqrt() + AdamEps);
+        mean.add_(step, alpha: learningRate);
+    }
+
+    /// <summary>
+    /// Centred ranks (Salimans et al. 2017, section 2.2; Wierstra et al. 2014): the worst gets -0.5, the best +0.5, evenly
+    /// spaced in between; ties are broken by position. One value returns 0.
+    /// </summary>
+    public static Tensor CentredRanks(Tensor fitness)
+    {
+        long n = fitness.shape[0];
+        if (n == 1) return torch.zeros_like(fitness, dtype: ScalarType.Float64);
+        var order = fitness.argsort();                                    // positions from worst to best
+        var ranks = torch.empty(n, dtype: ScalarType.Float64, device: fitness.device);
+        ranks.index_put_(torch.arange(n, dtype: ScalarType.Float64, device: fitness.device), order);
+        return ranks / (n - 1) - 0.5;
+    }
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            mean.Dispose();
+            adamM.Dispose();
+            adamV.Dispose();
+            epsilon?.Dispose();
+        }
+        base.Dispose(disposing);
+    }
+}
