@@ -38,6 +38,12 @@ public static class GenomicCodeApp
                 .WithDescription("Print versions, device, threads and whether CUDA is available; --fix-native repairs TorchSharp loading.");
             config.AddCommand<PresetsCommand>("presets")
                 .WithDescription("List the presets that ship with GenomicCode, or print one as JSON.");
+            config.AddBranch("list", list =>
+            {
+                list.SetDescription("List the parts the library offers.");
+                list.AddCommand<ListRegularizersCommand>("regularizers")
+                    .WithDescription("List the latent regularisers: name, options with defaults, paper.");
+            });
         });
         return app.Run(args, cancel);
     }
