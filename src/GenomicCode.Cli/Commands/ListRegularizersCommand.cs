@@ -29,6 +29,8 @@ public sealed class ListRegularizersCommand : Command<ListRegularizersSettings>
             table.AddRow(Markup.Escape(name), Markup.Escape(e.Description), Markup.Escape(options.Length == 0 ? "-" : options), Markup.Escape(e.Paper));
         }
         console.Write(table);
+        console.WriteLine("beta is model.beta (CLI: --beta); the other options live under model.regularizerOptions in a preset file. " +
+                          "Choose one with --regularizer NAME or model.regularizer.");
         return 0;
     }
 }

@@ -30,14 +30,17 @@ public sealed record RegularizerEntry(
     string? OptionsKey,
     Func<ModelOptions, RegularizerContext, IRegularizer> Create)
 {
-    /// <summary>The options this regulariser reads, with their defaults, as (key, default) pairs for listings.</summary>
+    /// <summary>
+    /// The options this regulariser reads, with their defaults, as (key, default) pairs for listings: <c>beta</c> is
+    /// <c>model.beta</c>; the others live under <c>model.regularizerOptions</c>, e.g. <c>factorVae.gamma</c>.
+    /// </summary>
     public IReadOnlyList<(string Key, string Default)> OptionDefaults()
     {
         var list = new List<(string, string)>();
-        if (UsesBeta) list.Add(("model.beta", "1"));
+        if (UsesBeta) list.Add(("beta", "1"));
         if (OptionsKey is null) return list;
         var defaults = JsonSerializer.SerializeToElement(new RegularizerOptions(), Preset.Json).GetProperty(OptionsKey);
-        foreach (var p in defaults.EnumerateObject()) list.Add(($"model.regularizerOptions.{OptionsKey}.{p.Name}", p.Value.ToString()));
+        foreach (var p in defaults.EnumerateObject()) list.Add(($"{OptionsKey}.{p.Name}", p.Value.ToString()));
         return list;
     }
 }

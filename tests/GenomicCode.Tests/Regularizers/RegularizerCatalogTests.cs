@@ -122,8 +122,8 @@ public class RegularizerCatalogTests
     public void Should_ListEveryOptionWithItsDefault()
     {
         var factor = RegularizerCatalog.Find("factor-vae").OptionDefaults();
-        Assert.Contains(("model.regularizerOptions.factorVae.discriminatorWidth", "1000"), factor);
-        Assert.Contains(("model.regularizerOptions.factorVae.discriminatorLayers", "6"), factor);
-        Assert.Contains(("model.beta", "1"), RegularizerCatalog.Find("beta-tcvae").OptionDefaults());
+        Assert.Contains(("factorVae.discriminatorWidth", "1000"), factor);
+        Assert.Contains(("factorVae.discriminatorLayers", "6"), factor);
+        Assert.Contains(("beta", "1"), RegularizerCatalog.Find("beta-tcvae").OptionDefaults());
     }
 }
