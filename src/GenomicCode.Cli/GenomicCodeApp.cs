@@ -44,6 +44,13 @@ public static class GenomicCodeApp
                 list.AddCommand<ListRegularizersCommand>("regularizers")
                     .WithDescription("List the latent regularisers: name, options with defaults, paper.");
             });
+            config.AddBranch("genome", genome =>
+            {
+                genome.SetDescription("Nucleotide genomes: read FASTA, see the regulation they encode.");
+                genome.AddCommand<GenomeAffinityCommand>("affinity")
+                    .WithDescription("Read nucleotide genomes from FASTA and print the regulatory matrix W(g) and biases b(g) the sequence-to-affinity layer reads from them.")
+                    .WithExample("genome", "affinity", "genomes.fa", "--genes", "8", "--motif", "6", "--cis", "24");
+            });
         });
         return app.Run(args, cancel);
     }
