@@ -49,7 +49,7 @@ public sealed record FactorVaeOptions
 /// across a second batch (Algorithm 1, permute_dims). The discriminator and its Adam live here; the model's optimiser
 /// never sees them (they are not part of the model's parameters).
 /// </summary>
-public sealed class FactorVae : IAdversarialRegularizer, IDisposable
+public sealed class FactorVae : IAdversarialRegularizer, IStatefulRegularizer, IDisposable
 {
     internal static RegularizerEntry Entry { get; } = new(
         "factor-vae", Array.Empty<string>(), "KL + gamma x total correlation estimated by a discriminator of q(z) against its dimension-wise permutation.",
@@ -57,7 +57,7 @@ public sealed class FactorVae : IAdversarialRegularizer, IDisposable
         UsesBeta: false, OptionsKey: "factorVae", (o, c) => new FactorVae(c.LatentSize, o.RegularizerOptions.FactorVae, c.Seed, c.Device));
 
     private readonly Sequential discriminator;
-    private readonly optim.Optimizer optimizer;
+    private readonly Adam optimizer;
     private readonly Generator permutation;
     private readonly long seed;
 
@@ -136,6 +136,20 @@ public sealed class FactorVae : IAdversarialRegularizer, IDisposable
         double accuracy = 0.5 * (logitsReal.argmax(1).eq(zeros).to(ScalarType.Float32).mean().item<float>()
                                + logitsFake.argmax(1).eq(ones).to(ScalarType.Float32).mean().item<float>());
         return new Dictionary<string, double> { ["discriminator_loss"] = loss.item<float>(), ["discriminator_accuracy"] = accuracy };
+    }
+
+    /// <inheritdoc />
+    public void SaveState(BinaryWriter writer)
+    {
+        discriminator.save(writer);
+        optimizer.save_state_dict(writer);
+    }
+
+    /// <inheritdoc />
+    public void LoadState(BinaryReader reader)
+    {
+        discriminator.load(reader, strict: true);
+        optimizer.load_state_dict(reader);
     }
 
     /// <inheritdoc />

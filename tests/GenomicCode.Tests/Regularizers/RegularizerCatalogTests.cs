@@ -56,6 +56,38 @@ public class RegularizerCatalogTests
         Assert.DoesNotContain(model.parameters(), p => discriminator.parameters().Any(q => q.Handle == p.Handle));
     }
 
+    [Fact]
+    public void Should_ContinueExactlyLikeAnUninterruptedRun_When_FactorVaeIsResumed()
+    {
+        // Given FactorVAE runs: one straight for 6 steps, one stopped at 3 and resumed from its checkpoint in a fresh model
+        using var dir = new TempDir();
+        var options = new ModelOptions
+        {
+            LatentSize = 3, HiddenSize = 32, Regularizer = "factor-vae",
+            RegularizerOptions = new() { FactorVae = new() { DiscriminatorLayers = 2, DiscriminatorWidth = 16, DiscriminatorLearningRate = 1e-2 } },
+        };
+        var training = new TrainingOptions { Steps = 6, BatchSize = 4, Seed = 5, LearningRate = 1e-3 };
+        GenomeVae Model() => GenomeVae.Create(options, World.ObservationShape, training.Seed, torch.CPU);
+        using var straight = Model();
+        using var first = Model();
+        using var resumed = Model();
+        using var straightTrainer = new Trainer(straight, World, training, torch.CPU);
+        using var firstTrainer = new Trainer(first, World, training, torch.CPU);
+        using var resumedTrainer = new Trainer(resumed, World, training, torch.CPU);
+        var expected = Enumerable.Range(0, 6).Select(_ => straightTrainer.TrainStep()).ToArray();
+        for (int i = 0; i < 3; i++) firstTrainer.TrainStep();
+        firstTrainer.SaveCheckpoint(dir["c.bin"]);
+        resumedTrainer.LoadCheckpoint(dir["c.bin"]);
+        // When the resumed run trains 3 more steps
+        var actual = Enumerable.Range(0, 3).Select(_ => resumedTrainer.TrainStep()).ToArray();
+        // Then its losses and discriminator losses match the straight run's (the discriminator came back too)
+        for (int i = 0; i < 3; i++)
+        {
+            Assert.Equal(expected[3 + i].Loss, actual[i].Loss, 3);
+            Assert.Equal(expected[3 + i].Terms["discriminator_loss"], actual[i].Terms["discriminator_loss"], 5);
+        }
+    }
+
     [Theory]
     [InlineData("beta-tc", "beta-tcvae")]
     [InlineData("capacity-vae", "annealed-vae")]
