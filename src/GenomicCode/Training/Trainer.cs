@@ -83,7 +83,8 @@ public sealed class Trainer : IDisposable
         optimizer.step();
         Step = next;
         var terms = output.RegularizerTerms.ToDictionary(kv => kv.Key, kv => (double)kv.Value.item<float>());
-        terms[TcEstimateKey] = EstimateTotalCorrelation(output);
+        terms[TcEstimateKey] = EstimateTotalCorrelation(output, TotalCorrelation.MinibatchWeighted);
+        terms[TcEstimateStratifiedKey] = EstimateTotalCorrelation(output, TotalCorrelation.MinibatchStratified);
         if (Model.Regularizer is IAdversarialRegularizer adversarial)
         {
             // FactorVAE's discriminator learns from this batch's genomes and those of a second, independent batch.
@@ -99,10 +100,17 @@ public sealed class Trainer : IDisposable
     /// <summary>Key of the logged total-correlation estimate (minibatch-weighted, Chen et al. 2018), written for every regulariser.</summary>
     public const string TcEstimateKey = "tc_estimate";
 
-    private double EstimateTotalCorrelation(Models.GenomeVaeOutput output)
+    /// <summary>
+    /// Key of the logged minibatch-stratified total-correlation estimate (Chen et al. 2018, appendix C.2), written for
+    /// every regulariser; it lacks the minibatch-weighted estimate's large constant offset.
+    /// </summary>
+    public const string TcEstimateStratifiedKey = "tc_estimate_stratified";
+
+    private double EstimateTotalCorrelation(Models.GenomeVaeOutput output, string estimator)
     {
         using var _ = torch.no_grad();
-        return TotalCorrelation.Decompose(output.GenomeSample, output.Mean, output.LogVar, Math.Max(1, Data.Count)).TotalCorrelation.item<float>();
+        long n = Math.Max(Data.Count, output.GenomeSample.shape[0]);
+        return TotalCorrelation.Decompose(output.GenomeSample, output.Mean, output.LogVar, n, estimator).TotalCorrelation.item<float>();
     }
 
     /// <summary>

@@ -30,6 +30,7 @@ public class RegularizerCatalogTests
         double gradSquares = model.Encoder.parameters().Where(p => p.grad is not null).Sum(p => p.grad!.square().sum().item<float>());
         Assert.True(gradSquares > 0, $"{name}: no encoder gradients");
         Assert.True(double.IsFinite(m.Terms[Trainer.TcEstimateKey]));
+        Assert.True(double.IsFinite(m.Terms[Trainer.TcEstimateStratifiedKey]));
     }
 
     [Fact]
