@@ -91,6 +91,21 @@ public class NucleotideGenomeTests
     }
 
     [Fact]
+    public void Should_PutItsMassOnTheGivenBases_When_PosteriorIsSetFromSequences()
+    {
+        var layout = new NucleotideLayout { Genes = 2, MotifLength = 2, CisLength = 3 };
+        using var posterior = new NucleotidePosterior(layout, individuals: 2);
+        var x = NucleotideGenome.FromStrings(new[] { "ACGTACGTAC", "TTTTTGGGGG" });
+        posterior.SetFrom(x, confidence: 5);
+        Assert.True(NucleotideGenome.MostLikely(posterior.Logits).eq(x).all().item<bool>());
+        // KL of softmax(5, 0, 0, 0) to uniform per position, times 10 positions
+        double q = Math.Exp(5) / (Math.Exp(5) + 3), r = 1 / (Math.Exp(5) + 3);
+        double kl = q * Math.Log(q) + 3 * r * Math.Log(r) + Math.Log(4);
+        Assert.Equal(10 * kl, posterior.Kl()[0L].item<float>(), 4);
+        Assert.Contains("needs 10", Assert.Throws<UserInputException>(() => posterior.SetFrom(torch.zeros(new long[] { 2, 9 }, dtype: ScalarType.Int64))).Message);
+    }
+
+    [Fact]
     public void Should_RejectBadLayouts()
     {
         Assert.Contains("CisLength", Assert.Throws<UserInputException>(() => new NucleotideLayout { MotifLength = 8, CisLength = 4 }.Validate()).Message);

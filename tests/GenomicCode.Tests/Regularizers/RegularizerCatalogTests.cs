@@ -21,7 +21,7 @@ public class RegularizerCatalogTests
         // Given the real genome VAE (small) with this regulariser and a trainer on the sprites world
         var options = new ModelOptions { LatentSize = 4, HiddenSize = 32, Regularizer = name };
         using var model = GenomeVae.Create(options, World.ObservationShape, seed: 1, torch.CPU, World.Count);
-        using var trainer = new Trainer(model, World, new TrainingOptions { Steps = 1, BatchSize = 4, Seed = 1 }, torch.CPU);
+        using var trainer = new Trainer(model, World, new TrainingOptions { Steps = 3, BatchSize = 4, Seed = 1 }, torch.CPU);
         Assert.Equal(name, model.Regularizer.Name);
         // When one step runs
         var m = trainer.TrainStep();
@@ -31,6 +31,11 @@ public class RegularizerCatalogTests
         Assert.True(gradSquares > 0, $"{name}: no encoder gradients");
         Assert.True(double.IsFinite(m.Terms[Trainer.TcEstimateKey]));
         Assert.True(double.IsFinite(m.Terms[Trainer.TcEstimateStratifiedKey]));
+        // And later steps leave no tensors behind
+        trainer.TrainStep();
+        long live = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+        trainer.TrainStep();
+        Assert.Equal(live, DisposeScopeManager.Statistics.ThreadTotalLiveCount);
     }
 
     [Fact]
