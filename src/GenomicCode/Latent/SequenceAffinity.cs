@@ -13,8 +13,12 @@ public sealed record GeneRegulation(Tensor Weights, Tensor Biases);
 /// <summary>Options of <see cref="SequenceAffinity"/>.</summary>
 public sealed record SequenceAffinityOptions
 {
-    /// <summary>Softness tau of the soft maximum over offsets (> 0); small is close to the hard maximum. Default 0.1.</summary>
-    public double Softness { get; init; } = 0.1;
+    /// <summary>
+    /// Softness tau of the soft maximum over offsets (> 0); small is close to the hard maximum. Default 0.2: on random
+    /// 8-gene genomes (motif 6, cis 24) a point mutation then moves about 7 entries of W, the largest carrying about a
+    /// third of the change (0.1: 40 %, larger single changes; 0.5: 29 %, but less specific binding).
+    /// </summary>
+    public double Softness { get; init; } = 0.2;
 
     /// <summary>Initial gain (learnable): weight per unit of affinity. Default 4.</summary>
     public double Gain { get; init; } = 4;

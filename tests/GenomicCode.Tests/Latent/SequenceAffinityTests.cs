@@ -5,20 +5,20 @@ using static TorchSharp.torch;
 
 namespace GenomicCode.Tests.Latent;
 
-public class SequenceAffinityTests
+public class SequenceAffinityTests(ITestOutputHelper output)
 {
     private static readonly NucleotideLayout Tiny = new() { Genes = 2, MotifLength = 2, CisLength = 3 };
 
     [Fact]
     public void Should_MatchHandComputedWeightsAndBiases_When_SequenceIsKnown()
     {
-        // Given gene 0 = motif AC + cis ACG, gene 1 = motif GT + cis TTT; tau 0.1, gain 4, threshold 0.5
+        // Given gene 0 = motif AC + cis ACG, gene 1 = motif GT + cis TTT; tau 0.2, gain 4, threshold 0.5
         var x = NucleotideGenome.OneHot(NucleotideGenome.FromStrings(new[] { "ACACG" + "GTTTT" }));
         using var layer = new SequenceAffinity(Tiny);
         var (w, b) = layer.forward(x);
         // Scores (matching fraction): AC on ACG: offsets (1, 0); GT on ACG: (0, 0); AC on TTT: (0, 0); GT on TTT: (1/2, 1/2).
         // A = tau (logsumexp(s / tau) - ln 2); W[target, regulator] = 4 (A - 0.5).
-        double a00 = 0.1 * (Math.Log(Math.Exp(10) + 1) - Math.Log(2));
+        double a00 = 0.2 * (Math.Log(Math.Exp(5) + 1) - Math.Log(2));
         Assert.Equal(4 * (a00 - 0.5), w[0L, 0L, 0L].item<float>(), 4);
         Assert.Equal(-2, w[0L, 0L, 1L].item<float>(), 4);
         Assert.Equal(-2, w[0L, 1L, 0L].item<float>(), 4);
@@ -52,7 +52,9 @@ public class SequenceAffinityTests
         Assert.True(changed.le(layout.Genes).all().item<bool>());
         Assert.True(largest.max().item<float>() <= 4.0 / layout.MotifLength + 1e-5, $"largest change {largest.max().item<float>()}");
         double share = (largest / delta.sum(dim: 1).clamp_min(1e-12)).mean().item<float>();
-        Assert.True(share < 0.5, $"the largest entry carries {share:P0} of a mutation's change on average");
+        output.WriteLine($"per mutation: {changed.mean().item<float>():F2} of {layout.Genes * layout.Genes} entries moved, mean |dW| {delta.sum(dim: 1).mean().item<float>() / changed.mean().item<float>():F4}, " +
+                         $"largest {largest.max().item<float>():F4} (bound {4.0 / layout.MotifLength:F4}), largest entry's share {share:P0}");
+        Assert.True(share < 0.4, $"the largest entry carries {share:P0} of a mutation's change on average");
     }
 
     [Fact]
@@ -82,36 +84,37 @@ public class SequenceAffinityTests
     [Fact]
     public void Should_LowerTheLoss_When_TrainingANucleotideGenomeEndToEnd()
     {
-        // Given a target phenotype grown by a tiny GRN, x <- 0.8 x + 0.2 tanh(W x + b) for 8 steps (Kouvaris et al. 2017
-        // form), whose W, b come from a random target genome through the affinity layer
+        // Given a target phenotype grown by a tiny GRN decoder, one step x <- tanh(W x + b) from G initial states (each
+        // gene switched on alone), whose W, b come from a random target genome through the affinity layer
         var layout = new NucleotideLayout { Genes = 4, MotifLength = 4, CisLength = 10 };
         torch.random.manual_seed(3);
         using var layer = new SequenceAffinity(layout);
-        using var posterior = new NucleotidePosterior(layout, individuals: 2, new GumbelSchedule { Start = 1, Min = 0.5, DecayRate = 0.02 });
+        using var posterior = new NucleotidePosterior(layout, individuals: 2, new GumbelSchedule { Start = 1, Min = 0.7, DecayRate = 0.01 });
         using var g = new Generator(4);
         Tensor Grow(GeneRegulation r)
         {
-            var x = torch.full(new long[] { r.Biases.shape[0], layout.Genes, 1 }, 0.1f);
-            for (int t = 0; t < 8; t++) x = 0.8 * x + 0.2 * torch.tanh(r.Weights.matmul(x) + r.Biases.unsqueeze(2));
-            return x.squeeze(2);                                                                  // (B, G)
+            var x = torch.eye(layout.Genes).expand(r.Biases.shape[0], layout.Genes, layout.Genes);   // (B, G, G): column s = initial state s
+            x = torch.tanh(r.Weights.matmul(x) + r.Biases.unsqueeze(2));
+            return x;                                                                                   // (B, G, G)
         }
         Tensor target;
         using (torch.no_grad())
             target = Grow(layer.forward(NucleotideGenome.OneHot(torch.randint(0, 4, new long[] { 2, layout.Length }, dtype: ScalarType.Int64, generator: g))));
-        using var adam = torch.optim.Adam(posterior.parameters(), 0.1);
-        // When the posterior logits (only) are trained for 40 steps
+        using var adam = torch.optim.Adam(posterior.parameters(), 0.2);
+        // When the posterior logits (only) are trained for 60 steps
         var losses = new List<double>();
-        for (long step = 0; step < 40; step++)
+        for (long step = 0; step < 60; step++)
         {
             using var scope = torch.NewDisposeScope();
             adam.zero_grad();
-            var loss = (Grow(layer.forward(posterior.Sample(step, g))) - target).square().mean() + 1e-4 * posterior.Kl().mean();
+            var loss = (Grow(layer.forward(posterior.Sample(step, g))) - target).square().mean() + 1e-6 * posterior.Kl().mean(); // a light KL to the uniform prior
             loss.backward();
             adam.step();
             losses.Add(loss.item<float>());
         }
         // Then the loss falls
-        double first = losses.Take(5).Average(), last = losses.Skip(35).Average();
+        double first = losses.Take(5).Average(), last = losses.Skip(55).Average();
+        output.WriteLine($"loss: first 5 steps {first:G3}, last 5 steps {last:G3}");
         Assert.True(last < 0.5 * first, $"loss went from {first:G3} to {last:G3}");
     }
 }
