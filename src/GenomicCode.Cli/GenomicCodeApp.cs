@@ -38,6 +38,19 @@ public static class GenomicCodeApp
                 .WithDescription("Print versions, device, threads and whether CUDA is available; --fix-native repairs TorchSharp loading.");
             config.AddCommand<PresetsCommand>("presets")
                 .WithDescription("List the presets that ship with GenomicCode, or print one as JSON.");
+            config.AddBranch("list", list =>
+            {
+                list.SetDescription("List the parts the library offers.");
+                list.AddCommand<ListRegularizersCommand>("regularizers")
+                    .WithDescription("List the latent regularisers: name, options with defaults, paper.");
+            });
+            config.AddBranch("genome", genome =>
+            {
+                genome.SetDescription("Nucleotide genomes: read FASTA, see the regulation they encode.");
+                genome.AddCommand<GenomeAffinityCommand>("affinity")
+                    .WithDescription("Read nucleotide genomes from FASTA and print the regulatory matrix W(g) and biases b(g) the sequence-to-affinity layer reads from them.")
+                    .WithExample("genome", "affinity", "genomes.fa", "--genes", "8", "--motif", "6", "--cis", "24");
+            });
         });
         return app.Run(args, cancel);
     }

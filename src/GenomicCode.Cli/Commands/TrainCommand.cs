@@ -34,13 +34,15 @@ public sealed class TrainCommand : Command<TrainSettings>
             preset = PresetCatalog.Load(settings.Preset ?? "quickstart");
         }
         preset = ApplyOverrides(preset, settings).Validate();
+        if (settings.Beta is not null && !GenomicCode.Regularizers.RegularizerCatalog.Find(preset.Model.Regularizer).UsesBeta)
+            throw new UserInputException($"--beta does not apply to regularizer '{preset.Model.Regularizer}'; set its weights under model.regularizerOptions in a preset file (see `genomic-code list regularizers`).");
         outDir ??= Path.Combine("runs", preset.Name);
         var device = Devices.Parse(preset.Training.Device);
         var data = new SpritesWorld();
 
         // 2. The run folder: refuses another run unless --resume / --force, refuses an unwritable folder.
         var run = RunFolder.Create(outDir, settings.Resume, settings.Force);
-        using var model = GenomeVae.Create(preset.Model, data.ObservationShape, preset.Training.Seed, device);
+        using var model = GenomeVae.Create(preset.Model, data.ObservationShape, preset.Training.Seed, device, data.Count);
         using var trainer = new Trainer(model, data, preset.Training, device) { CheckpointPath = run.File(RunFolder.CheckpointFile) };
         if (settings.Resume)
         {
@@ -51,7 +53,7 @@ public sealed class TrainCommand : Command<TrainSettings>
         run.WriteJson(RunFolder.EnvironmentFile, EnvironmentInfo.Capture(device));
 
         console.MarkupLine($"training [bold]{Markup.Escape(preset.Name)}[/]: {preset.Training.Steps} steps, batch {preset.Training.BatchSize}, " +
-                           $"beta {preset.Model.Beta}, latent {preset.Model.LatentSize}, seed {preset.Training.Seed}, device {device}, " +
+                           $"regularizer {Markup.Escape(preset.Model.Regularizer)}, beta {preset.Model.Beta}, latent {preset.Model.LatentSize}, seed {preset.Training.Seed}, device {device}, " +
                            $"threads {TorchSharp.torch.get_num_threads()}");
         console.MarkupLine($"run folder: [link]{Markup.Escape(run.Path)}[/]");
 
@@ -76,7 +78,7 @@ public sealed class TrainCommand : Command<TrainSettings>
 
     private static Preset ApplyOverrides(Preset preset, TrainSettings s) => preset with
     {
-        Model = preset.Model with { Beta = s.Beta ?? preset.Model.Beta },
+        Model = preset.Model with { Beta = s.Beta ?? preset.Model.Beta, Regularizer = s.Regularizer ?? preset.Model.Regularizer },
         Training = preset.Training with
         {
             Steps = s.Steps ?? preset.Training.Steps,

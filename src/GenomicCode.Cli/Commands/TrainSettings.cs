@@ -19,8 +19,13 @@ public sealed class TrainSettings : CommandSettings
 
     /// <summary>KL weight.</summary>
     [CommandOption("--beta <B>")]
-    [Description("KL weight beta >= 0 (overrides the preset).")]
+    [Description("beta >= 0: KL weight of beta-vae, total-correlation weight of beta-tcvae (overrides the preset).")]
     public double? Beta { get; init; }
+
+    /// <summary>Regulariser name.</summary>
+    [CommandOption("-r|--regularizer <NAME>")]
+    [Description("Regularizer (see `genomic-code list regularizers`), e.g. beta-tcvae; overrides the preset.")]
+    public string? Regularizer { get; init; }
 
     /// <summary>Run seed.</summary>
     [CommandOption("--seed <S>")]

@@ -36,7 +36,12 @@ public sealed class GenomeVae : nn.Module
     /// initialised from <paramref name="seed"/> (TorchSharp's initialisers draw from torch's default generator, which
     /// this seeds), then moved to <paramref name="device"/>.
     /// </summary>
-    public static GenomeVae Create(ModelOptions options, (int Channels, int Height, int Width) imageShape, long seed, Device? device = null)
+    /// <param name="options">Model shape and regulariser.</param>
+    /// <param name="imageShape">(C, H, W) of the data.</param>
+    /// <param name="seed">Initialisation seed (also seeds the regulariser's own random streams).</param>
+    /// <param name="device">Where the model lives; null for the CPU.</param>
+    /// <param name="datasetSize">Size of the training set, for regularisers that need it (beta-TCVAE); 0 when unknown.</param>
+    public static GenomeVae Create(ModelOptions options, (int Channels, int Height, int Width) imageShape, long seed, Device? device = null, long datasetSize = 0)
     {
         options.Validate();
         NativeRuntime.EnsureLoaded();
@@ -45,7 +50,8 @@ public sealed class GenomeVae : nn.Module
         torch.random.manual_seed(seed);
         var enc = new ConvEncoder(imageShape.Channels, imageShape.Height, options.LatentSize, options.HiddenSize);
         var dec = new ConvDecoder(options.LatentSize, imageShape.Channels, imageShape.Height, options.HiddenSize);
-        var model = new GenomeVae(enc, dec, new BetaVae(options.Beta), options);
+        var reg = RegularizerCatalog.Create(options, new RegularizerContext(options.LatentSize, datasetSize, seed, device ?? CPU));
+        var model = new GenomeVae(enc, dec, reg, options);
         if (device is not null) model.to(device);
         return model;
     }
@@ -81,6 +87,21 @@ public sealed class GenomeVae : nn.Module
         var loss = reconstruction;
         foreach (var t in terms.Values) loss = loss + t;
         return new GenomeVaeOutput(loss, reconstruction, klPerDim.sum(dim: 1).mean(), klPerDim.mean(new long[] { 0 }), terms, logits, genome, mean, logVar);
+    }
+
+    /// <summary>Reparameterised genome samples (B, D) of a batch of images, without gradients (noise from <paramref name="generator"/>).</summary>
+    public Tensor SampleGenomes(Tensor images, Generator? generator)
+    {
+        using var _ = torch.no_grad();
+        var (mean, logVar) = encoder.forward(images);
+        return generator is null ? mean : GaussianGenome.Sample(mean, logVar, generator);
+    }
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing && regularizer is IDisposable owned) owned.Dispose();
+        base.Dispose(disposing);
     }
 
     /// <summary>Posterior means (B, D) of a batch of images, without gradients.</summary>

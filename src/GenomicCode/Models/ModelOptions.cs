@@ -1,4 +1,5 @@
 using GenomicCode.Core;
+using GenomicCode.Regularizers;
 
 namespace GenomicCode.Models;
 
@@ -17,11 +18,17 @@ public sealed record ModelOptions
     /// <summary>Decoder (development) name: <c>conv</c>. Default <c>conv</c>.</summary>
     public string Decoder { get; init; } = "conv";
 
-    /// <summary>Regulariser name: <c>beta-vae</c>. Default <c>beta-vae</c>.</summary>
+    /// <summary>
+    /// Regulariser name from <see cref="RegularizerCatalog"/> (<c>genomic-code list regularizers</c>): beta-vae,
+    /// annealed-vae, beta-tcvae, factor-vae, dip-vae-i, dip-vae-ii, info-vae. Default <c>beta-vae</c>.
+    /// </summary>
     public string Regularizer { get; init; } = "beta-vae";
 
-    /// <summary>KL weight beta (>= 0). Default 1 (plain VAE).</summary>
+    /// <summary>beta (>= 0): the KL weight of beta-VAE and the total-correlation weight of beta-TCVAE. Default 1 (plain VAE).</summary>
     public double Beta { get; init; } = 1.0;
+
+    /// <summary>Options of the other regularisers (and beta-TCVAE's other weights); only the selected one's are read. Defaults documented per record.</summary>
+    public RegularizerOptions RegularizerOptions { get; init; } = new();
 
     /// <summary>Throws a one-line <see cref="UserInputException"/> naming the first bad field and its allowed range.</summary>
     public ModelOptions Validate()
@@ -31,7 +38,8 @@ public sealed record ModelOptions
         Guard.NonNegative(Beta);
         if (Encoder != "conv") throw new UserInputException($"unknown encoder '{Encoder}'; known: conv.");
         if (Decoder != "conv") throw new UserInputException($"unknown decoder '{Decoder}'; known: conv.");
-        if (Regularizer != "beta-vae") throw new UserInputException($"unknown regularizer '{Regularizer}'; known: beta-vae.");
+        RegularizerCatalog.Find(Regularizer);
+        (RegularizerOptions ?? throw new UserInputException("RegularizerOptions must not be null; leave it out for the defaults.")).Validate();
         return this;
     }
 }

@@ -9,6 +9,12 @@ namespace GenomicCode.Regularizers;
 /// </summary>
 public sealed class BetaVae : IRegularizer
 {
+    /// <summary>Catalogue entry; beta comes from <see cref="Models.ModelOptions.Beta"/>.</summary>
+    internal static RegularizerEntry Entry { get; } = new(
+        "beta-vae", new[] { "vae" }, "beta x KL to the standard-normal prior; beta = 1 is the plain VAE.",
+        "Higgins et al. 2017, beta-VAE: Learning basic visual concepts with a constrained variational framework (ICLR), eq. 4",
+        UsesBeta: true, OptionsKey: null, (o, _) => new BetaVae(o.Beta));
+
     /// <summary>Creates the regulariser with weight <paramref name="beta"/> (>= 0).</summary>
     public BetaVae(double beta)
     {

@@ -1,13 +1,15 @@
 using System.Text.Json;
 using GenomicCode.Core;
 using GenomicCode.Models;
+using GenomicCode.Regularizers;
 using TorchSharp.Modules;
 
 namespace GenomicCode.Training;
 
 /// <summary>
 /// Checkpoint files: a header (magic, format version, the model options as JSON, the step and the seed), the model's
-/// parameters and the optimiser state in TorchSharp's binary format. Written to a temporary file and renamed, so a kill
+/// parameters, the optimiser state and the regulariser's own state (if it has one, e.g. FactorVAE's discriminator) in
+/// TorchSharp's binary format. Written to a temporary file and renamed, so a kill
 /// mid-write never leaves a corrupt checkpoint.
 /// </summary>
 public static class Checkpoint
@@ -36,6 +38,9 @@ public static class Checkpoint
             model.save(writer);
             writer.Write(optimizer is not null);
             optimizer?.save_state_dict(writer);
+            // Optional trailing block (absent in older checkpoints): the regulariser's own state.
+            writer.Write(model.Regularizer is IStatefulRegularizer);
+            (model.Regularizer as IStatefulRegularizer)?.SaveState(writer);
             writer.Flush();
             file.Flush(flushToDisk: true);
         }
@@ -63,7 +68,12 @@ public static class Checkpoint
         try
         {
             model.load(reader, strict: true);
-            if (reader.ReadBoolean() && optimizer is not null) optimizer.load_state_dict(reader);
+            bool hasOptimizerState = reader.ReadBoolean();
+            if (hasOptimizerState && optimizer is not null) optimizer.load_state_dict(reader);
+            bool positioned = !hasOptimizerState || optimizer is not null;
+            if (positioned && reader.BaseStream.Position < reader.BaseStream.Length && reader.ReadBoolean()
+                && model.Regularizer is IStatefulRegularizer stateful)
+                stateful.LoadState(reader);
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException or EndOfStreamException)
         {

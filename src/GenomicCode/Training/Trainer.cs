@@ -2,6 +2,7 @@ using System.Diagnostics;
 using GenomicCode.Core;
 using GenomicCode.Data;
 using GenomicCode.Models;
+using GenomicCode.Regularizers;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -82,10 +83,34 @@ public sealed class Trainer : IDisposable
         optimizer.step();
         Step = next;
         var terms = output.RegularizerTerms.ToDictionary(kv => kv.Key, kv => (double)kv.Value.item<float>());
+        terms[TcEstimateKey] = EstimateTotalCorrelation(output, TotalCorrelation.MinibatchWeighted);
+        terms[TcEstimateStratifiedKey] = EstimateTotalCorrelation(output, TotalCorrelation.MinibatchStratified);
+        if (Model.Regularizer is IAdversarialRegularizer adversarial)
+        {
+            // FactorVAE's discriminator learns from this batch's genomes and those of a second, independent batch.
+            var second = Data.Render(Data.SampleFactors(Options.BatchSize, (long)Seeds.Derive(Options.Seed, 3, next)), Device);
+            foreach (var (k, v) in adversarial.Update(output.GenomeSample.detach(), Model.SampleGenomes(second, noise), next)) terms[k] = v;
+        }
         var metrics = new StepMetrics(next, loss, output.Reconstruction.item<float>(), output.Kl.item<float>(),
             output.KlPerDimension.to(torch.CPU).data<float>().Select(v => (double)v).ToArray(), terms, gradNorm,
             watch.Elapsed.TotalSeconds);
         return metrics;
+    }
+
+    /// <summary>Key of the logged total-correlation estimate (minibatch-weighted, Chen et al. 2018), written for every regulariser.</summary>
+    public const string TcEstimateKey = "tc_estimate";
+
+    /// <summary>
+    /// Key of the logged minibatch-stratified total-correlation estimate (Chen et al. 2018, appendix C.2), written for
+    /// every regulariser; it lacks the minibatch-weighted estimate's large constant offset.
+    /// </summary>
+    public const string TcEstimateStratifiedKey = "tc_estimate_stratified";
+
+    private double EstimateTotalCorrelation(Models.GenomeVaeOutput output, string estimator)
+    {
+        using var _ = torch.no_grad();
+        long n = Math.Max(Data.Count, output.GenomeSample.shape[0]);
+        return TotalCorrelation.Decompose(output.GenomeSample, output.Mean, output.LogVar, n, estimator).TotalCorrelation.item<float>();
     }
 
     /// <summary>

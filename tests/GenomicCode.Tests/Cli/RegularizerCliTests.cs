@@ -1,0 +1,96 @@
+using GenomicCode.Cli;
+using GenomicCode.Regularizers;
+using GenomicCode.Training;
+using Spectre.Console.Testing;
+
+namespace GenomicCode.Tests.Cli;
+
+[Collection(TorchCollection.Name)]
+public class RegularizerCliTests
+{
+    private static (int Code, string Output) Run(params string[] args)
+    {
+        var console = new TestConsole { EmitAnsiSequences = false };
+        console.Profile.Width = 400;
+        int code = GenomicCodeApp.Run(args, console);
+        return (code, console.Output);
+    }
+
+    private static void AssertOneLineUsageError((int Code, string Output) r, string expected)
+    {
+        Assert.Equal(2, r.Code);
+        Assert.Contains(expected, r.Output);
+        Assert.Single(r.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => l.StartsWith("error:", StringComparison.Ordinal));
+        Assert.DoesNotContain("   at ", r.Output);
+    }
+
+    private static string Preset(TempDir dir, string model)
+    {
+        string path = dir["p.json"];
+        File.WriteAllText(path, $$"""
+            { "name": "tiny", "model": { "latentSize": 3, "hiddenSize": 32{{model}} },
+              "training": { "steps": 3, "batchSize": 4, "logEvery": 1, "device": "cpu" } }
+            """);
+        return path;
+    }
+
+    [Fact]
+    public void Should_ListEveryRegularizerWithOptionsAndPaper()
+    {
+        var r = Run("list", "regularizers");
+        Assert.Equal(0, r.Code);
+        foreach (var e in RegularizerCatalog.Entries)
+        {
+            Assert.Contains(e.Name, r.Output);
+            Assert.Contains(e.Paper.Split(',')[0], r.Output);
+        }
+        Assert.Contains("factorVae.discriminatorWidth = 1000", r.Output);
+    }
+
+    [Fact]
+    public void Should_TrainWithTheChosenRegularizerAndLogTc_When_GivenOnTheCommandLine()
+    {
+        using var dir = new TempDir();
+        var r = Run("train", "--preset", Preset(dir, ""), "--regularizer", "beta-tc", "--beta", "6", "--out", dir["run"]);
+        Assert.True(r.Code == 0, r.Output);
+        var config = GenomicCode.Training.Preset.Parse(File.ReadAllText(Path.Combine(dir["run"], "config.json")), "config");
+        Assert.Equal(("beta-tc", 6.0), (config.Model.Regularizer, config.Model.Beta));
+        string last = File.ReadLines(Path.Combine(dir["run"], RunFolder.MetricsFile)).Last();
+        Assert.Contains("\"tc_estimate\":", last);
+        Assert.Contains("\"beta_tc\":", last);
+    }
+
+    [Fact]
+    public void Should_ExitWithUsageError_When_TheRegularizerIsUnknown()
+    {
+        using var dir = new TempDir();
+        AssertOneLineUsageError(Run("train", "--preset", Preset(dir, ""), "--regularizer", "beta-wae", "--out", dir["run"]), "known: beta-vae, annealed-vae");
+        Assert.False(Directory.Exists(dir["run"]));
+    }
+
+    [Fact]
+    public void Should_ExitWithUsageError_When_BetaIsGivenToARegularizerWithoutBeta()
+    {
+        using var dir = new TempDir();
+        AssertOneLineUsageError(Run("train", "--preset", Preset(dir, ""), "--regularizer", "dip-vae-i", "--beta", "4", "--out", dir["run"]), "--beta does not apply to regularizer 'dip-vae-i'");
+    }
+
+    [Theory]
+    [InlineData(""", "regularizer": "annealed-vae", "regularizerOptions": { "annealedVae": { "capacitySteps": 0 } }""", "CapacitySteps")]
+    [InlineData(""", "regularizerOptions": { "factorVae": { "gamma": -1 } }""", "factorVae: Gamma")]
+    [InlineData(""", "regularizerOptions": { "dipVaeI": { "lambdaDiagonal": "NaN" } }""", "lambdaDiagonal")]
+    [InlineData(""", "regularizer": "nope" """, "unknown regularizer 'nope'")]
+    public void Should_ExitWithUsageError_When_APresetHasBadRegularizerOptions(string model, string expected)
+    {
+        using var dir = new TempDir();
+        AssertOneLineUsageError(Run("train", "--preset", Preset(dir, model), "--out", dir["run"]), expected);
+        Assert.False(Directory.Exists(dir["run"]));
+    }
+
+    [Fact]
+    public void Should_ExitWithUsageError_When_BetaIsNaN()
+    {
+        using var dir = new TempDir();
+        AssertOneLineUsageError(Run("train", "--preset", Preset(dir, ""), "--regularizer", "beta-tcvae", "--beta", "NaN", "--out", dir["run"]), "--beta");
+    }
+}
