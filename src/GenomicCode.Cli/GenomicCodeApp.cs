@@ -38,6 +38,13 @@ public static class GenomicCodeApp
                 .WithDescription("Print versions, device, threads and whether CUDA is available; --fix-native repairs TorchSharp loading.");
             config.AddCommand<PresetsCommand>("presets")
                 .WithDescription("List the presets that ship with GenomicCode, or print one as JSON.");
+            config.AddBranch("bench", bench =>
+            {
+                bench.SetDescription("Benchmarks; print JSON.");
+                bench.AddCommand<BenchDevelopCommand>("develop")
+                    .WithDescription("Speed and memory of developmental decoders: forward development and training steps (bench/README.md).")
+                    .WithExample("bench", "develop", "--decoder", "nca", "--json", "nca.json");
+            });
         });
         return app.Run(args, cancel);
     }

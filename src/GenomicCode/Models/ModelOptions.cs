@@ -14,8 +14,11 @@ public sealed record ModelOptions
     /// <summary>Encoder name: <c>conv</c>. Default <c>conv</c>.</summary>
     public string Encoder { get; init; } = "conv";
 
-    /// <summary>Decoder (development) name: <c>conv</c>. Default <c>conv</c>.</summary>
+    /// <summary>Decoder (development) name: <c>conv</c>, <c>nca</c>, <c>grn</c> or <c>landscape</c> (see <see cref="Development.DecoderCatalog"/>). Default <c>conv</c>.</summary>
     public string Decoder { get; init; } = "conv";
+
+    /// <summary>Options of the developmental decoders (steps, noise, fire rate, grid, ...). Default: <see cref="Development.DevelopmentOptions"/> defaults.</summary>
+    public Development.DevelopmentOptions Development { get; init; } = new();
 
     /// <summary>Regulariser name: <c>beta-vae</c>. Default <c>beta-vae</c>.</summary>
     public string Regularizer { get; init; } = "beta-vae";
@@ -30,7 +33,8 @@ public sealed record ModelOptions
         Guard.InRange(HiddenSize, 8, 8192);
         Guard.NonNegative(Beta);
         if (Encoder != "conv") throw new UserInputException($"unknown encoder '{Encoder}'; known: conv.");
-        if (Decoder != "conv") throw new UserInputException($"unknown decoder '{Decoder}'; known: conv.");
+        if (!GenomicCode.Development.DecoderCatalog.Contains(Decoder)) throw new UserInputException($"unknown decoder '{Decoder}'; known: {string.Join(", ", GenomicCode.Development.DecoderCatalog.Names)}.");
+        Development.Validate();
         if (Regularizer != "beta-vae") throw new UserInputException($"unknown regularizer '{Regularizer}'; known: beta-vae.");
         return this;
     }
