@@ -49,30 +49,35 @@ class Grn(torch.nn.Module):
         super().__init__()
         self.n, self.m = n, m
         self.h1 = torch.nn.Linear(genome, hidden)
-        self.h2 = torch.nn.Linear(hidden, n * (n + m) + n)
+        self.h2 = torch.nn.Linear(hidden, n * (n + 3 * m) + n)
+        self.maternal = torch.nn.Linear(genome, n - 2)
         with torch.no_grad():
             self.h2.weight.mul_(0.1)
-        self.w0 = torch.nn.Parameter(torch.randn(n, n + m) / math.sqrt(n + m))
+        self.w0 = torch.nn.Parameter(torch.randn(n, n + 3 * m) / math.sqrt(n + 3 * m))
         b0 = torch.zeros(n)
         b0[1] = 2
         self.b0 = torch.nn.Parameter(b0)
         k = torch.full((3, 3), 1 / 8.0)
         k[1, 1] = 0
-        self.register_buffer("diffusion", k.view(1, 1, 3, 3).repeat(m, 1, 1, 1))
+        sobel = perception_kernel(1)[1:3, 0]
+        self.register_buffer("diffusion", torch.cat([k.view(1, 3, 3), sobel]).unsqueeze(1).repeat(m, 1, 1, 1))
         self.gain = torch.nn.Parameter(torch.full((1, 1, 1, 1), 3.0))
         self.bias = torch.nn.Parameter(torch.full((1, 1, 1, 1), -3.0))
 
     def forward(self, g, steps, fire_rate, gen, grid):
         b, n, m = g.shape[0], self.n, self.m
         flat = self.h2(torch.tanh(self.h1(g)))
-        w = flat[:, : n * (n + m)].view(b, n, n + m) + self.w0
-        bias = (flat[:, n * (n + m):] + self.b0).view(b, n, 1)
-        x = torch.zeros(b, n, grid, grid)
-        x[:, 1, grid // 2, grid // 2] = 1
+        k = n + 3 * m
+        w = flat[:, : n * k].view(b, n, k) + self.w0
+        bias = (flat[:, n * k:] + self.b0).view(b, n, 1)
+        zygote = torch.cat([torch.zeros(b, 1), torch.ones(b, 1), torch.tanh(self.maternal(g))], 1)
+        centre = torch.zeros(1, 1, grid, grid)
+        centre[0, 0, grid // 2, grid // 2] = 1
+        x = zygote.view(b, n, 1, 1) * centre
         for _ in range(steps):
             pre = F.max_pool2d(x[:, 1:2], 3, 1, 1) > 0.1
             s = F.conv2d(x[:, :m], self.diffusion, padding=1, groups=m)
-            inp = torch.cat([x, s], 1).view(b, n + m, grid * grid)
+            inp = torch.cat([x, s], 1).view(b, k, grid * grid)
             drive = torch.baddbmm(bias, w, inp).view(b, n, grid, grid)
             x = torch.lerp(x, torch.tanh(drive), 0.2)
             post = F.max_pool2d(x[:, 1:2], 3, 1, 1) > 0.1

@@ -8,11 +8,11 @@ using TorchSharp;
 
 namespace GenomicCode.Cli;
 
-/// <summary>The end-of-training figures of a run folder: reconstructions, latent traversals, loss curve.</summary>
+/// <summary>The end-of-training figures of a run folder: reconstructions, latent traversals, loss curve, and a development strip for developmental decoders.</summary>
 public static class TrainingFigures
 {
     /// <summary>File names of the figures.</summary>
-    public const string Reconstructions = "reconstructions.png", Traversals = "traversals.png", Loss = "loss.png";
+    public const string Reconstructions = "reconstructions.png", Traversals = "traversals.png", Loss = "loss.png", Development = "development.png";
 
     /// <summary>Writes the figures into <paramref name="run"/> and returns their paths.</summary>
     public static IReadOnlyList<string> Write(RunFolder run, GenomeVae model, IGroundTruthData data, torch.Device device, long seed)
@@ -43,6 +43,18 @@ public static class TrainingFigures
         var rowLabels = Enumerable.Range(0, d).Select(j => kl is null ? $"z{j}" : $"z{j} (KL {kl[j]:F2})").ToArray();
         written.Add(Figures.SaveImageGrid(new ImageGrid(d, values.Length, side, side, grey, rowLabels, values.Select(v => v.ToString("+0.0;-0.0;0")).ToArray()),
             "Latent traversals: each genome dimension from -2 to 2", run.File(Traversals)));
+
+        if (model.Decoder is GenomicCode.Development.DevelopmentalDecoder)
+        {
+            // Development strip: each row one organism (posterior mean genome), each column a developmental step.
+            var frames = DevelopmentStrip.Capture(model, data, 4, 7, (long)Seeds.Derive(seed, 5), device);
+            int cols = frames.Steps.Length;
+            var strip = new float[frames.Organisms * cols * side * side];
+            for (int t = 0; t < frames.Organisms * cols; t++) Array.Copy(frames.Pixels, t * pixels, strip, t * side * side, side * side);
+            written.Add(Figures.SaveImageGrid(new ImageGrid(frames.Organisms, cols, side, side, strip,
+                    Enumerable.Range(0, frames.Organisms).Select(i => $"organism {i}").ToArray(), frames.Steps.Select(s => $"step {s}").ToArray()),
+                "Development: the phenotype as it grows from the seed", run.File(Development)));
+        }
 
         var loss = MetricsLog.ReadLoss(run.File(RunFolder.MetricsFile));
         if (loss.Count > 0)

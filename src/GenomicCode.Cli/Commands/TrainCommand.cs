@@ -51,7 +51,7 @@ public sealed class TrainCommand : Command<TrainSettings>
         run.WriteJson(RunFolder.EnvironmentFile, EnvironmentInfo.Capture(device));
 
         console.MarkupLine($"training [bold]{Markup.Escape(preset.Name)}[/]: {preset.Training.Steps} steps, batch {preset.Training.BatchSize}, " +
-                           $"beta {preset.Model.Beta}, latent {preset.Model.LatentSize}, seed {preset.Training.Seed}, device {device}, " +
+                           $"decoder {preset.Model.Decoder}, beta {preset.Model.Beta}, latent {preset.Model.LatentSize}, seed {preset.Training.Seed}, device {device}, " +
                            $"threads {TorchSharp.torch.get_num_threads()}");
         console.MarkupLine($"run folder: [link]{Markup.Escape(run.Path)}[/]");
 
@@ -76,7 +76,7 @@ public sealed class TrainCommand : Command<TrainSettings>
 
     private static Preset ApplyOverrides(Preset preset, TrainSettings s) => preset with
     {
-        Model = preset.Model with { Beta = s.Beta ?? preset.Model.Beta },
+        Model = preset.Model with { Beta = s.Beta ?? preset.Model.Beta, Decoder = s.Decoder ?? preset.Model.Decoder },
         Training = preset.Training with
         {
             Steps = s.Steps ?? preset.Training.Steps,

@@ -115,6 +115,12 @@ public sealed record DevelopmentBenchmarkResult
     /// <summary>Final training loss (a sanity check that training ran).</summary>
     [JsonPropertyName("final_loss")] public double FinalLoss { get; init; }
 
+    /// <summary>OpenMP wait policy in force (OMP_WAIT_POLICY).</summary>
+    [JsonPropertyName("omp_wait_policy")] public string OmpWaitPolicy { get; init; } = "";
+
+    /// <summary>1-minute load average of the machine at the end (other processes compete for the cores when it exceeds the core count).</summary>
+    [JsonPropertyName("load_average")] public double LoadAverage { get; init; }
+
     /// <summary>TorchSharp version.</summary>
     [JsonPropertyName("torchsharp")] public string TorchSharp { get; init; } = "";
 }
@@ -197,6 +203,8 @@ public static class DevelopmentBenchmark
             Threads = torch.get_num_threads(),
             Device = device.ToString(),
             FinalLoss = loss,
+            OmpWaitPolicy = Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") ?? "default",
+            LoadAverage = LoadAverage1(),
             TorchSharp = typeof(torch).Assembly.GetName().Version?.ToString() ?? "unknown",
         };
     }
@@ -215,6 +223,13 @@ public static class DevelopmentBenchmark
     {
         var s = xs.OrderBy(x => x).ToArray();
         return s.Length % 2 == 1 ? s[s.Length / 2] : 0.5 * (s[s.Length / 2 - 1] + s[s.Length / 2]);
+    }
+
+    private static double LoadAverage1()
+    {
+        const string path = "/proc/loadavg";
+        if (!File.Exists(path)) return double.NaN;
+        return double.Parse(File.ReadAllText(path).Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>A /proc/self/status field (VmRSS, VmHWM) in MiB; the working set where /proc is absent.</summary>

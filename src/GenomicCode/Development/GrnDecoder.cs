@@ -9,11 +9,13 @@ namespace GenomicCode.Development;
 /// <summary>
 /// A gene-regulatory-network decoder. Every cell of a G x G grid carries a gene-expression vector x of N genes; the
 /// genome sets the regulatory weights W(g) (N x (N + M)) and biases b(g) (N) through a small hypernetwork (shared
-/// W0, b0 plus a genome-dependent change). The first M genes are secreted morphogens: each cell reads the mean of its
-/// eight neighbours' morphogen levels (a fixed 3x3 convolution). Each step (Watson et al. 2014, eq. 1; Kouvaris et al.
+/// W0, b0 plus a genome-dependent change). The first M genes are secreted morphogens: each cell reads, per morphogen, the
+/// mean of its eight neighbours' levels and the Sobel x / y gradients (one fixed depthwise 3x3 convolution with 3M
+/// outputs; the gradients let cells tell directions apart, so patterns can form off-centre). Each step (Watson et al. 2014, eq. 1; Kouvaris et al.
 /// 2017 use tau = 0.2, f = tanh): x &lt;- (1 - tau) x + tau f(W(g) [x; signals] + b(g)) + noise, restricted to living
 /// cells (gene P, after the P readout genes, above the alive threshold in the 3x3 neighbourhood). Development starts
-/// from one zygote in an empty grid: the centre cell with its alive gene at 1. Genes 0..P-1 read out as pixels:
+/// from one zygote in an empty grid: the centre cell with its alive gene at 1 and maternal factors (a linear map of the
+/// genome, through tanh) on the other non-readout genes. Genes 0..P-1 read out as pixels:
 /// logits = gain * x + bias.
 /// </summary>
 public sealed class GrnDecoder : DevelopmentalDecoder
@@ -22,7 +24,8 @@ public sealed class GrnDecoder : DevelopmentalDecoder
     private readonly Linear hyperOut;         // hidden -> N (N + M) + N
     private readonly Parameter baseWeights;   // (N, N + M) shared regulatory weights W0
     private readonly Parameter baseBias;      // (N) shared biases b0
-    private readonly Tensor diffusion;        // (M, 1, 3, 3) neighbour mean, depthwise
+    private readonly Tensor diffusion;        // (3M, 1, 3, 3) neighbour mean, Sobel x, Sobel y per morphogen, depthwise
+    private readonly Linear maternal;         // genome -> maternal factors of the zygote
     private readonly Parameter readoutGain;   // (1, P, 1, 1)
     private readonly Parameter readoutBias;   // (1, P, 1, 1)
     private readonly int genes;
@@ -38,7 +41,7 @@ public sealed class GrnDecoder : DevelopmentalDecoder
         readout = phenotypeShape.Channels;
         if (genes < readout + 1)
             throw new UserInputException($"GrnDecoder needs Channels >= phenotype channels + 1 (readout genes and an alive gene), got {genes}.");
-        int inputs = genes + morphogens;
+        int inputs = genes + 3 * morphogens;
         hyperHidden = Linear(genomeSize, options.HiddenSize);
         hyperOut = Linear(options.HiddenSize, genes * inputs + genes);
         using (torch.no_grad()) hyperOut.weight!.mul_(0.1);
@@ -47,6 +50,7 @@ public sealed class GrnDecoder : DevelopmentalDecoder
         bias[readout] = torch.tensor(2f); // the alive gene starts switched on, so the zygote's descendants live at initialisation
         baseBias = new Parameter(bias);
         diffusion = DiffusionKernel(morphogens);
+        maternal = Linear(genomeSize, genes - readout - 1);
         readoutGain = new Parameter(torch.full(new long[] { 1, readout, 1, 1 }, 3f));
         readoutBias = new Parameter(torch.full(new long[] { 1, readout, 1, 1 }, -3f));
         RegisterComponents();
@@ -55,15 +59,20 @@ public sealed class GrnDecoder : DevelopmentalDecoder
     /// <summary>Genes per cell (N).</summary>
     public int Genes => genes;
 
-    /// <summary>Inputs of each gene: N genes plus M morphogen signals.</summary>
-    public int RegulatoryInputs => genes + morphogens;
+    /// <summary>Inputs of each gene: N genes plus 3 signals (neighbour mean, gradient x, gradient y) per morphogen.</summary>
+    public int RegulatoryInputs => genes + 3 * morphogens;
 
-    /// <summary>Depthwise 3x3 kernel (M, 1, 3, 3): the mean of the eight neighbours (centre 0, others 1/8).</summary>
+    /// <summary>
+    /// Depthwise 3x3 kernels (3M, 1, 3, 3) for M groups: per morphogen the mean of the eight neighbours (centre 0, others
+    /// 1/8), then Sobel x / 8 and Sobel y / 8 (as in the NCA's perception).
+    /// </summary>
     public static Tensor DiffusionKernel(int morphogens)
     {
         float e = 1f / 8f;
-        var k = new float[] { e, e, e, e, 0, e, e, e, e };
-        return torch.tensor(k, new long[] { 1, 1, 3, 3 }).repeat(morphogens, 1, 1, 1);
+        var mean = new float[] { e, e, e, e, 0, e, e, e, e };
+        var sobel = NcaDecoder.PerceptionKernel(1).narrow(0, 1, 2).reshape(-1).data<float>().ToArray();
+        var k = mean.Concat(sobel).ToArray();
+        return torch.tensor(k, new long[] { 3, 1, 3, 3 }).repeat(morphogens, 1, 1, 1);
     }
 
     /// <summary>The regulatory weights (B, N, N + M) and biases (B, N) that the hypernetwork reads from a genome batch.</summary>
@@ -81,7 +90,8 @@ public sealed class GrnDecoder : DevelopmentalDecoder
     protected override Tensor Grow(Tensor genome, int steps, Generator generator, ISet<int> capture, Action<Tensor> record)
     {
         var (w, bias) = Regulation(genome);
-        return GrowFrom(w, bias, steps, generator, capture, record);
+        var factors = nn.functional.tanh(maternal.forward(genome));  // (B, N - P - 1)
+        return GrowFrom(w, bias, factors, steps, generator, capture, record);
     }
 
     /// <summary>
@@ -103,7 +113,7 @@ public sealed class GrnDecoder : DevelopmentalDecoder
             foreach (int s in wanted)
                 if (s < 0 || s > n) throw new UserInputException($"GrnDecoder: capture step {s} is outside 0..{n}.");
             var trajectory = new List<Tensor>();
-            var grown = GrowFrom(weights, bias, n, generator ?? owned!, wanted, s => trajectory.Add(ToPhenotype(s)));
+            var grown = GrowFrom(weights, bias, null, n, generator ?? owned!, wanted, s => trajectory.Add(ToPhenotype(s)));
             return new DevelopmentResult(ToPhenotype(grown), n, wanted.ToArray(), trajectory);
         }
         finally
@@ -112,13 +122,17 @@ public sealed class GrnDecoder : DevelopmentalDecoder
         }
     }
 
-    private Tensor GrowFrom(Tensor w, Tensor bias, int steps, Generator generator, ISet<int> capture, Action<Tensor> record)
+    private Tensor GrowFrom(Tensor w, Tensor bias, Tensor? maternalFactors, int steps, Generator generator, ISet<int> capture, Action<Tensor> record)
     {
-        long b = w.shape[0], g = GridSize;
+        long b = w.shape[0];
         var device = w.device;
-        var zygote = torch.zeros(1, genes, 1, 1, device: device);
-        zygote[0L, (long)readout, 0L, 0L] = torch.tensor(1f, device: device);
-        var x = (zygote * CentreCell(device)).expand(b, genes, g, g).contiguous();   // (B, N, G, G)
+        var zygote = torch.cat(new[]
+        {
+            torch.zeros(b, readout, device: device),
+            torch.ones(b, 1, device: device),
+            maternalFactors ?? torch.zeros(b, genes - readout - 1, device: device),
+        }, 1);                                                                           // (B, N)
+        var x = zygote.view(b, genes, 1, 1) * CentreCell(device);                      // (B, N, G, G)
         var biasMap = bias.view(b, genes, 1);                                          // (B, N, 1)
         if (capture.Contains(0)) record(Readout(x));
         for (int t = 1; t <= steps; t++)
@@ -140,8 +154,8 @@ public sealed class GrnDecoder : DevelopmentalDecoder
         double tau = Options.Tau, threshold = Options.AliveThreshold, noise = Options.Noise;
         {
             var alivePre = nn.functional.max_pool2d(x.narrow(1, readout, 1), 3, 1, 1).gt(threshold);    // (B, 1, G, G)
-            var signals = nn.functional.conv2d(x.narrow(1, 0, morphogens), diffusion, padding: new long[] { 1, 1 }, groups: morphogens); // (B, M, G, G)
-            var inputs = torch.cat(new[] { x, signals }, 1).view(b, genes + morphogens, cells);          // (B, N+M, G*G)
+            var signals = nn.functional.conv2d(x.narrow(1, 0, morphogens), diffusion, padding: new long[] { 1, 1 }, groups: morphogens); // (B, 3M, G, G)
+            var inputs = torch.cat(new[] { x, signals }, 1).view(b, RegulatoryInputs, cells);           // (B, N+3M, G*G)
             var drive = torch.bmm(w, inputs).add_(biasMap).view(b, genes, g, g);                        // (B, N, G, G) = W [x; s] + b
             var target = Options.Activation == "sigmoid" ? torch.sigmoid(drive) : torch.tanh(drive);
             var next = torch.lerp(x, target, tau);                                                         // (1 - tau) x + tau f(.)

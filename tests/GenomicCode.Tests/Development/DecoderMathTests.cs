@@ -24,12 +24,12 @@ public class DecoderMathTests
     [Fact]
     public void Should_MatchTheHandComputedStep_When_DevelopingAGrnFromSuppliedRegulation()
     {
-        // Given 3 genes (readout 0, alive 1, other 2), 1 morphogen, W = 0, b = (0.5, 2, 0), tau 0.2, one step.
+        // Given 3 genes (readout 0, alive 1, other 2), 1 morphogen (3 signals), W = 0, b = (0.5, 2, 0), tau 0.2, one step.
         // Zygote x = (0, 1, 0): x' = 0.8 x + 0.2 tanh(b) = (0.2 tanh 0.5, 0.8 + 0.2 tanh 2, 0).
         // Its neighbours: x' = 0.2 tanh(b) (alive gene 0.193 > 0.1); cells two away stay dead.
         using var scope = torch.NewDisposeScope();
         using var grn = new GrnDecoder(2, (1, 5, 5), new DevelopmentOptions { Channels = 3, Morphogens = 1, Steps = 1 });
-        var w = torch.zeros(1, 3, 4);
+        var w = torch.zeros(1, 3, 6);
         var b = torch.tensor(new float[] { 0.5f, 2f, 0f }).view(1, 3);
         var logits = grn.DevelopFrom(w, b, null).Phenotype; // gain 3, bias -3 at initialisation
         double expected = 3 * 0.2 * Math.Tanh(0.5) - 3;
