@@ -105,17 +105,18 @@ def main():
     r = torch.arange(o.grid, dtype=torch.float32) - o.grid // 2
     target = ((r.view(-1, 1) ** 2 + r.view(1, -1) ** 2) <= o.grid * o.grid / 16.0).float().expand(o.batch, 1, o.grid, o.grid).contiguous()
     gen = torch.Generator().manual_seed(1)
-    fwd = []
+    fwd, fwd_cpu = [], []
     with torch.no_grad():
         for i in range(o.warmup + o.iterations):
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.process_time()
             model(g, o.steps, fire, gen, o.grid).sum().item()
             if i >= o.warmup:
                 fwd.append(time.perf_counter() - t)
+                fwd_cpu.append(time.process_time() - c)
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
-    tr = []
+    tr, tr_cpu = [], []
     for i in range(o.warmup + o.iterations):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         opt.zero_grad()
         loss = F.binary_cross_entropy_with_logits(model(g, o.steps, fire, gen, o.grid), target)
         loss.backward()
@@ -123,6 +124,7 @@ def main():
         last = loss.item()
         if i >= o.warmup:
             tr.append(time.perf_counter() - t)
+            tr_cpu.append(time.process_time() - c)
     n = o.batch * o.steps
     res = {
         "workload": vars(o) | {"fire_rate": fire, "genome_size": genome, "hidden_size": hidden},
@@ -130,6 +132,8 @@ def main():
         "forward_seconds_median": statistics.median(fwd),
         "train_organism_steps_per_second": n / statistics.median(tr),
         "train_step_seconds_median": statistics.median(tr),
+        "train_step_cpu_seconds_median": statistics.median(tr_cpu),
+        "forward_cpu_seconds_median": statistics.median(fwd_cpu),
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "threads": torch.get_num_threads(),
         "device": "cpu",

@@ -91,6 +91,12 @@ public sealed record DevelopmentBenchmarkResult
     /// <summary>Median seconds of one training step (development + loss + backward + Adam).</summary>
     [JsonPropertyName("train_step_seconds_median")] public double TrainStepSecondsMedian { get; init; }
 
+    /// <summary>Median CPU seconds (all threads of the process) of one training step: less sensitive to other processes on shared cores than wall time.</summary>
+    [JsonPropertyName("train_step_cpu_seconds_median")] public double TrainStepCpuSecondsMedian { get; init; }
+
+    /// <summary>Median CPU seconds of one forward development.</summary>
+    [JsonPropertyName("forward_cpu_seconds_median")] public double ForwardCpuSecondsMedian { get; init; }
+
     /// <summary>Peak resident memory of the process (VmHWM) in MiB.</summary>
     [JsonPropertyName("peak_rss_mb")] public double PeakRssMb { get; init; }
 
@@ -149,14 +155,20 @@ public static class DevelopmentBenchmark
         decoder.eval();
         progress?.Invoke($"forward: {workload.Warmup} warm-up + {workload.Iterations} timed developments");
         var forward = new List<double>();
+        var forwardCpu = new List<double>();
+        using var process = Process.GetCurrentProcess();
         for (int i = 0; i < workload.Warmup + workload.Iterations; i++)
         {
             using var scope = torch.NewDisposeScope();
             using var _ = torch.no_grad();
+            process.Refresh();
+            var cpu0 = process.TotalProcessorTime;
             var watch = Stopwatch.StartNew();
             var logits = decoder.Develop(genomes, generator).Phenotype;
             logits.sum().item<float>(); // wait for the result (asynchronous devices)
             if (i >= workload.Warmup) forward.Add(watch.Elapsed.TotalSeconds);
+            process.Refresh();
+            if (i >= workload.Warmup) forwardCpu.Add((process.TotalProcessorTime - cpu0).TotalSeconds);
         }
 
         // 2. Training steps: development unrolled + loss + backward + Adam.
@@ -165,6 +177,7 @@ public static class DevelopmentBenchmark
         using var adam = torch.optim.Adam(parameters, workload.LearningRate);
         progress?.Invoke($"train: {workload.Warmup} warm-up + {workload.Iterations} timed steps");
         var train = new List<double>();
+        var trainCpu = new List<double>();
         long liveAfterWarmup = 0;
         double rssAfterWarmup = 0, loss = double.NaN;
         for (int i = 0; i < workload.Warmup + workload.Iterations; i++)
@@ -174,6 +187,8 @@ public static class DevelopmentBenchmark
                 liveAfterWarmup = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
                 rssAfterWarmup = RssMb("VmRSS");
             }
+            process.Refresh();
+            var cpu0 = process.TotalProcessorTime;
             var watch = Stopwatch.StartNew();
             using (var scope = torch.NewDisposeScope())
             {
@@ -185,6 +200,8 @@ public static class DevelopmentBenchmark
                 loss = l.item<float>();
             }
             if (i >= workload.Warmup) train.Add(watch.Elapsed.TotalSeconds);
+            process.Refresh();
+            if (i >= workload.Warmup) trainCpu.Add((process.TotalProcessorTime - cpu0).TotalSeconds);
             if (progress is not null && (i + 1) % 100 == 0) progress($"  step {i + 1}: {watch.Elapsed.TotalSeconds:F3} s, loss {loss:F4}, rss {RssMb("VmRSS"):F0} MiB, live tensors {DisposeScopeManager.Statistics.ThreadTotalLiveCount}");
         }
         double f = Median(forward), t = Median(train);
@@ -195,6 +212,8 @@ public static class DevelopmentBenchmark
             ForwardOrganismStepsPerSecond = organismSteps / f,
             TrainStepSecondsMedian = t,
             TrainOrganismStepsPerSecond = organismSteps / t,
+            TrainStepCpuSecondsMedian = Median(trainCpu),
+            ForwardCpuSecondsMedian = Median(forwardCpu),
             PeakRssMb = RssMb("VmHWM"),
             RssMbAfterWarmup = rssAfterWarmup,
             RssMbEnd = RssMb("VmRSS"),

@@ -75,27 +75,39 @@ public sealed class NcaDecoder : DevelopmentalDecoder
             torch.ones(b, 1, device: genome.device),
             seed.forward(genome),
         }, 1);                                                          // (B, C)
-        return cell.view(b, channels, 1, 1) * CentreCell(genome.device); // (B, C, G, G)
+        // A (B, G, G, C) buffer seen as (B, C, G, G): channels-last memory for the perception and the per-cell MLP.
+        return (cell.view(b, 1, 1, channels) * CentreCell(genome.device).view(1, GridSize, GridSize, 1)).permute(0, 3, 1, 2); // (B, C, G, G)
     }
 
     /// <summary>One update of the automaton (Mordvintsev et al. 2020) on a state (B, C, G, G).</summary>
+    /// <remarks>
+    /// Speed: the alive masks are not differentiable, so they are computed without autograd and applied as 0/1 floats;
+    /// comparisons write in place into their source buffers; ReLU, the genome bias and the masking run in place where
+    /// autograd does not need the overwritten values (a convolution saves its input, not its output; addcmul saves its
+    /// factors, not its result).
+    /// </remarks>
     public Tensor Step(Tensor state, Tensor? condition, Generator generator)
     {
         long b = state.shape[0], g = state.shape[2];
         double threshold = Options.AliveThreshold;
-        var alpha = state.narrow(1, readout, 1);                                              // (B, 1, G, G)
-        var alivePre = nn.functional.max_pool2d(alpha, 3, 1, 1).gt(threshold);              // (B, 1, G, G)
-        var p = nn.functional.conv2d(state, perception, padding: new long[] { 1, 1 }, groups: channels); // (B, 3C, G, G)
-        var h = hidden.forward(p);                                                            // (B, H, G, G)
-        if (condition is not null) h = h + condition;                                         // + (B, H, 1, 1)
-        h = nn.functional.relu(h);
-        var dx = update.forward(h);                                                           // (B, C, G, G)
-        var fire = torch.rand(new long[] { b, 1, g, g }, generator: generator, device: state.device).lt(Options.FireRate); // (B, 1, G, G)
-        var next = state + dx * fire;
+        Tensor alive;
+        using (torch.no_grad())
+            alive = nn.functional.max_pool2d(state.narrow(1, readout, 1), 3, 1, 1).gt_(threshold);    // (B, 1, G, G) 0/1 before
+        // Perception in channels-last memory: the state is a (B, C, G, G) view of a (B, G, G, C) buffer, so the
+        // depthwise convolution returns channels-last output whose permutation is a contiguous (B, G, G, 3C) matrix of
+        // cells; the per-cell MLP (1x1 convolutions) then runs as two plain matrix products over all cells.
+        var p = nn.functional.conv2d(state, perception, padding: new long[] { 1, 1 }, groups: channels).permute(0, 2, 3, 1); // (B, G, G, 3C)
+        var h = nn.functional.linear(p, hidden.weight!.flatten(1), hidden.bias);  // (B, G, G, H)
+        if (condition is not null) h.add_(condition.view(b, 1, 1, -1));                           // + (B, 1, 1, H)
+        h.relu_();
+        var dx = nn.functional.linear(h, update.weight!.flatten(1)).permute(0, 3, 1, 2);          // (B, C, G, G), channels-last memory
+        var fire = torch.rand(new long[] { b, 1, g, g }, generator: generator, device: state.device).lt_(Options.FireRate); // (B, 1, G, G) 0/1
         if (Options.Noise > 0)
-            next = next + torch.randn(next.shape, generator: generator, device: state.device).mul_(Options.Noise) * fire;
-        var alivePost = nn.functional.max_pool2d(next.narrow(1, readout, 1), 3, 1, 1).gt(threshold);
-        return next * alivePre.logical_and_(alivePost);                                       // (B, C, G, G)
+            dx = dx + torch.randn(dx.shape, generator: generator, device: state.device).mul_(Options.Noise);
+        var next = torch.addcmul(state, dx, fire, 1);                                                 // x + dx * fire
+        using (torch.no_grad())
+            alive.mul_(nn.functional.max_pool2d(next.narrow(1, readout, 1), 3, 1, 1).gt_(threshold)); // alive before and after
+        return next.mul_(alive);                                                                      // (B, C, G, G)
     }
 
     /// <summary>Phenotype logits on the grid (B, P, G, G) from a state.</summary>
