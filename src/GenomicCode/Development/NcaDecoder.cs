@@ -75,8 +75,7 @@ public sealed class NcaDecoder : DevelopmentalDecoder
             torch.ones(b, 1, device: genome.device),
             seed.forward(genome),
         }, 1);                                                          // (B, C)
-        // A (B, G, G, C) buffer seen as (B, C, G, G): channels-last memory for the perception and the per-cell MLP.
-        return (cell.view(b, 1, 1, channels) * CentreCell(genome.device).view(1, GridSize, GridSize, 1)).permute(0, 3, 1, 2); // (B, C, G, G)
+        return cell.view(b, channels, 1, 1) * CentreCell(genome.device); // (B, C, G, G)
     }
 
     /// <summary>One update of the automaton (Mordvintsev et al. 2020) on a state (B, C, G, G).</summary>
@@ -93,14 +92,11 @@ public sealed class NcaDecoder : DevelopmentalDecoder
         Tensor alive;
         using (torch.no_grad())
             alive = nn.functional.max_pool2d(state.narrow(1, readout, 1), 3, 1, 1).gt_(threshold);    // (B, 1, G, G) 0/1 before
-        // Perception in channels-last memory: the state is a (B, C, G, G) view of a (B, G, G, C) buffer, so the
-        // depthwise convolution returns channels-last output whose permutation is a contiguous (B, G, G, 3C) matrix of
-        // cells; the per-cell MLP (1x1 convolutions) then runs as two plain matrix products over all cells.
-        var p = nn.functional.conv2d(state, perception, padding: new long[] { 1, 1 }, groups: channels).permute(0, 2, 3, 1); // (B, G, G, 3C)
-        var h = nn.functional.linear(p, hidden.weight!.flatten(1), hidden.bias);  // (B, G, G, H)
-        if (condition is not null) h.add_(condition.view(b, 1, 1, -1));                           // + (B, 1, 1, H)
+        var p = nn.functional.conv2d(state, perception, padding: new long[] { 1, 1 }, groups: channels); // (B, 3C, G, G)
+        var h = hidden.forward(p);                                                                    // (B, H, G, G)
+        if (condition is not null) h.add_(condition);                                                 // + (B, H, 1, 1)
         h.relu_();
-        var dx = nn.functional.linear(h, update.weight!.flatten(1)).permute(0, 3, 1, 2);          // (B, C, G, G), channels-last memory
+        var dx = update.forward(h);                                                                   // (B, C, G, G)
         var fire = torch.rand(new long[] { b, 1, g, g }, generator: generator, device: state.device).lt_(Options.FireRate); // (B, 1, G, G) 0/1
         if (Options.Noise > 0)
             dx = dx + torch.randn(dx.shape, generator: generator, device: state.device).mul_(Options.Noise);
