@@ -55,21 +55,24 @@ public class BenchDevelopTests
         Assert.Contains("--decoder must be one of conv, nca, grn, landscape", r.Output);
     }
 
-    [Fact]
-    public void Should_WriteADevelopmentStrip_When_TrainingADevelopmentalDecoder()
+    [Theory]
+    [InlineData("nca")]
+    [InlineData("landscape")]
+    public void Should_WriteADevelopmentStrip_When_TrainingADevelopmentalDecoder(string decoder)
     {
         using var dir = new TempDir();
         string preset = dir["nca.json"];
         File.WriteAllText(preset, """
             {
               "name": "tiny-nca",
-              "model": { "latentSize": 3, "hiddenSize": 32, "decoder": "nca", "development": { "steps": 3, "channels": 6, "hiddenSize": 8, "grid": 8 } },
+              "model": { "latentSize": 3, "hiddenSize": 32, "decoder": "DECODER", "development": { "steps": 3, "channels": 6, "hiddenSize": 8, "grid": 8, "morphogens": 2 } },
               "training": { "steps": 2, "batchSize": 2, "learningRate": 0.001, "logEvery": 1, "device": "cpu" }
             }
-            """);
+            """.Replace("DECODER", decoder));
         var r = Run("train", "--preset", preset, "--out", dir["run"]);
         Assert.True(r.Code == 0, r.Output);
         Assert.True(File.Exists(Path.Combine(dir["run"], "development.png")));
+        Assert.Equal(decoder == "landscape", File.Exists(Path.Combine(dir["run"], "landscape.png")));
         Assert.True(File.Exists(Path.Combine(dir["run"], "reconstructions.png")));
     }
 }
