@@ -51,6 +51,13 @@ public static class GenomicCodeApp
                     .WithDescription("Read nucleotide genomes from FASTA and print the regulatory matrix W(g) and biases b(g) the sequence-to-affinity layer reads from them.")
                     .WithExample("genome", "affinity", "genomes.fa", "--genes", "8", "--motif", "6", "--cis", "24");
             });
+            config.AddBranch("bench", bench =>
+            {
+                bench.SetDescription("Benchmarks; print JSON.");
+                bench.AddCommand<BenchDevelopCommand>("develop")
+                    .WithDescription("Speed and memory of developmental decoders: forward development and training steps (bench/README.md).")
+                    .WithExample("bench", "develop", "--decoder", "nca", "--json", "nca.json");
+            });
         });
         return app.Run(args, cancel);
     }

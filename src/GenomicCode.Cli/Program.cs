@@ -3,6 +3,7 @@ using GenomicCode.Core;
 
 // Keep freed memory in the process before libtorch allocates anything (see NativeRuntime.ConfigureMalloc).
 NativeRuntime.ConfigureMalloc();
+ThreadPolicy.PreferPassiveWaiting(); // idle OpenMP threads sleep instead of spinning (shared cores; see ThreadPolicy)
 using var cancel = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
 {

@@ -8,11 +8,11 @@ using TorchSharp;
 
 namespace GenomicCode.Cli;
 
-/// <summary>The end-of-training figures of a run folder: reconstructions, latent traversals, loss curve.</summary>
+/// <summary>The end-of-training figures of a run folder: reconstructions, latent traversals, loss curve, and a development strip for developmental decoders.</summary>
 public static class TrainingFigures
 {
     /// <summary>File names of the figures.</summary>
-    public const string Reconstructions = "reconstructions.png", Traversals = "traversals.png", Loss = "loss.png";
+    public const string Reconstructions = "reconstructions.png", Traversals = "traversals.png", Loss = "loss.png", Development = "development.png", Landscape = "landscape.png";
 
     /// <summary>Writes the figures into <paramref name="run"/> and returns their paths.</summary>
     public static IReadOnlyList<string> Write(RunFolder run, GenomeVae model, IGroundTruthData data, torch.Device device, long seed)
@@ -44,6 +44,21 @@ public static class TrainingFigures
         written.Add(Figures.SaveImageGrid(new ImageGrid(d, values.Length, side, side, grey, rowLabels, values.Select(v => v.ToString("+0.0;-0.0;0")).ToArray()),
             "Latent traversals: each genome dimension from -2 to 2", run.File(Traversals)));
 
+        if (model.Decoder is GenomicCode.Development.DevelopmentalDecoder)
+        {
+            // Development strip: each row one organism (posterior mean genome), each column a developmental step.
+            var frames = DevelopmentStrip.Capture(model, data, 4, 7, (long)Seeds.Derive(seed, 5), device);
+            int cols = frames.Steps.Length;
+            var strip = new float[frames.Organisms * cols * side * side];
+            for (int t = 0; t < frames.Organisms * cols; t++) Array.Copy(frames.Pixels, t * pixels, strip, t * side * side, side * side);
+            written.Add(Figures.SaveImageGrid(new ImageGrid(frames.Organisms, cols, side, side, strip,
+                    Enumerable.Range(0, frames.Organisms).Select(i => $"organism {i}").ToArray(), frames.Steps.Select(s => $"step {s}").ToArray()),
+                "Development: the phenotype as it grows from the seed", run.File(Development)));
+        }
+
+        if (model.Decoder is GenomicCode.Development.LandscapeDecoder landscape)
+            written.Add(WriteLandscape(run, model, landscape, data, device, seed));
+
         var loss = MetricsLog.ReadLoss(run.File(RunFolder.MetricsFile));
         if (loss.Count > 0)
         {
@@ -52,6 +67,28 @@ public static class TrainingFigures
                 run.File(Loss)));
         }
         return written;
+    }
+
+    /// <summary>
+    /// The energy landscape of one organism's genome (posterior mean), sliced through the state it develops to along
+    /// state dimensions 0 and 1, with descent trajectories from 8 random starts around it.
+    /// </summary>
+    private static string WriteLandscape(RunFolder run, GenomeVae model, GenomicCode.Development.LandscapeDecoder decoder, IGroundTruthData data, torch.Device device, long seed)
+    {
+        using var scope = torch.NewDisposeScope();
+        model.eval();
+        var genome = model.Encode(data.Render(data.SampleFactors(1, (long)Seeds.Derive(seed, 6)), device)); // (1, D)
+        Analysis.LandscapeSlice slice;
+        using (var g = new torch.Generator((ulong)seed, device))
+        {
+            var final = decoder.Descend(genome, decoder.Options.Steps, g).detach();                       // (1, K)
+            var centre = final.to(torch.CPU).to(torch.ScalarType.Float64).data<double>().ToArray();
+            var energy = LandscapeAnalysis.ForGenome(decoder, genome);
+            var starts = final + LandscapeAnalysis.RandomStarts(8, decoder.StateSize, -2, 2, (long)Seeds.Derive(seed, 7), device);
+            slice = LandscapeAnalysis.Slice(energy, centre, 0, 1, 3, 41, starts, decoder.Options.StepSize, decoder.Options.Steps);
+        }
+        return LandscapeFigure.Save(new LandscapePlotData(slice.Xs, slice.Ys, slice.Energy, slice.Trajectories),
+            "Energy landscape of one genome (slice through its developed state) and descents", run.File(Landscape), "state 0", "state 1");
     }
 
     private static double[]? ReadLastKl(string metricsPath, int d)

@@ -53,7 +53,7 @@ public sealed class TrainCommand : Command<TrainSettings>
         run.WriteJson(RunFolder.EnvironmentFile, EnvironmentInfo.Capture(device));
 
         console.MarkupLine($"training [bold]{Markup.Escape(preset.Name)}[/]: {preset.Training.Steps} steps, batch {preset.Training.BatchSize}, " +
-                           $"regularizer {Markup.Escape(preset.Model.Regularizer)}, beta {preset.Model.Beta}, latent {preset.Model.LatentSize}, seed {preset.Training.Seed}, device {device}, " +
+                           $"decoder {preset.Model.Decoder}, regularizer {Markup.Escape(preset.Model.Regularizer)}, beta {preset.Model.Beta}, latent {preset.Model.LatentSize}, seed {preset.Training.Seed}, device {device}, " +
                            $"threads {TorchSharp.torch.get_num_threads()}");
         console.MarkupLine($"run folder: [link]{Markup.Escape(run.Path)}[/]");
 
@@ -78,7 +78,7 @@ public sealed class TrainCommand : Command<TrainSettings>
 
     private static Preset ApplyOverrides(Preset preset, TrainSettings s) => preset with
     {
-        Model = preset.Model with { Beta = s.Beta ?? preset.Model.Beta, Regularizer = s.Regularizer ?? preset.Model.Regularizer },
+        Model = preset.Model with { Beta = s.Beta ?? preset.Model.Beta, Regularizer = s.Regularizer ?? preset.Model.Regularizer, Decoder = s.Decoder ?? preset.Model.Decoder },
         Training = preset.Training with
         {
             Steps = s.Steps ?? preset.Training.Steps,

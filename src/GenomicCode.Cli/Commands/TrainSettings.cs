@@ -27,6 +27,11 @@ public sealed class TrainSettings : CommandSettings
     [Description("Regularizer (see `genomic-code list regularizers`), e.g. beta-tcvae; overrides the preset.")]
     public string? Regularizer { get; init; }
 
+    /// <summary>Decoder (development) name.</summary>
+    [CommandOption("--decoder <NAME>")]
+    [Description("Decoder: conv, nca, grn or landscape (overrides the preset).")]
+    public string? Decoder { get; init; }
+
     /// <summary>Run seed.</summary>
     [CommandOption("--seed <S>")]
     [Description("Run seed: data order, genome noise and initial weights (overrides the preset).")]
@@ -69,6 +74,8 @@ public sealed class TrainSettings : CommandSettings
         if (Beta is double b && (!(b >= 0) || double.IsInfinity(b))) return ValidationResult.Error($"--beta must be a finite number >= 0, got {b}.");
         if (BatchSize is <= 0) return ValidationResult.Error($"--batch-size must be >= 1, got {BatchSize}.");
         if (LearningRate is double lr && !(lr > 0)) return ValidationResult.Error($"--lr must be > 0, got {lr}.");
+        if (Decoder is not null && !GenomicCode.Development.DecoderCatalog.Contains(Decoder))
+            return ValidationResult.Error($"--decoder must be one of {string.Join(", ", GenomicCode.Development.DecoderCatalog.Names)}, got '{Decoder}'.");
         if (Resume && Force) return ValidationResult.Error("--resume and --force exclude each other: resume keeps the run, force replaces it.");
         return ValidationResult.Success();
     }

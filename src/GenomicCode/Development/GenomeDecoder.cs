@@ -18,6 +18,12 @@ public abstract class GenomeDecoder : nn.Module<Tensor, Tensor>
     /// <summary>Shape of one phenotype: channels, height, width.</summary>
     public abstract (int Channels, int Height, int Width) PhenotypeShape { get; }
 
+    /// <summary>
+    /// Decodes with randomness drawn from <paramref name="generator"/> (developmental decoders use it for update masks and
+    /// noise; null means deterministic). The default ignores the generator and calls <c>forward</c>.
+    /// </summary>
+    public virtual Tensor Decode(Tensor genome, Generator? generator) => forward(genome);
+
     /// <summary>Throws a one-line error when <paramref name="genome"/> is not (B, <see cref="GenomeSize"/>).</summary>
     protected void CheckGenome(Tensor genome)
     {

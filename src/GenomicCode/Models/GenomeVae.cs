@@ -49,7 +49,7 @@ public sealed class GenomeVae : nn.Module
             throw new UserInputException($"the conv encoder needs square images, got {imageShape.Height}x{imageShape.Width}.");
         torch.random.manual_seed(seed);
         var enc = new ConvEncoder(imageShape.Channels, imageShape.Height, options.LatentSize, options.HiddenSize);
-        var dec = new ConvDecoder(options.LatentSize, imageShape.Channels, imageShape.Height, options.HiddenSize);
+        var dec = DecoderCatalog.Create(options.Decoder, options.LatentSize, imageShape, options.HiddenSize, options.Development);
         var reg = RegularizerCatalog.Create(options, new RegularizerContext(options.LatentSize, datasetSize, seed, device ?? CPU));
         var model = new GenomeVae(enc, dec, reg, options);
         if (device is not null) model.to(device);
@@ -79,7 +79,7 @@ public sealed class GenomeVae : nn.Module
     {
         var (mean, logVar) = encoder.forward(images);                 // (B, D) each
         var genome = generator is null ? mean : GaussianGenome.Sample(mean, logVar, generator);
-        var logits = decoder.forward(genome);                         // (B, C, H, W)
+        var logits = decoder.Decode(genome, generator);               // (B, C, H, W)
         // Bernoulli NLL summed over pixels, averaged over the batch (disentanglement_lib's bernoulli loss).
         var reconstruction = nn.functional.binary_cross_entropy_with_logits(logits, images, reduction: nn.Reduction.Sum) / images.shape[0];
         var klPerDim = GaussianGenome.KlToStandardNormal(mean, logVar); // (B, D)

@@ -15,8 +15,11 @@ public sealed record ModelOptions
     /// <summary>Encoder name: <c>conv</c>. Default <c>conv</c>.</summary>
     public string Encoder { get; init; } = "conv";
 
-    /// <summary>Decoder (development) name: <c>conv</c>. Default <c>conv</c>.</summary>
+    /// <summary>Decoder (development) name: <c>conv</c>, <c>nca</c>, <c>grn</c> or <c>landscape</c> (see <see cref="Development.DecoderCatalog"/>). Default <c>conv</c>.</summary>
     public string Decoder { get; init; } = "conv";
+
+    /// <summary>Options of the developmental decoders (steps, noise, fire rate, grid, ...). Default: <see cref="Development.DevelopmentOptions"/> defaults.</summary>
+    public Development.DevelopmentOptions Development { get; init; } = new();
 
     /// <summary>
     /// Regulariser name from <see cref="RegularizerCatalog"/> (<c>genomic-code list regularizers</c>): beta-vae,
@@ -37,7 +40,8 @@ public sealed record ModelOptions
         Guard.InRange(HiddenSize, 8, 8192);
         Guard.NonNegative(Beta);
         if (Encoder != "conv") throw new UserInputException($"unknown encoder '{Encoder}'; known: conv.");
-        if (Decoder != "conv") throw new UserInputException($"unknown decoder '{Decoder}'; known: conv.");
+        if (!GenomicCode.Development.DecoderCatalog.Contains(Decoder)) throw new UserInputException($"unknown decoder '{Decoder}'; known: {string.Join(", ", GenomicCode.Development.DecoderCatalog.Names)}.");
+        Development.Validate();
         RegularizerCatalog.Find(Regularizer);
         (RegularizerOptions ?? throw new UserInputException("RegularizerOptions must not be null; leave it out for the defaults.")).Validate();
         return this;

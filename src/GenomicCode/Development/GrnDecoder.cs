@@ -1,0 +1,169 @@
+using GenomicCode.Core;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace GenomicCode.Development;
+
+/// <summary>
+/// A gene-regulatory-network decoder. Every cell of a G x G grid carries a gene-expression vector x of N genes; the
+/// genome sets the regulatory weights W(g) (N x (N + M)) and biases b(g) (N) through a small hypernetwork (shared
+/// W0, b0 plus a genome-dependent change). The first M genes are secreted morphogens: each cell reads, per morphogen, the
+/// mean of its eight neighbours' levels and the Sobel x / y gradients (one fixed depthwise 3x3 convolution with 3M
+/// outputs; the gradients let cells tell directions apart, so patterns can form off-centre). Each step (Watson et al. 2014, eq. 1; Kouvaris et al.
+/// 2017 use tau = 0.2, f = tanh): x &lt;- (1 - tau) x + tau f(W(g) [x; signals] + b(g)) + noise, restricted to living
+/// cells (gene P, after the P readout genes, above the alive threshold in the 3x3 neighbourhood). Development starts
+/// from one zygote in an empty grid: the centre cell with its alive gene at 1 and maternal factors (a linear map of the
+/// genome, through tanh) on the other non-readout genes. Genes 0..P-1 read out as pixels:
+/// logits = gain * x + bias.
+/// </summary>
+public sealed class GrnDecoder : DevelopmentalDecoder
+{
+    private readonly Linear hyperHidden;      // genome -> hidden
+    private readonly Linear hyperOut;         // hidden -> N (N + M) + N
+    private readonly Parameter baseWeights;   // (N, N + M) shared regulatory weights W0
+    private readonly Parameter baseBias;      // (N) shared biases b0
+    private readonly Tensor diffusion;        // (3M, 1, 3, 3) neighbour mean, Sobel x, Sobel y per morphogen, depthwise
+    private readonly Linear maternal;         // genome -> maternal factors of the zygote
+    private readonly Parameter readoutGain;   // (1, P, 1, 1)
+    private readonly Parameter readoutBias;   // (1, P, 1, 1)
+    private readonly int genes;
+    private readonly int morphogens;
+    private readonly int readout;
+
+    /// <summary>Creates the network for genomes of <paramref name="genomeSize"/> and phenotypes of the given shape.</summary>
+    public GrnDecoder(int genomeSize, (int Channels, int Height, int Width) phenotypeShape, DevelopmentOptions options)
+        : base(nameof(GrnDecoder), genomeSize, phenotypeShape, options)
+    {
+        genes = options.Channels;
+        morphogens = options.Morphogens;
+        readout = phenotypeShape.Channels;
+        if (genes < readout + 1)
+            throw new UserInputException($"GrnDecoder needs Channels >= phenotype channels + 1 (readout genes and an alive gene), got {genes}.");
+        int inputs = genes + 3 * morphogens;
+        hyperHidden = Linear(genomeSize, options.HiddenSize);
+        hyperOut = Linear(options.HiddenSize, genes * inputs + genes);
+        using (torch.no_grad()) hyperOut.weight!.mul_(0.1);
+        baseWeights = new Parameter(torch.randn(genes, inputs) / Math.Sqrt(inputs));
+        var bias = torch.zeros(genes);
+        bias[readout] = torch.tensor(2f); // the alive gene starts switched on, so the zygote's descendants live at initialisation
+        baseBias = new Parameter(bias);
+        diffusion = DiffusionKernel(morphogens);
+        maternal = Linear(genomeSize, genes - readout - 1);
+        readoutGain = new Parameter(torch.full(new long[] { 1, readout, 1, 1 }, 3f));
+        readoutBias = new Parameter(torch.full(new long[] { 1, readout, 1, 1 }, -3f));
+        RegisterComponents();
+    }
+
+    /// <summary>Genes per cell (N).</summary>
+    public int Genes => genes;
+
+    /// <summary>Inputs of each gene: N genes plus 3 signals (neighbour mean, gradient x, gradient y) per morphogen.</summary>
+    public int RegulatoryInputs => genes + 3 * morphogens;
+
+    /// <summary>
+    /// Depthwise 3x3 kernels (3M, 1, 3, 3) for M groups: per morphogen the mean of the eight neighbours (centre 0, others
+    /// 1/8), then Sobel x / 8 and Sobel y / 8 (as in the NCA's perception).
+    /// </summary>
+    public static Tensor DiffusionKernel(int morphogens)
+    {
+        float e = 1f / 8f;
+        var mean = new float[] { e, e, e, e, 0, e, e, e, e };
+        var sobel = NcaDecoder.PerceptionKernel(1).narrow(0, 1, 2).reshape(-1).data<float>().ToArray();
+        var k = mean.Concat(sobel).ToArray();
+        return torch.tensor(k, new long[] { 3, 1, 3, 3 }).repeat(morphogens, 1, 1, 1);
+    }
+
+    /// <summary>The regulatory weights (B, N, N + M) and biases (B, N) that the hypernetwork reads from a genome batch.</summary>
+    public (Tensor Weights, Tensor Bias) Regulation(Tensor genome)
+    {
+        CheckGenome(genome);
+        long b = genome.shape[0];
+        var flat = hyperOut.forward(nn.functional.tanh(hyperHidden.forward(genome)));            // (B, N(N+M) + N)
+        var w = flat.narrow(1, 0, genes * RegulatoryInputs).view(b, genes, RegulatoryInputs) + baseWeights; // (B, N, N+M)
+        var bias = flat.narrow(1, genes * RegulatoryInputs, genes) + baseBias;                 // (B, N)
+        return (w, bias);
+    }
+
+    /// <inheritdoc />
+    protected override Tensor Grow(Tensor genome, int steps, Generator generator, ISet<int> capture, Action<Tensor> record)
+    {
+        var (w, bias) = Regulation(genome);
+        var factors = nn.functional.tanh(maternal.forward(genome));  // (B, N - P - 1)
+        return GrowFrom(w, bias, factors, steps, generator, capture, record);
+    }
+
+    /// <summary>
+    /// Develops from regulatory weights (B, N, N + M) and biases (B, N) supplied by the caller (for example a
+    /// sequence -> affinity layer of a nucleotide genome) instead of the hypernetwork. Returns phenotype logits (B, P, H, W).
+    /// </summary>
+    public DevelopmentResult DevelopFrom(Tensor weights, Tensor bias, Generator? generator, IReadOnlyCollection<int>? capture = null, int? steps = null)
+    {
+        if (weights.dim() != 3 || weights.shape[1] != genes || weights.shape[2] != RegulatoryInputs)
+            throw new UserInputException($"GrnDecoder expects regulatory weights (B, {genes}, {RegulatoryInputs}), got ({string.Join(", ", weights.shape)}).");
+        if (bias.dim() != 2 || bias.shape[0] != weights.shape[0] || bias.shape[1] != genes)
+            throw new UserInputException($"GrnDecoder expects biases ({weights.shape[0]}, {genes}), got ({string.Join(", ", bias.shape)}).");
+        if (steps is <= 0) throw new UserInputException($"GrnDecoder: steps must be >= 1, got {steps}.");
+        Generator? owned = generator is null ? new Generator((ulong)DefaultSeed, weights.device) : null;
+        try
+        {
+            int n = steps ?? ChooseSteps(generator ?? owned!);
+            var wanted = new SortedSet<int>(capture ?? Array.Empty<int>());
+            foreach (int s in wanted)
+                if (s < 0 || s > n) throw new UserInputException($"GrnDecoder: capture step {s} is outside 0..{n}.");
+            var trajectory = new List<Tensor>();
+            var grown = GrowFrom(weights, bias, null, n, generator ?? owned!, wanted, s => trajectory.Add(ToPhenotype(s)));
+            return new DevelopmentResult(ToPhenotype(grown), n, wanted.ToArray(), trajectory);
+        }
+        finally
+        {
+            owned?.Dispose();
+        }
+    }
+
+    private Tensor GrowFrom(Tensor w, Tensor bias, Tensor? maternalFactors, int steps, Generator generator, ISet<int> capture, Action<Tensor> record)
+    {
+        long b = w.shape[0];
+        var device = w.device;
+        var zygote = torch.cat(new[]
+        {
+            torch.zeros(b, readout, device: device),
+            torch.ones(b, 1, device: device),
+            maternalFactors ?? torch.zeros(b, genes - readout - 1, device: device),
+        }, 1);                                                                           // (B, N)
+        var x = zygote.view(b, genes, 1, 1) * CentreCell(device);                      // (B, N, G, G)
+        var biasMap = bias.view(b, genes, 1);                                          // (B, N, 1)
+        if (capture.Contains(0)) record(Readout(x));
+        for (int t = 1; t <= steps; t++)
+        {
+            var previous = x;
+            using (var scope = torch.NewDisposeScope())
+                x = Step(x, w, biasMap, generator).MoveToOuterDisposeScope();
+            previous.Dispose();
+            if (capture.Contains(t)) record(Readout(x));
+        }
+        return Readout(x);
+    }
+
+    /// <summary>One GRN step on expression (B, N, G, G) with weights (B, N, N + M) and biases (B, N, 1).</summary>
+    private Tensor Step(Tensor x, Tensor w, Tensor biasMap, Generator generator)
+    {
+        long b = x.shape[0], g = x.shape[2], cells = g * g;
+        var device = x.device;
+        double tau = Options.Tau, threshold = Options.AliveThreshold, noise = Options.Noise;
+        {
+            var alivePre = nn.functional.max_pool2d(x.narrow(1, readout, 1), 3, 1, 1).gt(threshold);    // (B, 1, G, G)
+            var signals = nn.functional.conv2d(x.narrow(1, 0, morphogens), diffusion, padding: new long[] { 1, 1 }, groups: morphogens); // (B, 3M, G, G)
+            var inputs = torch.cat(new[] { x, signals }, 1).view(b, RegulatoryInputs, cells);           // (B, N+3M, G*G)
+            var drive = torch.bmm(w, inputs).add_(biasMap).view(b, genes, g, g);                        // (B, N, G, G) = W [x; s] + b
+            var target = Options.Activation == "sigmoid" ? torch.sigmoid(drive) : torch.tanh(drive);
+            var next = torch.lerp(x, target, tau);                                                         // (1 - tau) x + tau f(.)
+            if (noise > 0) next = next + torch.randn(next.shape, generator: generator, device: device).mul_(noise);
+            var alivePost = nn.functional.max_pool2d(next.narrow(1, readout, 1), 3, 1, 1).gt(threshold);
+            return next * alivePre.logical_and_(alivePost);
+        }
+    }
+
+    private Tensor Readout(Tensor x) => torch.addcmul(readoutBias, x.narrow(1, 0, readout), readoutGain, 1); // (B, P, G, G)
+}

@@ -1,0 +1,89 @@
+using GenomicCode.Core;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace GenomicCode.Development;
+
+/// <summary>
+/// Development as descent on a genome-shaped energy landscape (Waddington's landscape). The organism's state x (K
+/// dimensions, K = Channels) starts at 0 and follows overdamped Langevin dynamics (Welling and Teh 2011, eq. 4 with
+/// the prior folded into E): x &lt;- x - eta * dE(x; g)/dx + sqrt(2 eta T) * noise, with T = Noise. The learned potential
+/// E(x; g) = 0.5 |x|^2 + v . tanh(A x + C g + a) (a confining bowl plus a genome-conditioned one-hidden-layer network;
+/// smooth, so gradients pass through the unrolled steps with create_graph). A transposed-convolution readout
+/// (<see cref="ConvDecoder"/>) maps the final state to phenotype logits.
+/// </summary>
+public sealed class LandscapeDecoder : DevelopmentalDecoder
+{
+    private readonly Linear stateIn;    // A: K -> H (with bias a)
+    private readonly Linear genomeIn;   // C: D -> H (no bias)
+    private readonly Linear energyOut;  // v: H -> 1 (no bias)
+    private readonly ConvDecoder readout;
+    private readonly int stateSize;
+
+    /// <summary>Creates the decoder for genomes of <paramref name="genomeSize"/> and phenotypes of the given shape.</summary>
+    public LandscapeDecoder(int genomeSize, (int Channels, int Height, int Width) phenotypeShape, DevelopmentOptions options, int readoutHidden = 256)
+        : base(nameof(LandscapeDecoder), genomeSize, phenotypeShape, options)
+    {
+        if (phenotypeShape.Height != phenotypeShape.Width)
+            throw new UserInputException($"LandscapeDecoder needs square phenotypes, got {phenotypeShape.Height}x{phenotypeShape.Width}.");
+        stateSize = options.Channels;
+        stateIn = Linear(stateSize, options.HiddenSize);
+        genomeIn = Linear(genomeSize, options.HiddenSize, hasBias: false);
+        energyOut = Linear(options.HiddenSize, 1, hasBias: false);
+        readout = new ConvDecoder(stateSize, phenotypeShape.Channels, phenotypeShape.Height, readoutHidden);
+        RegisterComponents();
+    }
+
+    /// <summary>Dimensions K of the developmental state.</summary>
+    public int StateSize => stateSize;
+
+    /// <summary>The potential E(x; g) (B) of states (B, K) under genomes (B, D).</summary>
+    public Tensor Energy(Tensor state, Tensor genome)
+    {
+        var bowl = state.pow(2).sum(dim: 1).mul(0.5);                                                   // (B)
+        var h = nn.functional.tanh(stateIn.forward(state) + genomeIn.forward(genome));                // (B, H)
+        return bowl + energyOut.forward(h).squeeze(1);                                                 // (B)
+    }
+
+    /// <summary>
+    /// The developmental trajectory of states: returns the final state (B, K) and calls <paramref name="record"/> with
+    /// the state at each step in <paramref name="capture"/>. Differentiable through every step when gradients are on.
+    /// </summary>
+    public Tensor Descend(Tensor genome, int steps, Generator generator, ISet<int>? capture = null, Action<Tensor>? record = null)
+    {
+        bool buildGraph = torch.is_grad_enabled();
+        using var grad = torch.enable_grad();
+        long b = genome.shape[0];
+        double eta = Options.StepSize, temperature = Options.Noise;
+        var x = torch.zeros(b, stateSize, device: genome.device);
+        bool kept = capture?.Contains(0) == true && record is not null;
+        if (kept) record!.Invoke(x);
+        for (int t = 1; t <= steps; t++)
+        {
+            var previous = x;
+            using (var scope = torch.NewDisposeScope())
+            {
+                var xIn = x.requires_grad ? x : x.detach().requires_grad_(true);
+                var energy = Energy(xIn, genome).sum();
+                var grads = torch.autograd.grad(new[] { energy }, new[] { xIn }, retain_graph: buildGraph, create_graph: buildGraph);
+                var next = xIn - grads[0] * eta;                                                      // (B, K)
+                foreach (var d in grads) d.Dispose();
+                if (temperature > 0) next = next + torch.randn(next.shape, generator: generator, device: genome.device).mul_(Math.Sqrt(2 * eta * temperature));
+                x = (buildGraph ? next : next.detach()).MoveToOuterDisposeScope();
+            }
+            if (!kept) previous.Dispose(); // a recorded state belongs to the caller
+            kept = capture?.Contains(t) == true && record is not null;
+            if (kept) record!.Invoke(x);
+        }
+        return x;
+    }
+
+    /// <inheritdoc />
+    protected override Tensor Grow(Tensor genome, int steps, Generator generator, ISet<int> capture, Action<Tensor> record)
+    {
+        var final = Descend(genome, steps, generator, capture, s => record(readout.forward(s)));
+        return readout.forward(final);
+    }
+}

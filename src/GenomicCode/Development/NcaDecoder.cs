@@ -1,0 +1,129 @@
+using GenomicCode.Core;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace GenomicCode.Development;
+
+/// <summary>
+/// A genome-conditioned neural cellular automaton (Growing NCA, Mordvintsev et al. 2020; as a VAE decoder: VNCA, Palm et
+/// al. 2022). Channels 0..P-1 are the readout (P = phenotype channels), channel P is alpha (alive), the rest are hidden.
+/// Each step: perception = identity + Sobel x + Sobel y of every channel as ONE depthwise convolution (3C outputs);
+/// per-cell MLP as 1x1 convolutions 3C -> hidden -> C (ReLU, last layer zero-initialised, no bias); a stochastic
+/// update mask (fire rate); alive masking (alpha &gt; threshold in the 3x3 neighbourhood before and after the update).
+/// Development starts from one living seed cell at the centre whose hidden channels are a linear map of the genome.
+/// Phenotype logits = gain * readout + bias (bias -3 at start, so dead cells read as background).
+/// </summary>
+public sealed class NcaDecoder : DevelopmentalDecoder
+{
+    private readonly Tensor perception;     // (3C, 1, 3, 3) fixed kernels: identity, Sobel x, Sobel y per channel
+    private readonly Conv2d hidden;         // 3C -> H, 1x1
+    private readonly Conv2d update;         // H -> C, 1x1, zero-initialised, no bias
+    private readonly Linear seed;           // genome -> hidden channels of the seed cell
+    private readonly Linear? everyCell;     // genome -> hidden layer bias of every cell (optional)
+    private readonly Parameter readoutGain; // (1, P, 1, 1)
+    private readonly Parameter readoutBias; // (1, P, 1, 1)
+    private readonly int channels;
+    private readonly int readout;
+
+    /// <summary>Creates the automaton for genomes of <paramref name="genomeSize"/> and phenotypes of the given shape.</summary>
+    public NcaDecoder(int genomeSize, (int Channels, int Height, int Width) phenotypeShape, DevelopmentOptions options)
+        : base(nameof(NcaDecoder), genomeSize, phenotypeShape, options)
+    {
+        channels = options.Channels;
+        readout = phenotypeShape.Channels;
+        if (channels < readout + 2)
+            throw new UserInputException($"NcaDecoder needs Channels >= phenotype channels + 2 (readout, alpha, hidden), got {channels} for {readout} readout channel(s).");
+        perception = PerceptionKernel(channels);
+        hidden = Conv2d(3 * channels, options.HiddenSize, 1);
+        update = Conv2d(options.HiddenSize, channels, 1, bias: false);
+        using (torch.no_grad()) update.weight!.zero_();   // Mordvintsev et al. 2020: "do nothing" at initialisation
+        seed = Linear(genomeSize, channels - readout - 1);
+        everyCell = options.ConditionEveryCell ? Linear(genomeSize, options.HiddenSize) : null;
+        readoutGain = new Parameter(torch.ones(1, readout, 1, 1));
+        readoutBias = new Parameter(torch.full(new long[] { 1, readout, 1, 1 }, -3f));
+        RegisterComponents();
+    }
+
+    /// <summary>
+    /// The fixed perception kernels (3C, 1, 3, 3) for a depthwise convolution with C groups: for each channel the
+    /// identity, Sobel x / 8 and Sobel y / 8 (Mordvintsev et al. 2020, "Perception").
+    /// </summary>
+    public static Tensor PerceptionKernel(int channels)
+    {
+        float[] identity = { 0, 0, 0, 0, 1, 0, 0, 0, 0 };
+        float[] sobelX = { -1 / 8f, 0, 1 / 8f, -2 / 8f, 0, 2 / 8f, -1 / 8f, 0, 1 / 8f };
+        float[] sobelY = { -1 / 8f, -2 / 8f, -1 / 8f, 0, 0, 0, 1 / 8f, 2 / 8f, 1 / 8f };
+        var data = new float[channels * 3 * 9];
+        for (int c = 0; c < channels; c++)
+        {
+            identity.CopyTo(data, (3 * c) * 9);
+            sobelX.CopyTo(data, (3 * c + 1) * 9);
+            sobelY.CopyTo(data, (3 * c + 2) * 9);
+        }
+        return torch.tensor(data, new long[] { 3 * channels, 1, 3, 3 });
+    }
+
+    /// <summary>The initial grid (B, C, G, G): zero except the centre cell, whose alpha is 1 and whose hidden channels carry the genome.</summary>
+    public Tensor SeedState(Tensor genome)
+    {
+        long b = genome.shape[0];
+        var cell = torch.cat(new[]
+        {
+            torch.zeros(b, readout, device: genome.device),
+            torch.ones(b, 1, device: genome.device),
+            seed.forward(genome),
+        }, 1);                                                          // (B, C)
+        return cell.view(b, channels, 1, 1) * CentreCell(genome.device); // (B, C, G, G)
+    }
+
+    /// <summary>One update of the automaton (Mordvintsev et al. 2020) on a state (B, C, G, G).</summary>
+    /// <remarks>
+    /// Speed: the alive masks are not differentiable, so they are computed without autograd and applied as 0/1 floats;
+    /// comparisons write in place into their source buffers; ReLU, the genome bias and the masking run in place where
+    /// autograd does not need the overwritten values (a convolution saves its input, not its output; addcmul saves its
+    /// factors, not its result).
+    /// </remarks>
+    public Tensor Step(Tensor state, Tensor? condition, Generator generator)
+    {
+        long b = state.shape[0], g = state.shape[2];
+        double threshold = Options.AliveThreshold;
+        Tensor alive;
+        using (torch.no_grad())
+            alive = nn.functional.max_pool2d(state.narrow(1, readout, 1), 3, 1, 1).gt_(threshold);    // (B, 1, G, G) 0/1 before
+        var p = nn.functional.conv2d(state, perception, padding: new long[] { 1, 1 }, groups: channels); // (B, 3C, G, G)
+        var h = hidden.forward(p);                                                                    // (B, H, G, G)
+        if (condition is not null) h.add_(condition);                                                 // + (B, H, 1, 1)
+        h.relu_();
+        var dx = update.forward(h);                                                                   // (B, C, G, G)
+        var fire = torch.rand(new long[] { b, 1, g, g }, generator: generator, device: state.device).lt_(Options.FireRate); // (B, 1, G, G) 0/1
+        if (Options.Noise > 0)
+            dx = dx + torch.randn(dx.shape, generator: generator, device: state.device).mul_(Options.Noise);
+        var next = torch.addcmul(state, dx, fire, 1);                                                 // x + dx * fire
+        using (torch.no_grad())
+            alive.mul_(nn.functional.max_pool2d(next.narrow(1, readout, 1), 3, 1, 1).gt_(threshold)); // alive before and after
+        return next.mul_(alive);                                                                      // (B, C, G, G)
+    }
+
+    /// <summary>Phenotype logits on the grid (B, P, G, G) from a state.</summary>
+    public Tensor Readout(Tensor state) => torch.addcmul(readoutBias, state.narrow(1, 0, readout), readoutGain, 1);
+
+    /// <inheritdoc />
+    protected override Tensor Grow(Tensor genome, int steps, Generator generator, ISet<int> capture, Action<Tensor> record)
+    {
+        var state = SeedState(genome);
+        var condition = everyCell?.forward(genome).view(genome.shape[0], -1, 1, 1);  // (B, H, 1, 1)
+        if (capture.Contains(0)) record(Readout(state));
+        for (int t = 1; t <= steps; t++)
+        {
+            var previous = state;
+            // One dispose scope per step keeps the intermediates that autograd does not need from piling up.
+            using (var scope = torch.NewDisposeScope())
+                state = Step(state, condition, generator).MoveToOuterDisposeScope();
+            previous.Dispose(); // autograd keeps what it saved; the handle itself is no longer needed
+            if (capture.Contains(t)) record(Readout(state));
+        }
+        return Readout(state);
+    }
+}

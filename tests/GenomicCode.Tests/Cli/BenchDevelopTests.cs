@@ -1,0 +1,78 @@
+using System.Text.Json;
+using GenomicCode.Cli;
+using Spectre.Console.Testing;
+
+namespace GenomicCode.Tests.Cli;
+
+[Collection(TorchCollection.Name)]
+public class BenchDevelopTests
+{
+    private static (int Code, string Output) Run(params string[] args)
+    {
+        var console = new TestConsole { EmitAnsiSequences = false };
+        console.Profile.Width = 400;
+        int code = GenomicCodeApp.Run(args, console);
+        return (code, console.Output);
+    }
+
+    [Theory]
+    [InlineData("nca")]
+    [InlineData("grn")]
+    public void Should_PrintAndWriteJson_When_BenchmarkingATinyWorkload(string decoder)
+    {
+        using var dir = new TempDir();
+        var r = Run("bench", "develop", "--decoder", decoder, "--batch", "2", "--grid", "6", "--channels", "6", "--steps", "3",
+            "--iterations", "2", "--warmup", "0", "--json", dir["b.json"]);
+        Assert.True(r.Code == 0, r.Output);
+        using var doc = JsonDocument.Parse(File.ReadAllText(dir["b.json"]));
+        var root = doc.RootElement;
+        foreach (var key in new[] { "workload", "forward_organism_steps_per_second", "train_organism_steps_per_second", "train_step_seconds_median", "peak_rss_mb", "threads", "device" })
+            Assert.True(root.TryGetProperty(key, out _), $"missing {key}");
+        Assert.Equal(6, root.GetProperty("workload").GetProperty("grid").GetInt32());
+        Assert.True(root.GetProperty("train_organism_steps_per_second").GetDouble() > 0);
+        Assert.Contains("\"forward_organism_steps_per_second\"", r.Output);
+    }
+
+    [Theory]
+    [InlineData("--grid", "2", "--grid must be in [3, 1024]")]
+    [InlineData("--steps", "0", "--steps must be in [1, 10000]")]
+    [InlineData("--decoder", "landscape", "--decoder must be nca or grn")]
+    [InlineData("--device", "cuda:7", "cuda")]
+    public void Should_GiveAOneLineError_When_TheWorkloadIsBad(string option, string value, string expected)
+    {
+        var r = Run("bench", "develop", option, value, "--iterations", "1");
+        Assert.Equal(2, r.Code);
+        Assert.Contains(expected, r.Output);
+        Assert.Single(r.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => l.StartsWith("error:", StringComparison.Ordinal));
+        Assert.DoesNotContain("   at ", r.Output);
+    }
+
+    [Fact]
+    public void Should_RejectAnUnknownDecoder_When_Training()
+    {
+        var r = Run("train", "--decoder", "blueprint", "--steps", "1");
+        Assert.Equal(2, r.Code);
+        Assert.Contains("--decoder must be one of conv, nca, grn, landscape", r.Output);
+    }
+
+    [Theory]
+    [InlineData("nca")]
+    [InlineData("landscape")]
+    public void Should_WriteADevelopmentStrip_When_TrainingADevelopmentalDecoder(string decoder)
+    {
+        using var dir = new TempDir();
+        string preset = dir["nca.json"];
+        File.WriteAllText(preset, """
+            {
+              "name": "tiny-nca",
+              "model": { "latentSize": 3, "hiddenSize": 32, "decoder": "DECODER", "development": { "steps": 3, "channels": 6, "hiddenSize": 8, "grid": 8, "morphogens": 2 } },
+              "training": { "steps": 2, "batchSize": 2, "learningRate": 0.001, "logEvery": 1, "device": "cpu" }
+            }
+            """.Replace("DECODER", decoder));
+        var r = Run("train", "--preset", preset, "--out", dir["run"]);
+        Assert.True(r.Code == 0, r.Output);
+        Assert.True(File.Exists(Path.Combine(dir["run"], "development.png")));
+        Assert.Equal(decoder == "landscape", File.Exists(Path.Combine(dir["run"], "landscape.png")));
+        Assert.True(File.Exists(Path.Combine(dir["run"], "reconstructions.png")));
+    }
+}

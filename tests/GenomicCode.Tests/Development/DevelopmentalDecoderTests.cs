@@ -1,0 +1,211 @@
+using GenomicCode.Core;
+using GenomicCode.Development;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace GenomicCode.Tests.Development;
+
+/// <summary>Conformance tests run against every developmental decoder in the catalogue, on tiny grids.</summary>
+[Collection(TorchCollection.Name)]
+public class DevelopmentalDecoderTests
+{
+    private const int Genome = 3;
+    private static readonly (int, int, int) Shape = (1, 16, 16);
+
+    public static TheoryData<string> Developmental()
+    {
+        var data = new TheoryData<string>();
+        foreach (var name in DecoderCatalog.Names.Where(DecoderCatalog.IsDevelopmental)) data.Add(name);
+        return data;
+    }
+
+    private static DevelopmentalDecoder Make(string name, DevelopmentOptions? options = null, bool randomise = true)
+    {
+        torch.random.manual_seed(1);
+        var d = (DevelopmentalDecoder)DecoderCatalog.Create(name, Genome, Shape, 32,
+            options ?? new DevelopmentOptions { Steps = 6, Channels = 8, HiddenSize = 16, Grid = 8, Morphogens = 2 });
+        if (randomise)
+        {
+            // Away from the "do nothing" initialisation of the NCA, so that something grows.
+            using var _ = torch.no_grad();
+            var g = new Generator(5);
+            foreach (var p in d.parameters()) p.copy_(torch.randn(p.shape, generator: g) * 0.3 + p);
+        }
+        return d;
+    }
+
+    private static Tensor Genomes(int batch = 2) => torch.randn(new long[] { batch, Genome }, generator: new Generator(3));
+
+    [Theory]
+    [MemberData(nameof(Developmental))]
+    public void Should_GrowANonEmptyPhenotype_When_DevelopingFromTheSeed(string name)
+    {
+        using var scope = torch.NewDisposeScope();
+        using var decoder = Make(name);
+        var result = decoder.Develop(Genomes(), new Generator(7), capture: new[] { 0 });
+        Assert.Equal(new long[] { 2, 1, 16, 16 }, result.Phenotype.shape);
+        var p = result.Phenotype;
+        Assert.True(p.isfinite().all().item<bool>());
+        // Non-empty: the phenotype is not one uniform value, and it changed from the seed state.
+        Assert.True((p.max() - p.min()).item<float>() > 1e-3, $"{name} grew a uniform phenotype");
+        Assert.True((p - result.Trajectory[0]).abs().max().item<float>() > 1e-3, $"{name} did not develop");
+    }
+
+    [Theory]
+    [MemberData(nameof(Developmental))]
+    public void Should_GiveIdenticalOutput_When_ZeroNoiseAndSameSeed(string name)
+    {
+        using var scope = torch.NewDisposeScope();
+        using var decoder = Make(name);
+        decoder.train();
+        var g = Genomes();
+        var a = decoder.Develop(g, new Generator(11)).Phenotype;
+        var b = decoder.Develop(g, new Generator(11)).Phenotype;
+        Assert.True(a.eq(b).all().item<bool>());
+    }
+
+    [Fact]
+    public void Should_DifferBetweenSeeds_When_UpdatesAreStochastic()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var decoder = Make("nca");
+        var g = Genomes();
+        var a = decoder.Develop(g, new Generator(1)).Phenotype;
+        var b = decoder.Develop(g, new Generator(2)).Phenotype;
+        Assert.False(a.eq(b).all().item<bool>());
+    }
+
+    [Theory]
+    [MemberData(nameof(Developmental))]
+    public void Should_ReachGenomeAndParameters_When_Backpropagating(string name)
+    {
+        using var scope = torch.NewDisposeScope();
+        using var decoder = Make(name);
+        decoder.train();
+        var g = Genomes().requires_grad_(true);
+        var loss = decoder.Develop(g, new Generator(4)).Phenotype.pow(2).mean();
+        loss.backward();
+        Assert.NotNull(g.grad);
+        Assert.True(g.grad!.abs().sum().item<float>() > 0, $"{name}: no gradient reached the genome");
+        var withGrad = decoder.named_parameters().Where(p => p.parameter.grad is not null && p.parameter.grad.abs().sum().item<float>() > 0).Select(p => p.name).ToList();
+        var all = decoder.named_parameters().Select(p => p.name).ToList();
+        Assert.True(withGrad.Count == all.Count, $"{name}: no gradient for {string.Join(", ", all.Except(withGrad))}");
+    }
+
+    [Theory]
+    [MemberData(nameof(Developmental))]
+    public void Should_ReturnTheRequestedSteps_When_CapturingATrajectory(string name)
+    {
+        using var scope = torch.NewDisposeScope();
+        using var decoder = Make(name);
+        var result = decoder.Develop(Genomes(), new Generator(4), capture: new[] { 6, 0, 3 });
+        Assert.Equal(new[] { 0, 3, 6 }, result.CapturedSteps);
+        Assert.Equal(3, result.Trajectory.Count);
+        Assert.All(result.Trajectory, t => Assert.Equal(new long[] { 2, 1, 16, 16 }, t.shape));
+        Assert.True(result.Trajectory[2].eq(result.Phenotype).all().item<bool>());
+        Assert.Equal(6, result.StepsRun);
+    }
+
+    [Theory]
+    [MemberData(nameof(Developmental))]
+    public void Should_KeepLiveTensorsFlat_When_Developing50Times(string name)
+    {
+        using var decoder = Make(name);
+        using var g = Genomes();
+        using var gen = new Generator(9);
+        void Once()
+        {
+            using var scope = torch.NewDisposeScope();
+            using var _ = torch.no_grad();
+            decoder.Develop(g, gen, capture: new[] { 2 }).Phenotype.sum().item<float>();
+        }
+        Once();
+        long before = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+        for (int i = 0; i < 50; i++) Once();
+        Assert.Equal(before, DisposeScopeManager.Statistics.ThreadTotalLiveCount);
+    }
+
+    [Fact]
+    public void Should_SampleStepsInTheRange_When_TrainingWithMaxSteps()
+    {
+        using var decoder = Make("nca", new DevelopmentOptions { Steps = 2, MaxSteps = 5, Channels = 4, HiddenSize = 8, Grid = 4 });
+        using var g = Genomes();
+        decoder.train();
+        var seen = new HashSet<int>();
+        for (int s = 0; s < 30; s++)
+        {
+            using var scope = torch.NewDisposeScope();
+            seen.Add(decoder.Develop(g, new Generator((ulong)s)).StepsRun);
+        }
+        Assert.Subset(new HashSet<int> { 2, 3, 4, 5 }, seen);
+        Assert.True(seen.Count >= 3);
+        decoder.eval();
+        using var eval = torch.NewDisposeScope();
+        Assert.Equal(2, decoder.Develop(g, new Generator(1)).StepsRun);
+    }
+
+    [Theory]
+    [InlineData("nca")]
+    [InlineData("grn")]
+    [InlineData("landscape")]
+    public void Should_RejectAGenomeOfTheWrongWidth_When_Developing(string name)
+    {
+        using var decoder = Make(name, randomise: false);
+        using var bad = torch.zeros(2, Genome + 1);
+        var e = Assert.Throws<UserInputException>(() => decoder.Develop(bad, null));
+        Assert.Contains($"(B, {Genome})", e.Message);
+    }
+
+    [Theory]
+    [InlineData("{\"steps\": 0}", "Steps")]
+    [InlineData("{\"steps\": -3}", "Steps")]
+    [InlineData("{\"noise\": -0.1}", "Noise")]
+    [InlineData("{\"grid\": 2}", "Grid")]
+    [InlineData("{\"fireRate\": 0}", "FireRate")]
+    [InlineData("{\"maxSteps\": 3, \"steps\": 5}", "MaxSteps")]
+    public void Should_NameTheField_When_DevelopmentOptionsAreBad(string json, string field)
+    {
+        var options = System.Text.Json.JsonSerializer.Deserialize<DevelopmentOptions>(json, GenomicCode.Training.Preset.Json)!;
+        var e = Assert.Throws<UserInputException>(() => options.Validate());
+        Assert.StartsWith(field, e.Message);
+        Assert.DoesNotContain('\n', e.Message);
+    }
+
+    [Fact]
+    public void Should_Refuse_When_ThePhenotypeGridIsSmallerThanTheKernel()
+    {
+        var e = Assert.Throws<UserInputException>(() => new NcaDecoder(2, (1, 2, 2), new DevelopmentOptions()));
+        Assert.Contains("perception kernel", e.Message);
+    }
+
+    [Fact]
+    public void Should_Refuse_When_CaptureStepIsOutsideTheRun()
+    {
+        using var decoder = Make("grn", randomise: false);
+        using var g = Genomes();
+        Assert.Throws<UserInputException>(() => decoder.Develop(g, null, capture: new[] { 7 }));
+        Assert.Throws<UserInputException>(() => decoder.Develop(g, null, steps: 0));
+    }
+
+    [Fact]
+    public void Should_RoundTripThroughJson_When_SerialisingOptions()
+    {
+        var o = new DevelopmentOptions { Steps = 7, MaxSteps = 9, Noise = 0.25, Grid = 12, ConditionEveryCell = true, Activation = "sigmoid" };
+        string json = System.Text.Json.JsonSerializer.Serialize(o, GenomicCode.Training.Preset.Json);
+        Assert.Equal(o, System.Text.Json.JsonSerializer.Deserialize<DevelopmentOptions>(json, GenomicCode.Training.Preset.Json));
+    }
+
+    [Fact]
+    public void Should_CreateEveryCatalogueEntry_When_AskedByName()
+    {
+        foreach (var name in DecoderCatalog.Names)
+        {
+            using var d = DecoderCatalog.Create(name, Genome, Shape, 32, new DevelopmentOptions { Steps = 2, Channels = 8, HiddenSize = 16, Grid = 8, Morphogens = 2 });
+            using var scope = torch.NewDisposeScope();
+            Assert.Equal(new long[] { 2, 1, 16, 16 }, d.Decode(Genomes(), new Generator(1)).shape);
+            Assert.Equal(Shape, d.PhenotypeShape);
+        }
+        var e = Assert.Throws<UserInputException>(() => DecoderCatalog.Create("blob", Genome, Shape, 32, new DevelopmentOptions()));
+        Assert.Contains("known: conv, nca, grn, landscape", e.Message);
+    }
+}
