@@ -44,6 +44,9 @@ public static class GenomicCodeApp
             config.AddCommand<EvaluateCommand>("evaluate")
                 .WithDescription("Disentanglement metrics of a trained run; writes evaluation.json and figures into the run folder.")
                 .WithExample("evaluate", "--run", "runs/quickstart");
+            config.AddCommand<AnalyzeCommand>("analyze")
+                .WithDescription("Genetic architecture (effect matrix, pleiotropy, epistasis) and robustness of a trained run; writes analysis.json and figures.")
+                .WithExample("analyze", "--run", "runs/quickstart");
         });
         return app.Run(args, cancel);
     }

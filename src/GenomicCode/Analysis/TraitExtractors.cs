@@ -75,3 +75,24 @@ public sealed class SpritesTraits : ITraitExtractor
         return traits.to(phenotypes.dtype);
     }
 }
+
+/// <summary>Helpers for <see cref="Develop"/> delegates.</summary>
+public static class Developments
+{
+    /// <summary>
+    /// Develops a large batch in chunks of <paramref name="chunk"/> organisms and concatenates the phenotypes, so big
+    /// mutant batches fit in memory; autograd flows through the concatenation.
+    /// </summary>
+    public static Develop InChunks(Develop develop, int chunk)
+    {
+        if (chunk < 1) throw new UserInputException($"chunk must be >= 1, got {chunk}.");
+        return genomes =>
+        {
+            long n = genomes.shape[0];
+            if (n <= chunk) return develop(genomes);
+            var parts = new List<Tensor>();
+            for (long s = 0; s < n; s += chunk) parts.Add(develop(genomes.narrow(0, s, Math.Min(chunk, n - s))));
+            return torch.cat(parts, 0);
+        };
+    }
+}

@@ -126,3 +126,40 @@ public class ScoreEvaluateCliTests
         Assert.Contains("posterior_sample", File.ReadAllText(Path.Combine(dir["run"], "evaluation.json")));
     }
 }
+
+[Collection(TorchCollection.Name)]
+public class AnalyzeCliTests
+{
+    private static (int Code, string Output) Run(params string[] args)
+    {
+        var console = new TestConsole { EmitAnsiSequences = false };
+        console.Profile.Width = 400;
+        return (GenomicCodeApp.Run(args, console), console.Output);
+    }
+
+    [Fact]
+    public void Should_WriteAnalysisJsonAndFigures_When_AnalysingATrainedRun()
+    {
+        using var dir = new TempDir();
+        File.WriteAllText(dir["tiny.json"], """
+            { "name": "tiny", "model": { "latentSize": 3, "hiddenSize": 32 },
+              "training": { "steps": 2, "batchSize": 4, "learningRate": 0.001, "checkpointEvery": 2, "logEvery": 1, "device": "cpu" } }
+            """);
+        Assert.Equal(0, Run("train", "--preset", dir["tiny.json"], "--out", dir["run"]).Code);
+        var r = Run("analyze", "--run", dir["run"], "--population", "4", "--mutants", "4", "--noise", "1");
+        Assert.True(r.Code == 0, r.Output);
+        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir["run"], "analysis.json")));
+        Assert.Equal(3, doc.RootElement.GetProperty("effect_matrix_jacobian").GetArrayLength());
+        Assert.Equal(5, doc.RootElement.GetProperty("effect_matrix_jacobian")[0].GetArrayLength());
+        Assert.Equal(3, doc.RootElement.GetProperty("pleiotropy").GetArrayLength());
+        Assert.Equal(3, doc.RootElement.GetProperty("mutational").GetArrayLength()); // k = 1, 2, 3
+        foreach (string f in new[] { "effect_matrix.png", "epistasis.png", "robustness.png", "phenotypic_variance.png", "effect_spectrum.png" })
+            Assert.True(new FileInfo(Path.Combine(dir["run"], f)).Length > 1000, f);
+        var bad = Run("analyze", "--run", dir["run"], "--noise", "loud");
+        Assert.Equal(2, bad.Code);
+        Assert.Contains("--noise: 'loud'", bad.Output);
+        Directory.CreateDirectory(dir["empty"]);
+        File.WriteAllText(Path.Combine(dir["empty"], "config.json"), "{}");
+        Assert.Equal(2, Run("analyze", "--run", dir["empty"]).Code);
+    }
+}
