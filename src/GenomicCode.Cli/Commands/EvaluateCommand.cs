@@ -22,6 +22,17 @@ public sealed class EvaluateCommand : Command<EvaluateSettings>
     /// <summary>Creates the command writing to <paramref name="console"/>.</summary>
     public EvaluateCommand(IAnsiConsole console) => this.console = console;
 
+    /// <summary>Mean KL to the prior per latent over 1000 sampled observations (which latents are active, for UDR).</summary>
+    private static double[] MeanKl(RunModel run, long seed)
+    {
+        using var scope = TorchSharp.torch.NewDisposeScope();
+        using var noGrad = TorchSharp.torch.no_grad();
+        var images = run.Data.Render(run.Data.SampleFactors(Udr.DefaultPoints, seed), run.Device);
+        var (mean, logVar) = run.Model.Encoder.forward(images);                                   // (B, D) each
+        var kl = GenomicCode.Latent.GaussianGenome.KlToStandardNormal(mean, logVar).mean(new long[] { 0 }); // (D)
+        return kl.to(TorchSharp.torch.ScalarType.Float64).cpu().data<double>().ToArray();
+    }
+
     /// <inheritdoc />
     public override int Execute(CommandContext context, EvaluateSettings settings, CancellationToken cancellationToken)
     {
@@ -29,7 +40,10 @@ public sealed class EvaluateCommand : Command<EvaluateSettings>
         if (settings.NumTrain is int n) options = options with { NumTrain = n, NumVarianceEstimate = n };
         if (settings.NumTest is int t) options = options with { NumTest = t };
         options.Validate();
-        var metrics = MetricCatalog.Parse(settings.Metrics, MetricCatalog.Names, options);
+        var voteOptions = settings.NumVotes is int votes ? options with { NumTrain = votes, NumTest = Math.Max(2, votes / 2) } : options;
+        var metrics = MetricCatalog.Parse(settings.Metrics, MetricCatalog.Names, options)
+            .Select(m => m is BetaVaeScore or FactorVaeScore ? MetricCatalog.Create(m.Name, voteOptions) : m).ToList();
+        var others = (settings.UdrWith ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         using var loaded = RunModel.Load(settings.Run!, settings.Device);
         var represent = loaded.Representation(settings.Samples, (long)Seeds.Derive(settings.Seed, 99));
         console.MarkupLine($"evaluating [bold]{Markup.Escape(loaded.Run.Path)}[/] (step {loaded.Header.Step}, {(settings.Samples ? "posterior samples" : "posterior means")}, " +
@@ -51,6 +65,26 @@ public sealed class EvaluateCommand : Command<EvaluateSettings>
             }
             console.MarkupLine($"  {metric.Name}: {seconds[metric.Name]:F1} s");
         }
+        if (others.Length > 0)
+        {
+            var watch = Stopwatch.StartNew();
+            var runs = new List<RunModel>();
+            try
+            {
+                foreach (string dir in others) runs.Add(RunModel.Load(dir, settings.Device));
+                var all = new[] { loaded }.Concat(runs).ToList();
+                var kl = all.Select(r => MeanKl(r, (long)Seeds.Derive(settings.Seed, 6))).ToList();
+                var udr = Udr.Evaluate(loaded.Data, all.Select(r => r.Representation(settings.Samples, (long)Seeds.Derive(settings.Seed, 99))).ToList(),
+                    kl, settings.Seed, options, device: loaded.Device);
+                scores["udr"] = udr[0];
+                seconds["udr"] = watch.Elapsed.TotalSeconds;
+                table.AddRow("udr", udr[0].ToString("F4", CultureInfo.InvariantCulture), seconds["udr"].ToString("F1", CultureInfo.InvariantCulture));
+            }
+            finally
+            {
+                foreach (var r in runs) r.Dispose();
+            }
+        }
         console.Write(table);
 
         // The mutual information between each code and each factor, normalised by the factor entropy (MIG's matrix).
@@ -68,6 +102,7 @@ public sealed class EvaluateCommand : Command<EvaluateSettings>
             ["representation"] = settings.Samples ? "posterior_sample" : "posterior_mean",
             ["seed"] = settings.Seed,
             ["options"] = options,
+            ["vote_options"] = voteOptions,
             ["seconds"] = seconds,
             ["factor_names"] = loaded.Data.FactorNames,
             ["normalized_mutual_information"] = Enumerable.Range(0, normalised.GetLength(0))

@@ -32,6 +32,16 @@ public sealed class EvaluateSettings : CommandSettings
     [Description("Held-out points per metric. Default 5000 (disentanglement_lib).")]
     public int? NumTest { get; init; }
 
+    /// <summary>Training points of the BetaVAE and FactorVAE scores only.</summary>
+    [CommandOption("--num-votes <N>")]
+    [Description("Training points of the BetaVAE and FactorVAE scores only (each encodes a batch of 64 or 128 images; held-out points: half). Default: --num-train.")]
+    public int? NumVotes { get; init; }
+
+    /// <summary>Other runs for UDR.</summary>
+    [CommandOption("--udr-with <DIRS>")]
+    [Description("Comma-separated run folders of the same model trained with other seeds: adds the UDR score (Duan et al. 2020) of this run.")]
+    public string? UdrWith { get; init; }
+
     /// <summary>Seed.</summary>
     [CommandOption("--seed <S>")]
     [Description("Seed of the evaluation samples and classifiers. Default 0.")]
@@ -47,6 +57,7 @@ public sealed class EvaluateSettings : CommandSettings
     {
         if (string.IsNullOrWhiteSpace(Run)) return ValidationResult.Error("--run <DIR> is required: a run folder written by `genomic-code train`.");
         if (NumTrain is < 2) return ValidationResult.Error($"--num-train must be >= 2, got {NumTrain}.");
+        if (NumVotes is < 2) return ValidationResult.Error($"--num-votes must be >= 2, got {NumVotes}.");
         if (NumTest is < 2) return ValidationResult.Error($"--num-test must be >= 2, got {NumTest}.");
         return ValidationResult.Success();
     }
