@@ -28,8 +28,12 @@ public class MetricSanityTests
         return x => torch.randn(new long[] { x.shape[0], 4 }, generator: g);       // (B, 4), independent of x
     }
 
-    private static double Run(string metric, string score, Representation r) =>
-        MetricCatalog.Create(metric, Small).Evaluate(World, r, seed: 0)[score];
+    private static double Run(string metric, string score, Representation r)
+    {
+        double value = MetricCatalog.Create(metric, Small).Evaluate(World, r, seed: 0)[score];
+        TestContext.Current.TestOutputHelper?.WriteLine($"{score} = {value:F4}"); // shown with --logger "console;verbosity=detailed"
+        return value;
+    }
 
     [Theory]
     [InlineData("mig", "mig")]
