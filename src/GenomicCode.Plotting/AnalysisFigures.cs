@@ -36,12 +36,14 @@ public static class AnalysisFigures
         plot.Axes.Bottom.TickGenerator = ticks;
         plot.Axes.Bottom.TickLabelStyle.Rotation = 30;
         plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleLeft;
+        plot.Axes.Bottom.MinimumSize = 12 + 6.5f * metrics.Max(m => m.Length); // room for the rotated names
         plot.Axes.Margins(bottom: 0);
         plot.Axes.SetLimitsY(0, Math.Max(1.05, scoresByRun.Values.SelectMany(s => s.Values).Where(double.IsFinite).DefaultIfEmpty(1).Max() * 1.1));
         plot.YLabel("score");
         plot.Title(title);
-        if (runs > 1) plot.ShowLegend();
-        return FigureFiles.Save(plot, path, Math.Max(600, 90 * metrics.Length * Math.Max(1, runs / 2) + 200), 520);
+        if (runs > 1) plot.ShowLegend(Alignment.UpperRight);
+        else plot.HideLegend();
+        return FigureFiles.Save(plot, path, Math.Max(600, 90 * metrics.Length * Math.Max(1, runs / 2) + 200), 600);
     }
 
     /// <summary>
@@ -93,7 +95,7 @@ public static class AnalysisFigures
         plot.Axes.SetLimits(0, cols, 0, rows);
         plot.Grid.IsVisible = false;
         plot.Title(title);
-        return FigureFiles.Save(plot, path, Math.Max(500, 60 * cols + 260), Math.Max(400, 32 * rows + 160));
+        return FigureFiles.Save(plot, path, Math.Max(Math.Max(500, 60 * cols + 260), 9 * title.Length + 160), Math.Max(400, 32 * rows + 160));
     }
 
     /// <summary>Line plot of named series against a shared x quantity (for example robustness against mutations k).</summary>

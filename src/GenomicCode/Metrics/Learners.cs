@@ -79,7 +79,7 @@ public static class Learners
     /// Fits a multinomial logistic regression by L-BFGS with the L2 penalty of scikit-learn's default (C = 1: the penalty
     /// 0.5 |w|^2 against the summed log-loss; ML.NET averages the loss over examples, so its weight is 1 / n). With
     /// <paramref name="balanced"/>, examples are weighted n / (classes x count of their class) (scikit-learn's
-    /// class_weight="balanced").
+    /// class_weight="balanced"). At most 100 L-BFGS iterations, as scikit-learn's max_iter.
     /// </summary>
     public static LogisticModel FitLogistic(double[,] x, int[] y, int classes, long seed, bool balanced = false)
     {
@@ -100,6 +100,7 @@ public static class Learners
             ExampleWeightColumnName = balanced ? nameof(Row.Weight) : null,
             L2Regularization = (float)(1.0 / Math.Max(1, y.Length)),
             L1Regularization = 0f,
+            MaximumNumberOfIterations = 100, // scikit-learn's max_iter
             NumberOfThreads = 1,
         });
         return new LogisticModel(ml, trainer.Fit(data), classes, x.GetLength(1));

