@@ -38,6 +38,15 @@ public static class GenomicCodeApp
                 .WithDescription("Print versions, device, threads and whether CUDA is available; --fix-native repairs TorchSharp loading.");
             config.AddCommand<PresetsCommand>("presets")
                 .WithDescription("List the presets that ship with GenomicCode, or print one as JSON.");
+            config.AddCommand<ScoreCommand>("score")
+                .WithDescription("Score codes from any framework (NPY or CSV) against ground-truth factors: MIG, DCI, SAP, modularity, explicitness.")
+                .WithExample("score", "--codes", "codes.npy", "--factors", "factors.npy", "--json", "scores.json");
+            config.AddCommand<EvaluateCommand>("evaluate")
+                .WithDescription("Disentanglement metrics of a trained run; writes evaluation.json and figures into the run folder.")
+                .WithExample("evaluate", "--run", "runs/quickstart");
+            config.AddCommand<AnalyzeCommand>("analyze")
+                .WithDescription("Genetic architecture (effect matrix, pleiotropy, epistasis) and robustness of a trained run; writes analysis.json and figures.")
+                .WithExample("analyze", "--run", "runs/quickstart");
             config.AddBranch("list", list =>
             {
                 list.SetDescription("List the parts the library offers.");

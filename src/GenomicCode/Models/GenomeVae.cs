@@ -81,7 +81,9 @@ public sealed class GenomeVae : nn.Module
         var genome = generator is null ? mean : GaussianGenome.Sample(mean, logVar, generator);
         var logits = decoder.Decode(genome, generator);               // (B, C, H, W)
         // Bernoulli NLL summed over pixels, averaged over the batch (disentanglement_lib's bernoulli loss).
-        var reconstruction = nn.functional.binary_cross_entropy_with_logits(logits, images, reduction: nn.Reduction.Sum) / images.shape[0];
+        // (Per-image sums, then a mean: no temporary Scalar for the batch size, which the GC could finalise mid-call.)
+        var reconstruction = nn.functional.binary_cross_entropy_with_logits(logits, images, reduction: nn.Reduction.None)
+            .flatten(1).sum(dim: 1).mean();
         var klPerDim = GaussianGenome.KlToStandardNormal(mean, logVar); // (B, D)
         var terms = regularizer.Compute(new LatentBatch(mean, logVar, genome, klPerDim), step);
         var loss = reconstruction;

@@ -1,0 +1,60 @@
+using System.ComponentModel;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace GenomicCode.Cli.Commands;
+
+/// <summary>Settings of <c>genomic-code analyze</c>.</summary>
+public sealed class AnalyzeSettings : CommandSettings
+{
+    /// <summary>Run folder.</summary>
+    [CommandOption("-r|--run <DIR>")]
+    [Description("Run folder written by `genomic-code train` (with checkpoint.bin).")]
+    public string? Run { get; init; }
+
+    /// <summary>Population size.</summary>
+    [CommandOption("--population <N>")]
+    [Description("Genomes analysed: posterior means of N sampled sprites. Default 64.")]
+    public int Population { get; init; } = 64;
+
+    /// <summary>Mutants per parent.</summary>
+    [CommandOption("--mutants <M>")]
+    [Description("Mutants (and noisy replicates) per parent genome. Default 32.")]
+    public int Mutants { get; init; } = 32;
+
+    /// <summary>Mutation size.</summary>
+    [CommandOption("--mutation-size <S>")]
+    [Description("Standard deviation of one mutation, in prior units. Default 1.")]
+    public double MutationSize { get; init; } = 1.0;
+
+    /// <summary>Robustness tolerance.</summary>
+    [CommandOption("--epsilon <E>")]
+    [Description("A mutant is robust when its mean absolute pixel difference from the parent is at most E. Default 0.02.")]
+    public double Epsilon { get; init; } = 0.02;
+
+    /// <summary>Developmental noise levels.</summary>
+    [CommandOption("--noise <LIST>")]
+    [Description("Developmental noise levels: standard deviations of Gaussian noise on the decoder's logits. Default 0.5,1,2.")]
+    public string Noise { get; init; } = "0.5,1,2";
+
+    /// <summary>Seed.</summary>
+    [CommandOption("--seed <S>")]
+    [Description("Seed of the population, mutations and noise. Default 0.")]
+    public long Seed { get; init; }
+
+    /// <summary>Device.</summary>
+    [CommandOption("--device <DEVICE>")]
+    [Description("cpu, cuda, cuda:N or auto. Default: the run's device setting.")]
+    public string? Device { get; init; }
+
+    /// <inheritdoc />
+    public override ValidationResult Validate()
+    {
+        if (string.IsNullOrWhiteSpace(Run)) return ValidationResult.Error("--run <DIR> is required: a run folder written by `genomic-code train`.");
+        if (Population < 2) return ValidationResult.Error($"--population must be >= 2, got {Population}.");
+        if (Mutants < 2) return ValidationResult.Error($"--mutants must be >= 2, got {Mutants}.");
+        if (!(MutationSize > 0)) return ValidationResult.Error($"--mutation-size must be > 0, got {MutationSize}.");
+        if (!(Epsilon >= 0)) return ValidationResult.Error($"--epsilon must be >= 0, got {Epsilon}.");
+        return ValidationResult.Success();
+    }
+}

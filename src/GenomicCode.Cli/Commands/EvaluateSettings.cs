@@ -1,0 +1,64 @@
+using System.ComponentModel;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace GenomicCode.Cli.Commands;
+
+/// <summary>Settings of <c>genomic-code evaluate</c>.</summary>
+public sealed class EvaluateSettings : CommandSettings
+{
+    /// <summary>Run folder.</summary>
+    [CommandOption("-r|--run <DIR>")]
+    [Description("Run folder written by `genomic-code train` (with checkpoint.bin).")]
+    public string? Run { get; init; }
+
+    /// <summary>Metric names.</summary>
+    [CommandOption("--metrics <LIST>")]
+    [Description("Comma-separated metrics: beta-vae, factor-vae, mig, dci, sap, modularity. Default: all.")]
+    public string? Metrics { get; init; }
+
+    /// <summary>Encode with posterior samples instead of means.</summary>
+    [CommandOption("--samples")]
+    [Description("Measure posterior samples instead of posterior means (the default, as disentanglement_lib).")]
+    public bool Samples { get; init; }
+
+    /// <summary>Training points per metric.</summary>
+    [CommandOption("--num-train <N>")]
+    [Description("Training points per metric (also the variance estimate of FactorVAE). Default 10000 (disentanglement_lib).")]
+    public int? NumTrain { get; init; }
+
+    /// <summary>Held-out points per metric.</summary>
+    [CommandOption("--num-test <N>")]
+    [Description("Held-out points per metric. Default 5000 (disentanglement_lib).")]
+    public int? NumTest { get; init; }
+
+    /// <summary>Training points of the BetaVAE and FactorVAE scores only.</summary>
+    [CommandOption("--num-votes <N>")]
+    [Description("Training points of the BetaVAE and FactorVAE scores only (each encodes a batch of 64 or 128 images; held-out points: half). Default: --num-train.")]
+    public int? NumVotes { get; init; }
+
+    /// <summary>Other runs for UDR.</summary>
+    [CommandOption("--udr-with <DIRS>")]
+    [Description("Comma-separated run folders of the same model trained with other seeds: adds the UDR score (Duan et al. 2020) of this run.")]
+    public string? UdrWith { get; init; }
+
+    /// <summary>Seed.</summary>
+    [CommandOption("--seed <S>")]
+    [Description("Seed of the evaluation samples and classifiers. Default 0.")]
+    public long Seed { get; init; }
+
+    /// <summary>Device.</summary>
+    [CommandOption("--device <DEVICE>")]
+    [Description("cpu, cuda, cuda:N or auto. Default: the run's device setting.")]
+    public string? Device { get; init; }
+
+    /// <inheritdoc />
+    public override ValidationResult Validate()
+    {
+        if (string.IsNullOrWhiteSpace(Run)) return ValidationResult.Error("--run <DIR> is required: a run folder written by `genomic-code train`.");
+        if (NumTrain is < 2) return ValidationResult.Error($"--num-train must be >= 2, got {NumTrain}.");
+        if (NumVotes is < 2) return ValidationResult.Error($"--num-votes must be >= 2, got {NumVotes}.");
+        if (NumTest is < 2) return ValidationResult.Error($"--num-test must be >= 2, got {NumTest}.");
+        return ValidationResult.Success();
+    }
+}

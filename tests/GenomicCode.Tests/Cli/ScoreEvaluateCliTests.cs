@@ -1,0 +1,168 @@
+using System.Text.Json;
+using GenomicCode.Cli;
+using GenomicCode.Data;
+using Spectre.Console.Testing;
+
+namespace GenomicCode.Tests.Cli;
+
+[Collection(TorchCollection.Name)]
+public class ScoreEvaluateCliTests
+{
+    private static (int Code, string Output) Run(params string[] args)
+    {
+        var console = new TestConsole { EmitAnsiSequences = false };
+        console.Profile.Width = 400;
+        int code = GenomicCodeApp.Run(args, console);
+        return (code, console.Output);
+    }
+
+    private static void AssertOneLineUsageError((int Code, string Output) r, string expected)
+    {
+        Assert.Equal(2, r.Code);
+        Assert.Contains(expected, r.Output);
+        Assert.Single(r.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => l.StartsWith("error:", StringComparison.Ordinal));
+        Assert.DoesNotContain("   at ", r.Output);
+    }
+
+    private static string Fixture(string name) => Path.Combine(AppContext.BaseDirectory, "Data", "Fixtures", name);
+
+    /// <summary>Ground-truth-like codes: each factor plus a little noise, in one code each, and one noise code.</summary>
+    private static (double[,] Codes, int[,] Factors) Synthetic(int n)
+    {
+        var rng = new Random(0);
+        var codes = new double[n, 3];
+        var factors = new int[n, 2];
+        for (int i = 0; i < n; i++)
+        {
+            factors[i, 0] = rng.Next(4);
+            factors[i, 1] = rng.Next(5);
+            codes[i, 0] = factors[i, 1] + 0.01 * rng.NextDouble();
+            codes[i, 1] = rng.NextDouble();
+            codes[i, 2] = -factors[i, 0] + 0.01 * rng.NextDouble();
+        }
+        return (codes, factors);
+    }
+
+    [Fact]
+    public void Should_PrintTableAndWriteFlatJson_When_ScoringNpyFiles()
+    {
+        using var dir = new TempDir();
+        var (codes, factors) = Synthetic(600);
+        Npy.Write(dir["codes.npy"], codes);
+        Npy.Write(dir["factors.npy"], factors);
+        var r = Run("score", "--codes", dir["codes.npy"], "--factors", dir["factors.npy"], "--json", dir["s.json"]);
+        Assert.True(r.Code == 0, r.Output);
+        Assert.Contains("dci_disentanglement", r.Output);
+        using var doc = JsonDocument.Parse(File.ReadAllText(dir["s.json"]));
+        foreach (string key in new[] { "mig", "sap", "modularity", "explicitness", "dci_disentanglement", "dci_completeness", "dci_informativeness" })
+            Assert.True(doc.RootElement.TryGetProperty(key, out var v) && v.ValueKind == JsonValueKind.Number, $"missing {key}");
+        Assert.True(doc.RootElement.GetProperty("mig").GetDouble() > 0.9);
+        Assert.Equal(300, doc.RootElement.GetProperty("num_train").GetInt32());
+    }
+
+    [Fact]
+    public void Should_ScoreFilesWrittenByNumpy_When_NpyAndCsv()
+    {
+        using var dir = new TempDir();
+        var a = Run("score", "--codes", Fixture("codes_f4.npy"), "--factors", Fixture("factors_i8.npy"), "--metrics", "mig,modularity", "--json", dir["a.json"]);
+        Assert.True(a.Code == 0, a.Output);
+        var b = Run("score", "--codes", Fixture("codes.csv"), "--factors", Fixture("factors.csv"), "--metrics", "mig,modularity", "--json", dir["b.json"]);
+        Assert.True(b.Code == 0, b.Output);
+        Assert.Equal(File.ReadAllText(dir["a.json"]), File.ReadAllText(dir["b.json"])); // same numbers from either format
+    }
+
+    [Fact]
+    public void Should_FailWithOneLine_When_ScoreInputIsBad()
+    {
+        using var dir = new TempDir();
+        File.WriteAllText(dir["short.csv"], "0,1\n1,0\n");
+        AssertOneLineUsageError(Run("score", "--codes", Fixture("codes.csv"), "--factors", dir["short.csv"]), "has 2");
+        File.WriteAllText(dir["nan.csv"], "0.5,1\nNaN,2\n0,0\n1,1\n");
+        File.WriteAllText(dir["f4.csv"], "0,1\n1,0\n0,1\n1,0\n");
+        AssertOneLineUsageError(Run("score", "--codes", dir["nan.csv"], "--factors", dir["f4.csv"]), "must be finite");
+        File.WriteAllText(dir["c4.csv"], "0.5,1\n1,2\n0,0\n1,1\n");
+        File.WriteAllText(dir["half.csv"], "0,1\n1,0.5\n0,1\n1,0\n");
+        AssertOneLineUsageError(Run("score", "--codes", dir["c4.csv"], "--factors", dir["half.csv"]), "factor column 1 is not integer");
+        File.WriteAllText(dir["const.csv"], "0,3\n1,3\n0,3\n1,3\n");
+        AssertOneLineUsageError(Run("score", "--codes", dir["c4.csv"], "--factors", dir["const.csv"]), "factor column 1 has fewer than two distinct values");
+        AssertOneLineUsageError(Run("score", "--codes", dir["c4.csv"], "--factors", dir["f4.csv"], "--metrics", "beta-vae"), "use `genomic-code evaluate`");
+        AssertOneLineUsageError(Run("score", "--codes", dir["c4.csv"], "--factors", dir["f4.csv"], "--metrics", "nope"), "unknown metric 'nope'");
+        AssertOneLineUsageError(Run("score", "--factors", dir["f4.csv"]), "--codes");
+        AssertOneLineUsageError(Run("score", "--codes", dir["missing.npy"], "--factors", dir["f4.csv"]), "does not exist");
+    }
+
+    [Fact]
+    public void Should_FailWithOneLine_When_RunFolderHasNoCheckpoint()
+    {
+        using var dir = new TempDir();
+        Directory.CreateDirectory(dir["run"]);
+        File.WriteAllText(Path.Combine(dir["run"], "config.json"), "{}");
+        AssertOneLineUsageError(Run("evaluate", "--run", dir["run"]), "has no checkpoint.bin");
+        AssertOneLineUsageError(Run("evaluate", "--run", dir["nothing"]), "does not exist");
+        AssertOneLineUsageError(Run("evaluate"), "--run");
+    }
+
+    [Fact]
+    public void Should_WriteEvaluationJsonAndFigures_When_EvaluatingATrainedRun()
+    {
+        using var dir = new TempDir();
+        File.WriteAllText(dir["tiny.json"], """
+            { "name": "tiny", "model": { "latentSize": 3, "hiddenSize": 32 },
+              "training": { "steps": 4, "batchSize": 4, "learningRate": 0.001, "checkpointEvery": 4, "logEvery": 2, "device": "cpu" } }
+            """);
+        Assert.Equal(0, Run("train", "--preset", dir["tiny.json"], "--out", dir["run"]).Code);
+        var r = Run("evaluate", "--run", dir["run"], "--metrics", "mig,factor-vae,modularity", "--num-train", "64", "--num-test", "32",
+            "--num-votes", "16", "--udr-with", dir["run"]);
+        Assert.True(r.Code == 0, r.Output);
+        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir["run"], "evaluation.json")));
+        Assert.Equal(4, doc.RootElement.GetProperty("step").GetInt64());
+        Assert.Equal("posterior_mean", doc.RootElement.GetProperty("representation").GetString());
+        Assert.Equal(16, doc.RootElement.GetProperty("vote_options").GetProperty("numTrain").GetInt32());
+        Assert.InRange(doc.RootElement.GetProperty("udr").GetDouble(), 0, 1); // against itself; seeds would differ in real use
+        foreach (string key in new[] { "mig", "factor_vae_score", "modularity", "explicitness" })
+            Assert.True(double.IsFinite(doc.RootElement.GetProperty(key).GetDouble()), key);
+        Assert.Equal(3, doc.RootElement.GetProperty("normalized_mutual_information").GetArrayLength());
+        foreach (string f in new[] { "evaluation.png", "mutual_information.png", "training_curves.png" })
+            Assert.True(new FileInfo(Path.Combine(dir["run"], f)).Length > 1000, f);
+        var s = Run("evaluate", "--run", dir["run"], "--metrics", "mig", "--num-train", "64", "--num-test", "32", "--samples");
+        Assert.True(s.Code == 0, s.Output);
+        Assert.Contains("posterior_sample", File.ReadAllText(Path.Combine(dir["run"], "evaluation.json")));
+    }
+}
+
+[Collection(TorchCollection.Name)]
+public class AnalyzeCliTests
+{
+    private static (int Code, string Output) Run(params string[] args)
+    {
+        var console = new TestConsole { EmitAnsiSequences = false };
+        console.Profile.Width = 400;
+        return (GenomicCodeApp.Run(args, console), console.Output);
+    }
+
+    [Fact]
+    public void Should_WriteAnalysisJsonAndFigures_When_AnalysingATrainedRun()
+    {
+        using var dir = new TempDir();
+        File.WriteAllText(dir["tiny.json"], """
+            { "name": "tiny", "model": { "latentSize": 3, "hiddenSize": 32 },
+              "training": { "steps": 2, "batchSize": 4, "learningRate": 0.001, "checkpointEvery": 2, "logEvery": 1, "device": "cpu" } }
+            """);
+        Assert.Equal(0, Run("train", "--preset", dir["tiny.json"], "--out", dir["run"]).Code);
+        var r = Run("analyze", "--run", dir["run"], "--population", "4", "--mutants", "4", "--noise", "1");
+        Assert.True(r.Code == 0, r.Output);
+        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir["run"], "analysis.json")));
+        Assert.Equal(3, doc.RootElement.GetProperty("effect_matrix_jacobian").GetArrayLength());
+        Assert.Equal(5, doc.RootElement.GetProperty("effect_matrix_jacobian")[0].GetArrayLength());
+        Assert.Equal(3, doc.RootElement.GetProperty("pleiotropy").GetArrayLength());
+        Assert.Equal(3, doc.RootElement.GetProperty("mutational").GetArrayLength()); // k = 1, 2, 3
+        foreach (string f in new[] { "effect_matrix.png", "epistasis.png", "robustness.png", "phenotypic_variance.png", "effect_spectrum.png" })
+            Assert.True(new FileInfo(Path.Combine(dir["run"], f)).Length > 1000, f);
+        var bad = Run("analyze", "--run", dir["run"], "--noise", "loud");
+        Assert.Equal(2, bad.Code);
+        Assert.Contains("--noise: 'loud'", bad.Output);
+        Directory.CreateDirectory(dir["empty"]);
+        File.WriteAllText(Path.Combine(dir["empty"], "config.json"), "{}");
+        Assert.Equal(2, Run("analyze", "--run", dir["empty"]).Code);
+    }
+}

@@ -1,0 +1,155 @@
+using GenomicCode.Metrics;
+
+namespace GenomicCode.Tests.Metrics;
+
+/// <summary>Exact, hand-computed cases for the pure maths of every metric.</summary>
+public class MetricMathTests
+{
+    [Fact]
+    public void Should_GiveLn2_When_EntropyOfTwoEqualClasses()
+    {
+        Assert.Equal(Math.Log(2), InformationTheory.Entropy(new[] { 0, 0, 1, 1 }), 12);
+        // H = -(3/4 ln 3/4 + 1/4 ln 1/4)
+        Assert.Equal(-(0.75 * Math.Log(0.75) + 0.25 * Math.Log(0.25)), InformationTheory.Entropy(new[] { 5, 5, 5, 9 }), 12);
+        Assert.Equal(0, InformationTheory.Entropy(new[] { 3, 3, 3 }), 12);
+    }
+
+    [Fact]
+    public void Should_MatchHandComputedMutualInformation()
+    {
+        // Independent: joint is the product of the marginals.
+        Assert.Equal(0, InformationTheory.MutualInformation(new[] { 0, 0, 1, 1 }, new[] { 0, 1, 0, 1 }), 12);
+        // I(A; A) = H(A).
+        Assert.Equal(Math.Log(2), InformationTheory.MutualInformation(new[] { 0, 0, 1, 1 }, new[] { 7, 7, 2, 2 }), 12);
+        // Joint (0,0):2 (1,0):1 (1,1):1 -> 1/2 ln(4/3) + 1/4 ln(2/3) + 1/4 ln 2 = 3/4 ln(4/3).
+        Assert.Equal(0.75 * Math.Log(4.0 / 3), InformationTheory.MutualInformation(new[] { 0, 0, 1, 1 }, new[] { 0, 0, 0, 1 }), 12);
+    }
+
+    [Fact]
+    public void Should_BinLikeNumpyHistogramAndDigitize_When_Discretizing()
+    {
+        // Edges 0, .25, .5, .75 (last edge 1 dropped): 1 falls into the last bin, an edge value into the bin it opens.
+        var codes = new double[,] { { 0 }, { 0.25 }, { 0.5 }, { 0.74 }, { 1 } };
+        var bins = InformationTheory.Discretize(codes, 4);
+        Assert.Equal(new[] { 0, 1, 2, 2, 3 }, Enumerable.Range(0, 5).Select(i => bins[i, 0]));
+        var constant = InformationTheory.Discretize(new double[,] { { 2 }, { 2 } }, 20);
+        Assert.Equal(constant[0, 0], constant[1, 0]);
+    }
+
+    [Fact]
+    public void Should_ComputeMigFromMutualInformation_When_GivenExactMatrix()
+    {
+        // Factor 0: (1 - 0.5) / 2 = 0.25; factor 1: (0.2 - 0) / 1 = 0.2; mean 0.225.
+        var (mig, per) = Mig.FromMutualInformation(new double[,] { { 1, 0 }, { 0.5, 0.2 } }, new[] { 2.0, 1.0 });
+        Assert.Equal(0.225, mig, 12);
+        Assert.Equal(new[] { 0.25, 0.2 }, per.Select(v => Math.Round(v, 12)));
+    }
+
+    [Fact]
+    public void Should_ScoreDci_When_ImportanceIsDiagonalUniformOrHandBuilt()
+    {
+        Assert.Equal(1, Dci.Disentanglement(new double[,] { { 2, 0 }, { 0, 3 } }), 6);
+        Assert.Equal(1, Dci.Completeness(new double[,] { { 2, 0 }, { 0, 3 } }), 6);
+        Assert.Equal(0, Dci.Disentanglement(new double[,] { { 1, 1 }, { 1, 1 } }), 6);
+        Assert.Equal(0, Dci.Disentanglement(new double[,] { { 0, 0 }, { 0, 0 } }), 6); // all zero counts as uniform
+        // Rows (1,1) weight 2/3 entropy 1, and (1,0) weight 1/3 entropy 0: D = 1/3; by symmetry C = 1/3.
+        Assert.Equal(1.0 / 3, Dci.Disentanglement(new double[,] { { 1, 1 }, { 1, 0 } }), 6);
+        Assert.Equal(1.0 / 3, Dci.Completeness(new double[,] { { 1, 1 }, { 1, 0 } }), 6);
+    }
+
+    [Fact]
+    public void Should_ComputeModularity_When_GivenExactMatrix()
+    {
+        // Code 0 informs one factor: 1. Code 1 informs two equally: delta = (2 - 1) / (1 x 1) = 1 -> 0. Code 2 none: 0.
+        Assert.Equal(1.0 / 3, ModularityExplicitness.Modularity(new double[,] { { 1, 0 }, { 1, 1 }, { 0, 0 } }), 12);
+    }
+
+    [Fact]
+    public void Should_ComputeSapGap_When_GivenExactScoreMatrix()
+    {
+        // Factor 0: 0.9 - 0.3; factor 1: 0.6 - 0.5; mean 0.35.
+        Assert.Equal(0.35, Sap.FromScoreMatrix(new double[,] { { 0.9, 0.5 }, { 0.3, 0.6 } }), 12);
+    }
+
+    [Fact]
+    public void Should_MatchRankStatistic_When_ComputingRocAuc()
+    {
+        // scikit-learn's documented example: 0.75.
+        Assert.Equal(0.75, Scoring.RocAuc(new[] { 0.1, 0.4, 0.35, 0.8 }, new[] { false, false, true, true }), 12);
+        Assert.Equal(0.5, Scoring.RocAuc(new[] { 0.5, 0.5 }, new[] { true, false }), 12);
+        Assert.True(double.IsNaN(Scoring.RocAuc(new[] { 0.5 }, new[] { true })));
+    }
+
+    [Fact]
+    public void Should_CountMajorityVotes_When_ScoringFactorVae()
+    {
+        var (train, test) = FactorVaeScore.MajorityVoteAccuracy(new[,] { { 5, 1 }, { 2, 6 } }, new[,] { { 3, 1 }, { 1, 3 } });
+        Assert.Equal(11.0 / 14, train, 12);
+        Assert.Equal(6.0 / 8, test, 12);
+    }
+
+    [Fact]
+    public void Should_PickLowestNormalisedVariance_Among_ActiveCodes()
+    {
+        // Column variances (ddof 1): 1, 0.5, 0 (pruned). Normalised by global 1 and 4: 1, 0.125 -> active index 1.
+        var codes = new double[,] { { 0, 1, 7 }, { 1, 2, 7 }, { 2, 2, 7 } };
+        Assert.Equal(1, FactorVaeScore.ArgminNormalisedVariance(codes, 0, 3, new[] { 1.0, 4.0, 1.0 }, new[] { true, true, false }));
+        Assert.Equal(0, FactorVaeScore.ArgminNormalisedVariance(codes, 0, 3, new[] { 1.0, 4.0, 1.0 }, new[] { false, true, false }));
+        var v = FactorVaeScore.Variances(codes);
+        Assert.Equal(1.0, v[0], 12);
+        Assert.Equal(1.0 / 3, v[1], 12);
+        Assert.Equal(0.0, v[2], 12);
+    }
+
+    [Fact]
+    public void Should_AverageAbsoluteDifferences_When_BuildingBetaVaeFeature()
+    {
+        var codes = new double[,] { { 0, 1 }, { 2, 2 }, { 1, 1 }, { 0, 5 } };
+        // Pairs (row0,row2) and (row1,row3): |0-1|,|1-1| and |2-0|,|2-5| -> (1.5, 1.5).
+        Assert.Equal(new[] { 1.5, 1.5 }, BetaVaeScore.MeanAbsoluteDifference(codes, 0, 2, 2));
+    }
+
+    [Fact]
+    public void Should_ScoreOne_When_UdrLatentsMatchOneToOne()
+    {
+        Assert.Equal(1, Udr.RelativeStrength(new double[,] { { 1, 0 }, { 0, 1 } }), 12);
+        Assert.Equal(0.5, Udr.RelativeStrength(new double[,] { { 1, 1 }, { 1, 1 } }), 12);
+        var rng = new Random(0);
+        var a = new double[200, 3];
+        var b = new double[200, 3];
+        for (int i = 0; i < 200; i++)
+            for (int j = 0; j < 3; j++) a[i, j] = rng.NextDouble();
+        for (int i = 0; i < 200; i++) { b[i, 0] = -a[i, 2]; b[i, 1] = Math.Exp(a[i, 0]); b[i, 2] = a[i, 1] * 3; } // permuted, monotone maps
+        // Each latent of b is a monotone map of one latent of a (|rho| = 1); chance correlations of ~0.05 remain.
+        Assert.True(Udr.PairScore(a, new[] { true, true, true }, b, new[] { true, true, true }) > 0.9);
+        Assert.Equal(1, Udr.PairScore(a, new[] { true, true, true }, a, new[] { true, true, true }), 0); // matches itself best
+        var all = new[] { true, true, true };
+        var noise = new double[200, 3];
+        for (int i = 0; i < 200; i++)
+            for (int j = 0; j < 3; j++) noise[i, j] = rng.NextDouble();
+        var scores = Udr.ModelScores(new[] { a, b, a, noise }, new[] { all, all, all, all });
+        Assert.True(scores[0] > 0.9 && scores[3] < 0.7, string.Join(", ", scores)); // the unrelated model ranks last
+        Assert.Equal(0, Udr.PairScore(a, new[] { false, false, false }, b, all));
+    }
+
+    [Fact]
+    public void Should_KeepDisentanglementLibDefaults_When_OptionsAreNew()
+    {
+        // Pinned: changing any of these changes every published number; do it on purpose or not at all.
+        var o = new MetricOptions();
+        Assert.Equal(10000, o.NumTrain);
+        Assert.Equal(5000, o.NumTest);
+        Assert.Equal(64, o.BatchSize);
+        Assert.Equal(10000, o.NumVarianceEstimate);
+        Assert.Equal(20, o.Bins);
+        Assert.Equal(0.05, o.PruneThreshold);
+        Assert.Equal(100, o.DciTrees);
+        Assert.Equal(8, o.DciLeaves);
+        Assert.Equal(0.1, o.DciLearningRate);
+        Assert.Equal(0.01, o.UdrKlThreshold);
+        Assert.Equal(1000, Udr.DefaultPoints);
+        var json = System.Text.Json.JsonSerializer.Serialize(o, GenomicCode.Training.Preset.Json);
+        Assert.Equal(o, System.Text.Json.JsonSerializer.Deserialize<MetricOptions>(json, GenomicCode.Training.Preset.Json));
+        Assert.Contains("Bins", Assert.Throws<GenomicCode.Core.UserInputException>(() => (o with { Bins = 1 }).Validate()).Message);
+    }
+}

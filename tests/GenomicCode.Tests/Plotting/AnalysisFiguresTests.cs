@@ -1,0 +1,50 @@
+using GenomicCode.Plotting;
+
+namespace GenomicCode.Tests.Plotting;
+
+public class AnalysisFiguresTests
+{
+    private static void AssertPng(string path) =>
+        Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, File.ReadAllBytes(path)[..4]);
+
+    [Fact]
+    public void Should_RenderMetricBarsAcrossRuns_When_GivenScores()
+    {
+        using var dir = new TempDir();
+        var rng = new Random(0);
+        var runs = new Dictionary<string, IReadOnlyDictionary<string, double>>
+        {
+            ["beta 1"] = new Dictionary<string, double> { ["mig"] = rng.NextDouble(), ["sap"] = rng.NextDouble() },
+            ["beta 4"] = new Dictionary<string, double> { ["mig"] = rng.NextDouble(), ["dci_disentanglement"] = rng.NextDouble() },
+        };
+        AssertPng(AnalysisFigures.SaveMetricBars("metrics", runs, dir["bars.png"]));
+        Assert.Contains("beta 4", File.ReadAllText(AnalysisFigures.SaveMetricBars("metrics", runs, dir["bars.svg"])));
+    }
+
+    [Fact]
+    public void Should_LabelGenesAndTraits_When_RenderingAnEffectHeatmap()
+    {
+        using var dir = new TempDir();
+        var rng = new Random(0);
+        var m = new double[4, 3];
+        for (int i = 0; i < 4; i++)
+            for (int j = 0; j < 3; j++) m[i, j] = rng.NextDouble() * 2 - 1;
+        string svg = File.ReadAllText(AnalysisFigures.SaveHeatmap("effects", m, new[] { "g0", "g1", "g2", "g3" }, new[] { "posX", "posY", "scale" },
+            dir["h.svg"], "effect", diverging: true));
+        Assert.Contains("posY", svg);
+        Assert.Contains("g3", svg);
+        AssertPng(AnalysisFigures.SaveHeatmap("effects", m, new[] { "g0", "g1", "g2", "g3" }, new[] { "a", "b", "c" }, dir["h.png"]));
+        Assert.Throws<ArgumentException>(() => AnalysisFigures.SaveHeatmap("x", m, new[] { "g0" }, new[] { "a", "b", "c" }, dir["bad.png"]));
+    }
+
+    [Fact]
+    public void Should_RenderRobustnessAndTrainingCurves()
+    {
+        using var dir = new TempDir();
+        var rng = new Random(0);
+        var k = new double[] { 1, 2, 4, 8 };
+        var series = new Dictionary<string, (double[], double[])> { ["mutational"] = (k, k.Select(_ => rng.NextDouble()).ToArray()) };
+        AssertPng(AnalysisFigures.SaveLines("robustness", "mutations k", "share within epsilon", series, dir["r.png"]));
+        Assert.Contains("<svg", File.ReadAllText(AnalysisFigures.SaveTrainingCurves("curves", series, dir["t.svg"])));
+    }
+}
