@@ -13,6 +13,9 @@ public sealed class MetricsLog : ITrainingCallback, IDisposable
     private readonly long every;
     private readonly DateTime started = DateTime.UtcNow;
 
+    // One compact line per record; the explicit resolver keeps it working where reflection JSON is off by default.
+    private static readonly JsonSerializerOptions LineJson = new() { TypeInfoResolver = new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver() };
+
     /// <summary>Opens <paramref name="path"/> for appending, keeping only lines with step &lt;= <paramref name="keepUpToStep"/>.</summary>
     public MetricsLog(string path, long every, long keepUpToStep)
     {
@@ -41,7 +44,7 @@ public sealed class MetricsLog : ITrainingCallback, IDisposable
             ["kl_per_dimension"] = m.KlPerDimension,
         };
         foreach (var (k, v) in m.Terms) record[k] = v;
-        writer.WriteLine(JsonSerializer.Serialize(record));
+        writer.WriteLine(JsonSerializer.Serialize(record, LineJson));
     }
 
     /// <summary>Reads (step, loss) pairs from a metrics.jsonl file, for curves and checks.</summary>

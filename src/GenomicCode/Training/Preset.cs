@@ -20,9 +20,14 @@ public sealed record Preset
     /// <summary>How to train it.</summary>
     public TrainingOptions Training { get; init; } = new();
 
-    /// <summary>JSON settings used for presets, configs and run records: camelCase, indented, unknown fields rejected.</summary>
+    /// <summary>
+    /// JSON settings used for presets, configs and run records: camelCase, indented, unknown fields rejected. The
+    /// reflection resolver is named explicitly so the library also works in apps that switch reflection-based
+    /// serialisation off by default (file-based apps, `dotnet run app.cs`).
+    /// </summary>
     public static JsonSerializerOptions Json { get; } = new()
     {
+        TypeInfoResolver = new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver(),
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         WriteIndented = true,
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
