@@ -41,7 +41,7 @@ public static class Figures
         plot.Grid.IsVisible = false;
         int scale = Math.Max(1, 900 / Math.Max(w, h));
         int pxW = Math.Max(300, w * scale + 120), pxH = Math.Max(200, h * scale + 110);
-        return Save(plot, path, pxW, pxH);
+        return FigureFiles.Save(plot, path, pxW, pxH);
     }
 
     /// <summary>Plots one or more named series against the step (training curves) and saves the figure.</summary>
@@ -61,7 +61,7 @@ public static class Figures
         plot.XLabel("step");
         plot.YLabel(logY ? $"log10 {yLabel}" : yLabel);
         if (series.Count > 1) plot.ShowLegend();
-        return Save(plot, path, 800, 500);
+        return FigureFiles.Save(plot, path, 800, 500);
     }
 
     private static ScottPlot.TickGenerators.NumericManual Labels(IReadOnlyList<string>? labels, int cell, int extent, bool fromTop)
@@ -76,14 +76,4 @@ public static class Figures
         return ticks;
     }
 
-    private static string Save(Plot plot, string path, int width, int height)
-    {
-        string? dir = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (dir is not null) Directory.CreateDirectory(dir);
-        string temp = Path.Combine(dir ?? ".", "." + Path.GetFileName(path) + ".tmp" + Path.GetExtension(path));
-        if (path.EndsWith(".svg", StringComparison.OrdinalIgnoreCase)) plot.SaveSvg(temp, width, height);
-        else plot.SavePng(temp, width, height);
-        File.Move(temp, path, overwrite: true);
-        return path;
-    }
 }

@@ -61,10 +61,6 @@ public static class LandscapeFigure
         plot.Title(title);
         plot.XLabel(xLabel);
         plot.YLabel(yLabel);
-        string? dir = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (dir is not null) Directory.CreateDirectory(dir);
-        if (path.EndsWith(".svg", StringComparison.OrdinalIgnoreCase)) plot.SaveSvg(path, 800, 650);
-        else plot.SavePng(path, 800, 650);
-        return path;
+        return FigureFiles.Save(plot, path, 800, 650);
     }
 }

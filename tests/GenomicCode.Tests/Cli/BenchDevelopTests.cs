@@ -2,19 +2,13 @@ using System.Text.Json;
 using GenomicCode.Cli;
 using Spectre.Console.Testing;
 
+using static GenomicCode.Tests.Cli.CliHarness;
+
 namespace GenomicCode.Tests.Cli;
 
 [Collection(TorchCollection.Name)]
 public class BenchDevelopTests
 {
-    private static (int Code, string Output) Run(params string[] args)
-    {
-        var console = new TestConsole { EmitAnsiSequences = false };
-        console.Profile.Width = 400;
-        int code = GenomicCodeApp.Run(args, console);
-        return (code, console.Output);
-    }
-
     [Theory]
     [InlineData("nca")]
     [InlineData("grn")]

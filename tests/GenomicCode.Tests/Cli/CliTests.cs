@@ -2,19 +2,13 @@ using GenomicCode.Cli;
 using GenomicCode.Training;
 using Spectre.Console.Testing;
 
+using static GenomicCode.Tests.Cli.CliHarness;
+
 namespace GenomicCode.Tests.Cli;
 
 [Collection(TorchCollection.Name)]
 public class CliTests
 {
-    private static (int Code, string Output) Run(params string[] args)
-    {
-        var console = new TestConsole { EmitAnsiSequences = false };
-        console.Profile.Width = 400; // one-line errors stay on one line
-        int code = GenomicCodeApp.Run(args, console);
-        return (code, console.Output);
-    }
-
     private static string TinyPreset(TempDir dir, int latent = 3, string name = "tiny.json")
     {
         string path = dir[name];
@@ -26,15 +20,6 @@ public class CliTests
             }
             """);
         return path;
-    }
-
-    private static void AssertOneLineUsageError((int Code, string Output) r, string expected)
-    {
-        Assert.Equal(2, r.Code);
-        Assert.Contains(expected, r.Output);
-        string[] lines = r.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Single(lines, l => l.StartsWith("error:", StringComparison.Ordinal));
-        Assert.DoesNotContain("   at ", r.Output); // no stack trace
     }
 
     [Fact]

@@ -2,27 +2,13 @@ using System.Text.Json;
 using GenomicCode.Cli;
 using Spectre.Console.Testing;
 
+using static GenomicCode.Tests.Cli.CliHarness;
+
 namespace GenomicCode.Tests.Cli;
 
 [Collection(TorchCollection.Name)]
 public class GenomeCliTests
 {
-    private static (int Code, string Output) Run(params string[] args)
-    {
-        var console = new TestConsole { EmitAnsiSequences = false };
-        console.Profile.Width = 400;
-        int code = GenomicCodeApp.Run(args, console);
-        return (code, console.Output);
-    }
-
-    private static void AssertOneLineUsageError((int Code, string Output) r, string expected)
-    {
-        Assert.Equal(2, r.Code);
-        Assert.Contains(expected, r.Output);
-        Assert.Single(r.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => l.StartsWith("error:", StringComparison.Ordinal));
-        Assert.DoesNotContain("   at ", r.Output);
-    }
-
     private static readonly string[] Layout = { "--genes", "2", "--motif", "2", "--cis", "3" };
 
     private static string Fasta(TempDir dir, string text)

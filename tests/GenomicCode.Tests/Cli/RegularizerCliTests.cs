@@ -3,27 +3,13 @@ using GenomicCode.Regularizers;
 using GenomicCode.Training;
 using Spectre.Console.Testing;
 
+using static GenomicCode.Tests.Cli.CliHarness;
+
 namespace GenomicCode.Tests.Cli;
 
 [Collection(TorchCollection.Name)]
 public class RegularizerCliTests
 {
-    private static (int Code, string Output) Run(params string[] args)
-    {
-        var console = new TestConsole { EmitAnsiSequences = false };
-        console.Profile.Width = 400;
-        int code = GenomicCodeApp.Run(args, console);
-        return (code, console.Output);
-    }
-
-    private static void AssertOneLineUsageError((int Code, string Output) r, string expected)
-    {
-        Assert.Equal(2, r.Code);
-        Assert.Contains(expected, r.Output);
-        Assert.Single(r.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => l.StartsWith("error:", StringComparison.Ordinal));
-        Assert.DoesNotContain("   at ", r.Output);
-    }
-
     private static string Preset(TempDir dir, string model)
     {
         string path = dir["p.json"];

@@ -3,27 +3,13 @@ using GenomicCode.Cli;
 using GenomicCode.Data;
 using Spectre.Console.Testing;
 
+using static GenomicCode.Tests.Cli.CliHarness;
+
 namespace GenomicCode.Tests.Cli;
 
 [Collection(TorchCollection.Name)]
 public class ScoreEvaluateCliTests
 {
-    private static (int Code, string Output) Run(params string[] args)
-    {
-        var console = new TestConsole { EmitAnsiSequences = false };
-        console.Profile.Width = 400;
-        int code = GenomicCodeApp.Run(args, console);
-        return (code, console.Output);
-    }
-
-    private static void AssertOneLineUsageError((int Code, string Output) r, string expected)
-    {
-        Assert.Equal(2, r.Code);
-        Assert.Contains(expected, r.Output);
-        Assert.Single(r.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => l.StartsWith("error:", StringComparison.Ordinal));
-        Assert.DoesNotContain("   at ", r.Output);
-    }
-
     private static string Fixture(string name) => Path.Combine(AppContext.BaseDirectory, "Data", "Fixtures", name);
 
     /// <summary>Ground-truth-like codes: each factor plus a little noise, in one code each, and one noise code.</summary>
@@ -133,13 +119,6 @@ public class ScoreEvaluateCliTests
 [Collection(TorchCollection.Name)]
 public class AnalyzeCliTests
 {
-    private static (int Code, string Output) Run(params string[] args)
-    {
-        var console = new TestConsole { EmitAnsiSequences = false };
-        console.Profile.Width = 400;
-        return (GenomicCodeApp.Run(args, console), console.Output);
-    }
-
     [Fact]
     public void Should_WriteAnalysisJsonAndFigures_When_AnalysingATrainedRun()
     {
