@@ -106,33 +106,12 @@ public static class SafeTensors
         Write(path, state.ToDictionary(kv => kv.Key, kv => kv.Value), metadata);
     }
 
-    /// <summary>
-    /// Loads a safetensors file into a module. Every mismatch (a name the module lacks, a parameter the file lacks, a
-    /// different shape) is listed in one error, and nothing is changed unless everything fits.
-    /// </summary>
+    /// <summary>Loads a safetensors file into a module; every mismatch is listed (see <see cref="StateDicts.Apply"/>).</summary>
     public static void Load(nn.Module module, string path)
     {
         var (tensors, _) = Read(path);
-        try
-        {
-            var state = module.state_dict();
-            var problems = new List<string>();
-            foreach (var (name, t) in state)
-            {
-                if (!tensors.TryGetValue(name, out var v)) problems.Add($"missing '{name}' ({Shape(t)})");
-                else if (!v.shape.SequenceEqual(t.shape)) problems.Add($"'{name}' is {Shape(v)} in the file, {Shape(t)} in the model");
-            }
-            problems.AddRange(tensors.Keys.Where(k => !state.ContainsKey(k)).Order(StringComparer.Ordinal).Select(k => $"unexpected '{k}'"));
-            if (problems.Count > 0)
-                throw new UserInputException($"'{path}' does not fit this model: {string.Join("; ", problems)}.");
-            using (torch.no_grad())
-                foreach (var (name, t) in state)
-                    t.copy_(tensors[name].to(t.dtype));
-        }
-        finally
-        {
-            foreach (var t in tensors.Values) t.Dispose();
-        }
+        try { StateDicts.Apply(module, tensors, path); }
+        finally { foreach (var t in tensors.Values) t.Dispose(); }
     }
 
     private static Tensor ReadTensor(JsonProperty entry, byte[] all, int dataStart, long dataLength, string where)
@@ -163,8 +142,6 @@ public static class SafeTensors
         using var cpu = t.detach().to(torch.CPU).contiguous();
         return cpu.bytes.ToArray();
     }
-
-    private static string Shape(Tensor t) => "[" + string.Join(", ", t.shape) + "]";
 
     private static readonly JsonSerializerOptions Json = new()
     {
