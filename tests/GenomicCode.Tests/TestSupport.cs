@@ -10,6 +10,7 @@ internal static class TestSetup
     internal static void Init()
     {
         NativeRuntime.ConfigureMalloc();
+        ThreadPolicy.PreferPassiveWaiting(); // before libtorch starts its OpenMP pool
         TorchSharp.torch.set_num_threads(Math.Min(2, Environment.ProcessorCount));
     }
 }
