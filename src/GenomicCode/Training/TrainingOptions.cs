@@ -26,6 +26,12 @@ public sealed record TrainingOptions
     /// <summary>Clip the global gradient norm to this value; 0 turns clipping off. Default 100.</summary>
     public double GradClipNorm { get; init; } = 100;
 
+    /// <summary>
+    /// Normalise each parameter's gradient to unit L2 norm before the Adam step, as Growing NCA trains its automata
+    /// (Mordvintsev et al. 2020). Applied after clipping; off by default.
+    /// </summary>
+    public bool NormalizeGradients { get; init; }
+
     /// <summary>Run seed: data order, genome noise and initial weights all derive from it. Default 0.</summary>
     public long Seed { get; init; }
 

@@ -128,6 +128,20 @@ public class TrainerTests
     }
 
     [Fact]
+    public void Should_LeaveUnitNormGradients_When_NormalizeGradientsIsOn()
+    {
+        var (model, trainer) = Make(new TrainingOptions { Steps = 2, BatchSize = 4, NormalizeGradients = true });
+        using (model)
+        using (trainer)
+        {
+            Assert.True(double.IsFinite(trainer.TrainStep().Loss));
+            // The gradients the Adam step used stay on the parameters until the next step's zero_grad.
+            foreach (var p in model.parameters())
+                Assert.InRange(p.grad!.norm().item<float>(), 0.99f, 1.0001f); // |g| / (|g| + 1e-8)
+        }
+    }
+
+    [Fact]
     public void Should_NameTheBadField_When_TrainingOptionsAreInvalid()
     {
         Assert.Contains("Steps", Assert.Throws<UserInputException>(() => new TrainingOptions { Steps = 0 }.Validate()).Message);
