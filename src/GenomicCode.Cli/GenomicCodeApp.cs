@@ -47,6 +47,9 @@ public static class GenomicCodeApp
             config.AddCommand<AnalyzeCommand>("analyze")
                 .WithDescription("Genetic architecture (effect matrix, pleiotropy, epistasis) and robustness of a trained run; writes analysis.json and figures.")
                 .WithExample("analyze", "--run", "runs/quickstart");
+            config.AddCommand<EvolveCommand>("evolve")
+                .WithDescription("Evolve a genome through a trained run's decoder to match a target phenotype; compare with the encoder's one-shot posterior mean.")
+                .WithExample("evolve", "--run", "runs/quickstart", "--target", "12345", "--strategy", "cma", "--generations", "150");
             config.AddBranch("list", list =>
             {
                 list.SetDescription("List the parts the library offers.");
