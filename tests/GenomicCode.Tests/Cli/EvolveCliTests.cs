@@ -99,4 +99,33 @@ public class EvolveCliTests
         AssertOneLineUsageError(Run("evolve", "--run", dir["untrained"], "--target", "1"), "has no checkpoint.bin");
         Assert.Single(Directory.GetFiles(dir["untrained"]));
     }
+
+    [Fact]
+    public void Should_WriteTheCorrelatedResponseMatrix_When_RunningTheSelectabilityExperiment()
+    {
+        using var dir = new TempDir();
+        string run = TrainTinyRun(dir);
+        var r = Run("experiment", "selectability", "--run", run, "--generations", "2", "--population", "8");
+        Assert.True(r.Code == 0, r.Output);
+        foreach (string f in new[] { "selectability.json", "selectability_trajectories.png", "selectability_response.png" })
+            Assert.True(File.Exists(Path.Combine(run, f)), $"missing {f}");
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "selectability.json")));
+        var root = json.RootElement;
+        Assert.Equal(5, root.GetProperty("correlated_response").GetArrayLength());
+        Assert.Equal(5, root.GetProperty("correlated_response")[0].GetArrayLength());
+        Assert.Equal(3, root.GetProperty("trajectories").GetProperty("scale").GetArrayLength()); // generations 0..2
+    }
+
+    [Fact]
+    public void Should_RefuseBadSelectabilityInput_AndLeaveTheRunIntact()
+    {
+        using var dir = new TempDir();
+        string run = TrainTinyRun(dir);
+        string[] before = Directory.GetFiles(run).Order().ToArray();
+        AssertOneLineUsageError(Run("experiment", "selectability", "--run", run, "--trait", "colour"), "--trait must be one of posX, posY, scale");
+        AssertOneLineUsageError(Run("experiment", "selectability", "--run", run, "--population", "1"), "--population must be >= 2");
+        AssertOneLineUsageError(Run("experiment", "selectability", "--run", run, "--generations", "0"), "--generations must be >= 1");
+        AssertOneLineUsageError(Run("experiment", "selectability", "--runs", $"{run},{dir["missing"]}"), "does not exist");
+        Assert.Equal(before, Directory.GetFiles(run).Order().ToArray());
+    }
 }
