@@ -71,6 +71,7 @@ public sealed class EvolveCommand : Command<EvolveSettings>
             ["encoder"] = new SortedDictionary<string, object> { ["nll"] = result.EncoderNll, ["mse"] = result.EncoderMse, ["genome"] = result.EncoderGenome },
             ["evolved"] = new SortedDictionary<string, object> { ["nll"] = result.EvolvedNll, ["mse"] = result.EvolvedMse, ["genome"] = result.EvolvedGenome },
             ["generations_to_beat_encoder"] = result.GenerationsToBeatEncoder,
+            ["developments_to_beat_encoder"] = result.GenerationsToBeatEncoder * strategy.PopulationSize,
             ["best_fitness"] = result.Reports.Select(r => r.BestFitness).ToArray(),
             ["mean_fitness"] = result.Reports.Select(r => r.MeanFitness).ToArray(),
             ["best_so_far"] = result.Reports.Select(r => r.BestSoFar).ToArray(),

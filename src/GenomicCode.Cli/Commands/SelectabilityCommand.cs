@@ -41,16 +41,19 @@ public sealed class SelectabilityCommand : Command<SelectabilitySettings>
         foreach (string dir in runs) RunFolder.OpenExisting(dir); // every folder checked before any work
 
         var summary = new Table().AddColumn("run").AddColumn(new TableColumn($"direct response of {traits.TraitNames[plotted]} (sd)").RightAligned())
-            .AddColumn(new TableColumn("cross-talk (mean |off-diagonal| / mean |diagonal|)").RightAligned());
+            .AddColumn(new TableColumn("cross-talk, all traits").RightAligned())
+            .AddColumn(new TableColumn("cross-talk, posX posY scale").RightAligned());
         foreach (string dir in runs)
         {
             using var loaded = RunModel.Load(dir, settings.Device);
             var result = RunOne(loaded, traits, options, settings, cancellationToken);
             string json = Path.GetFullPath(settings.Json ?? loaded.Run.File(SelectabilityFile));
             Write(result, loaded, options, settings, json, plotted);
-            summary.AddRow(Markup.Escape(loaded.Run.Path), F(result.CorrelatedResponse[plotted][plotted]), F(result.CrossTalk));
+            summary.AddRow(Markup.Escape(loaded.Run.Path), F(result.CorrelatedResponse[plotted][plotted]), F(result.CrossTalk),
+                F(result.CrossTalkAmong(GeometricTraits(traits))));
         }
         console.Write(summary);
+        console.MarkupLine("cross-talk: mean |off-diagonal| / mean |diagonal| of the correlated-response matrix (0: each trait selectable alone)");
         return 0;
     }
 
@@ -106,6 +109,7 @@ public sealed class SelectabilityCommand : Command<SelectabilitySettings>
             ["initial_std"] = result.InitialStd,
             ["correlated_response"] = result.CorrelatedResponse,
             ["cross_talk"] = result.CrossTalk,
+            ["cross_talk_geometric"] = result.CrossTalkAmong(GeometricTraits(new SpritesTraits())),
             ["trajectories"] = result.SelectedTraits.Select((t, line) => (t, line))
                 .ToDictionary(p => names[p.t], p => result.Trajectories[p.line]),
         };
@@ -126,6 +130,10 @@ public sealed class SelectabilityCommand : Command<SelectabilitySettings>
             result.SelectedTraits.Select(t => $"select {names[t]}").ToArray(), names, stem + "_response.png", "response (initial sd)", diverging: true);
         console.MarkupLine($"[green]wrote[/] {Markup.Escape(json)}, {Markup.Escape(trajectories)}, {Markup.Escape(heatmap)}");
     }
+
+    /// <summary>posX, posY and scale: traits defined for every shape (orientation is undefined for squares, elongation follows the shape).</summary>
+    private static int[] GeometricTraits(SpritesTraits traits) =>
+        new[] { "posX", "posY", "scale" }.Select(n => traits.TraitNames.ToList().IndexOf(n)).ToArray();
 
     private static string F(double v) => v.ToString("F2", CultureInfo.InvariantCulture);
 }

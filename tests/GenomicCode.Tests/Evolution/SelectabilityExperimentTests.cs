@@ -88,6 +88,18 @@ public class SelectabilityExperimentTests
         Assert.Equal(new[] { 1.0, 2.0 }, result.Trajectories[0].Select(m => m[0]));
     }
 
+    [Fact]
+    public void Should_AverageOffDiagonalOverDiagonal_When_ComputingCrossTalk()
+    {
+        // Rows: selection on a, b, c; columns: responses of a, b, c.
+        var r = new SelectabilityResult(Names, new[] { 0, 1, 2 }, new double[3], new double[3], Array.Empty<double[][]>(),
+            new[] { new[] { 4.0, 1, -2 }, new[] { 0.0, 2, 3 }, new[] { -1.0, 0, 6 } });
+        // Diagonal mean (4 + 2 + 6) / 3 = 4; off-diagonal mean (1 + 2 + 0 + 3 + 1 + 0) / 6 = 7/6.
+        Assert.Equal(7.0 / 6 / 4, r.CrossTalk, 12);
+        // Among a and b only: diagonal (4 + 2) / 2 = 3, off-diagonal (1 + 0) / 2 = 0.5.
+        Assert.Equal(0.5 / 3, r.CrossTalkAmong(new[] { 0, 1 }), 12);
+    }
+
     [Theory]
     [InlineData(0, 0.25, 0.1, "generations")]
     [InlineData(3, 0.0, 0.1, "truncation fraction")]

@@ -59,22 +59,31 @@ public sealed record SelectabilityResult(IReadOnlyList<string> TraitNames, IRead
     /// Independence of the responses: mean |off-target response| / mean |direct response| over the selection lines
     /// (0 when selection moves only the selected trait; near 1 or above when every trait moves along).
     /// </summary>
-    public double CrossTalk
+    public double CrossTalk => CrossTalkAmong(Enumerable.Range(0, TraitNames.Count).ToList());
+
+    /// <summary>
+    /// <see cref="CrossTalk"/> restricted to the given traits: only selection lines on them and responses of them count
+    /// (for example the well-defined geometric traits, leaving out traits that depend on a discrete factor such as shape).
+    /// NaN when no listed trait was selected on or no direct response was seen.
+    /// </summary>
+    public double CrossTalkAmong(IReadOnlyList<int> traits)
     {
-        get
+        double direct = 0, off = 0;
+        int lines = 0, offCount = 0;
+        for (int s = 0; s < SelectedTraits.Count; s++)
         {
-            double direct = 0, off = 0;
-            int offCount = 0;
-            for (int s = 0; s < SelectedTraits.Count; s++)
-                for (int t = 0; t < TraitNames.Count; t++)
-                {
-                    if (t == SelectedTraits[s]) direct += Math.Abs(CorrelatedResponse[s][t]);
-                    else { off += Math.Abs(CorrelatedResponse[s][t]); offCount++; }
-                }
-            direct /= SelectedTraits.Count;
-            off = offCount == 0 ? 0 : off / offCount;
-            return direct == 0 ? double.NaN : off / direct;
+            if (!traits.Contains(SelectedTraits[s])) continue;
+            lines++;
+            foreach (int t in traits)
+            {
+                if (t == SelectedTraits[s]) direct += Math.Abs(CorrelatedResponse[s][t]);
+                else { off += Math.Abs(CorrelatedResponse[s][t]); offCount++; }
+            }
         }
+        if (lines == 0 || direct == 0) return double.NaN;
+        direct /= lines;
+        off = offCount == 0 ? 0 : off / offCount;
+        return off / direct;
     }
 }
 
