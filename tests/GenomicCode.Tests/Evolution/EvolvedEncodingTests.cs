@@ -56,6 +56,23 @@ public class EvolvedEncodingTests
     }
 
     [Fact]
+    public void Should_KeepTheLiveTensorCountFlat_When_RunningMoreGenerations()
+    {
+        var decoder = new TinyDecoder();
+        using var target = decoder.Develop(torch.tensor(new float[,] { { 0.8f, -0.6f } }));
+        using var encoderGenome = torch.zeros(2);
+        long Growth(int generations)
+        {
+            using var scope = torch.NewDisposeScope();
+            long before = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+            using var cma = new CmaEs(torch.zeros(2, dtype: ScalarType.Float64), 1.0, seed: 4, populationSize: 8);
+            EvolvedEncoding.Run(cma, decoder.Develop, target, encoderGenome, generations);
+            return DisposeScopeManager.Statistics.ThreadTotalLiveCount - before;
+        }
+        Assert.Equal(Growth(2), Growth(12));
+    }
+
+    [Fact]
     public void Should_ReportNoWin_When_TheEncoderIsExact()
     {
         var decoder = new TinyDecoder();
