@@ -47,6 +47,16 @@ public static class GenomicCodeApp
             config.AddCommand<AnalyzeCommand>("analyze")
                 .WithDescription("Genetic architecture (effect matrix, pleiotropy, epistasis) and robustness of a trained run; writes analysis.json and figures.")
                 .WithExample("analyze", "--run", "runs/quickstart");
+            config.AddCommand<EvolveCommand>("evolve")
+                .WithDescription("Evolve a genome through a trained run's decoder to match a target phenotype; compare with the encoder's one-shot posterior mean.")
+                .WithExample("evolve", "--run", "runs/quickstart", "--target", "12345", "--strategy", "cma", "--generations", "150");
+            config.AddBranch("experiment", experiment =>
+            {
+                experiment.SetDescription("Evolution experiments that test the paper's claims; each writes JSON and figures.");
+                experiment.AddCommand<SelectabilityCommand>("selectability")
+                    .WithDescription("Select a population on each sprite trait in turn through a run's decoder; trait trajectories and the correlated-response matrix.")
+                    .WithExample("experiment", "selectability", "--runs", "runs/beta4,runs/vae", "--trait", "scale");
+            });
             config.AddBranch("list", list =>
             {
                 list.SetDescription("List the parts the library offers.");

@@ -54,7 +54,7 @@ public sealed class CmaEs : StrategyBase
         double sum = w.Sum();
         w = w.Select(x => x / sum).ToArray();
         muEff = 1 / w.Sum(x => x * x);
-        weights = torch.tensor(w, dtype: ScalarType.Float64, device: Device);
+        weights = torch.tensor(w, dtype: ScalarType.Float64, device: Device).DetachFromDisposeScope();
 
         cSigma = (muEff + 2) / (n + muEff + 5);                                           // eq. 55
         dSigma = 1 + 2 * Math.Max(0, Math.Sqrt((muEff - 1) / (n + 1)) - 1) + cSigma;     // eq. 55
@@ -69,14 +69,15 @@ public sealed class CmaEs : StrategyBase
         }
         chiN = Math.Sqrt(n) * (1 - 1.0 / (4 * n) + 1.0 / (21.0 * n * n));                 // E||N(0, I)||, p. 28
 
-        mean = initialMean.detach().to(ScalarType.Float64).clone();
-        pSigma = torch.zeros(n, dtype: ScalarType.Float64, device: Device);
-        pC = torch.zeros(n, dtype: ScalarType.Float64, device: Device);
-        this.covariance = mode == CmaCovariance.Full
+        // State owned by the strategy, whatever dispose scope constructs it.
+        mean = initialMean.detach().to(ScalarType.Float64).clone().DetachFromDisposeScope();
+        pSigma = torch.zeros(n, dtype: ScalarType.Float64, device: Device).DetachFromDisposeScope();
+        pC = torch.zeros(n, dtype: ScalarType.Float64, device: Device).DetachFromDisposeScope();
+        this.covariance = (mode == CmaCovariance.Full
             ? torch.eye(n, dtype: ScalarType.Float64, device: Device)
-            : torch.ones(n, dtype: ScalarType.Float64, device: Device);
-        basis = torch.eye(n, dtype: ScalarType.Float64, device: Device);
-        scales = torch.ones(n, dtype: ScalarType.Float64, device: Device);
+            : torch.ones(n, dtype: ScalarType.Float64, device: Device)).DetachFromDisposeScope();
+        basis = torch.eye(n, dtype: ScalarType.Float64, device: Device).DetachFromDisposeScope();
+        scales = torch.ones(n, dtype: ScalarType.Float64, device: Device).DetachFromDisposeScope();
     }
 
     /// <inheritdoc />

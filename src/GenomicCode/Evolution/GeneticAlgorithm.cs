@@ -35,7 +35,7 @@ public sealed class GeneticAlgorithm : StrategyBase
         this.mutation = mutation;
         this.recombination = recombination;
         this.eliteCount = eliteCount;
-        population = initialPopulation.detach().clone();
+        population = initialPopulation.detach().clone().DetachFromDisposeScope(); // owned by the strategy, whatever scope builds it
     }
 
     /// <inheritdoc />

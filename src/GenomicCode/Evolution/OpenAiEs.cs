@@ -39,9 +39,10 @@ public sealed class OpenAiEs : StrategyBase
         this.sigma = sigma;
         this.learningRate = learningRate;
         this.weightDecay = weightDecay;
-        mean = initialMean.detach().to(ScalarType.Float64).clone();
-        adamM = torch.zeros_like(mean);
-        adamV = torch.zeros_like(mean);
+        // State owned by the strategy, whatever dispose scope constructs it.
+        mean = initialMean.detach().to(ScalarType.Float64).clone().DetachFromDisposeScope();
+        adamM = torch.zeros_like(mean).DetachFromDisposeScope();
+        adamV = torch.zeros_like(mean).DetachFromDisposeScope();
     }
 
     /// <inheritdoc />

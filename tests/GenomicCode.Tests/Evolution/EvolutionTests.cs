@@ -181,6 +181,29 @@ public class EvolutionTests
     }
 
     [Fact]
+    public void Should_KeepItsState_When_BuiltInsideADisposeScopeThatEnds()
+    {
+        IEvolutionStrategy[] strategies;
+        using (torch.NewDisposeScope())
+        {
+            strategies = new IEvolutionStrategy[]
+            {
+                new CmaEs(torch.zeros(5), 1.0, seed: 13),
+                new OpenAiEs(torch.zeros(5), 8, 0.1, 0.05, seed: 13),
+                new GeneticAlgorithm(torch.zeros(8, 5), new TournamentSelection(), new GaussianMutation(0.1), null, 1, seed: 13),
+            };
+        }
+        foreach (var s in strategies)
+        {
+            using (s)
+            {
+                var reports = Evolver.Run(s, Quadratic, 3);
+                Assert.All(reports, r => Assert.True(double.IsFinite(r.BestFitness)));
+            }
+        }
+    }
+
+    [Fact]
     public void Should_KeepLiveTensorsFlat_When_Evolving()
     {
         using var cma = new CmaEs(torch.zeros(5), 1.0, seed: 12);

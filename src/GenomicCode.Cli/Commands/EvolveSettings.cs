@@ -1,0 +1,67 @@
+using System.ComponentModel;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace GenomicCode.Cli.Commands;
+
+/// <summary>Settings of <c>genomic-code evolve</c>.</summary>
+public sealed class EvolveSettings : CommandSettings
+{
+    /// <summary>Run folder.</summary>
+    [CommandOption("-r|--run <DIR>")]
+    [Description("Run folder written by `genomic-code train` (with checkpoint.bin); its decoder develops the genomes.")]
+    public string? Run { get; init; }
+
+    /// <summary>Target: a sprites-world index or a 64x64 NPY image.</summary>
+    [CommandOption("-t|--target <INDEX_OR_NPY>")]
+    [Description("The phenotype to match: a sprites-world index (0 to 737279) rendered by the run's data, or a 64x64 image in [0, 1] saved with numpy.save.")]
+    public string? Target { get; init; }
+
+    /// <summary>Evolution strategy.</summary>
+    [CommandOption("--strategy <NAME>")]
+    [Description("cma (CMA-ES, default), ga (genetic algorithm) or es (OpenAI-ES).")]
+    public string Strategy { get; init; } = "cma";
+
+    /// <summary>Generations.</summary>
+    [CommandOption("-g|--generations <N>")]
+    [Description("Generations to evolve, >= 1. Default 150.")]
+    public int Generations { get; init; } = 150;
+
+    /// <summary>Population size.</summary>
+    [CommandOption("-p|--population <N>")]
+    [Description("Individuals per generation, >= 2 (even for es). Default: 4 + 3 ln G for cma, 64 for ga and es.")]
+    public int? Population { get; init; }
+
+    /// <summary>Loss.</summary>
+    [CommandOption("--loss <NAME>")]
+    [Description("bernoulli (negative log-likelihood in nats, the VAE's reconstruction term; default) or mse.")]
+    public string Loss { get; init; } = "bernoulli";
+
+    /// <summary>Seed.</summary>
+    [CommandOption("--seed <S>")]
+    [Description("Seed of the evolution. Default 0.")]
+    public long Seed { get; init; }
+
+    /// <summary>JSON output path.</summary>
+    [CommandOption("--json <FILE>")]
+    [Description("Where to write the result JSON (figures go next to it). Default: evolve.json in the run folder.")]
+    public string? Json { get; init; }
+
+    /// <summary>Device.</summary>
+    [CommandOption("--device <DEVICE>")]
+    [Description("cpu, cuda, cuda:N or auto. Default: the run's device setting.")]
+    public string? Device { get; init; }
+
+    /// <inheritdoc />
+    public override ValidationResult Validate()
+    {
+        if (string.IsNullOrWhiteSpace(Run)) return ValidationResult.Error("--run <DIR> is required: a run folder written by `genomic-code train`.");
+        if (string.IsNullOrWhiteSpace(Target)) return ValidationResult.Error("--target is required: a sprites-world index or a 64x64 .npy image.");
+        if (Strategy is not ("cma" or "ga" or "es")) return ValidationResult.Error($"--strategy must be cma, ga or es, got '{Strategy}'.");
+        if (Loss is not ("bernoulli" or "mse")) return ValidationResult.Error($"--loss must be bernoulli or mse, got '{Loss}'.");
+        if (Generations < 1) return ValidationResult.Error($"--generations must be >= 1, got {Generations}.");
+        if (Population is < 2) return ValidationResult.Error($"--population must be >= 2, got {Population}.");
+        if (Strategy == "es" && Population is int p && p % 2 != 0) return ValidationResult.Error($"--population must be even for es (antithetic pairs), got {p}.");
+        return ValidationResult.Success();
+    }
+}

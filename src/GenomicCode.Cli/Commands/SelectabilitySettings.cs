@@ -1,0 +1,77 @@
+using System.ComponentModel;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace GenomicCode.Cli.Commands;
+
+/// <summary>Settings of <c>genomic-code experiment selectability</c>.</summary>
+public sealed class SelectabilitySettings : CommandSettings
+{
+    /// <summary>Run folder.</summary>
+    [CommandOption("-r|--run <DIR>")]
+    [Description("Run folder written by `genomic-code train` (with checkpoint.bin).")]
+    public string? Run { get; init; }
+
+    /// <summary>Several run folders to compare.</summary>
+    [CommandOption("--runs <DIRS>")]
+    [Description("Comma-separated run folders to compare (for example a beta-VAE and a plain VAE run); each gets its own files.")]
+    public string? Runs { get; init; }
+
+    /// <summary>Trait whose selection line is plotted.</summary>
+    [CommandOption("--trait <NAME>")]
+    [Description("Trait whose selection line the trajectory figure shows: posX, posY, scale, orientation or elongation. Default scale. Every trait is selected on for the correlated-response matrix.")]
+    public string Trait { get; init; } = "scale";
+
+    /// <summary>Generations per selection line.</summary>
+    [CommandOption("-g|--generations <N>")]
+    [Description("Generations of selection on each trait, >= 1. Default 20.")]
+    public int Generations { get; init; } = 20;
+
+    /// <summary>Population size.</summary>
+    [CommandOption("-p|--population <N>")]
+    [Description("Genomes in the population (posterior means of sampled sprites), >= 2. Default 256.")]
+    public int Population { get; init; } = 256;
+
+    /// <summary>Truncation fraction.</summary>
+    [CommandOption("--truncation <F>")]
+    [Description("Share of the population that breeds, in (0, 1]. Default 0.25.")]
+    public double Truncation { get; init; } = 0.25;
+
+    /// <summary>Mutation size.</summary>
+    [CommandOption("--sigma <S>")]
+    [Description("Standard deviation of the Gaussian mutation per gene, >= 0. Default 0.1.")]
+    public double Sigma { get; init; } = 0.1;
+
+    /// <summary>Seed.</summary>
+    [CommandOption("--seed <S>")]
+    [Description("Seed of the sampled sprites, selection and mutation. Default 0.")]
+    public long Seed { get; init; }
+
+    /// <summary>JSON output path (one run only).</summary>
+    [CommandOption("--json <FILE>")]
+    [Description("Where to write the result JSON (figures go next to it); one run only. Default: selectability.json in the run folder.")]
+    public string? Json { get; init; }
+
+    /// <summary>Device.</summary>
+    [CommandOption("--device <DEVICE>")]
+    [Description("cpu, cuda, cuda:N or auto. Default: the run's device setting.")]
+    public string? Device { get; init; }
+
+    /// <summary>All run folders named by --run and --runs.</summary>
+    public IReadOnlyList<string> AllRuns() =>
+        new[] { Run ?? "" }.Concat((Runs ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            .Where(r => !string.IsNullOrWhiteSpace(r)).ToList();
+
+    /// <inheritdoc />
+    public override ValidationResult Validate()
+    {
+        var runs = AllRuns();
+        if (runs.Count == 0) return ValidationResult.Error("--run <DIR> or --runs <DIR1,DIR2> is required: run folders written by `genomic-code train`.");
+        if (Json is not null && runs.Count > 1) return ValidationResult.Error("--json works with one run only; with several runs each run folder gets its selectability.json.");
+        if (Generations < 1) return ValidationResult.Error($"--generations must be >= 1, got {Generations}.");
+        if (Population < 2) return ValidationResult.Error($"--population must be >= 2, got {Population}.");
+        if (!(Truncation > 0 && Truncation <= 1)) return ValidationResult.Error($"--truncation must be in (0, 1], got {Truncation}.");
+        if (!(Sigma >= 0) || double.IsInfinity(Sigma)) return ValidationResult.Error($"--sigma must be finite and >= 0, got {Sigma}.");
+        return ValidationResult.Success();
+    }
+}

@@ -1,0 +1,131 @@
+using System.Text.Json;
+using GenomicCode.Cli;
+using GenomicCode.Data;
+using Spectre.Console.Testing;
+
+namespace GenomicCode.Tests.Cli;
+
+[Collection(TorchCollection.Name)]
+public class EvolveCliTests
+{
+    private static (int Code, string Output) Run(params string[] args)
+    {
+        var console = new TestConsole { EmitAnsiSequences = false };
+        console.Profile.Width = 400; // one-line errors stay on one line
+        int code = GenomicCodeApp.Run(args, console);
+        return (code, console.Output);
+    }
+
+    private static string TrainTinyRun(TempDir dir)
+    {
+        string preset = dir["tiny.json"];
+        File.WriteAllText(preset, """
+            {
+              "name": "tiny",
+              "model": { "latentSize": 3, "hiddenSize": 32 },
+              "training": { "steps": 2, "batchSize": 4, "learningRate": 0.001, "checkpointEvery": 2, "logEvery": 1, "device": "cpu" }
+            }
+            """);
+        var r = Run("train", "--preset", preset, "--out", dir["run"]);
+        Assert.True(r.Code == 0, r.Output);
+        return dir["run"];
+    }
+
+    private static void AssertOneLineUsageError((int Code, string Output) r, string expected)
+    {
+        Assert.Equal(2, r.Code);
+        Assert.Contains(expected, r.Output);
+        Assert.Single(r.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => l.StartsWith("error:", StringComparison.Ordinal));
+        Assert.DoesNotContain("   at ", r.Output);
+    }
+
+    [Fact]
+    public void Should_WriteJsonAndFigures_When_EvolvingToAnIndexTarget()
+    {
+        using var dir = new TempDir();
+        string run = TrainTinyRun(dir);
+        var r = Run("evolve", "--run", run, "--target", "1234", "--strategy", "ga", "--generations", "3", "--population", "4", "--seed", "1");
+        Assert.True(r.Code == 0, r.Output);
+        Assert.Contains("generation 3/3", r.Output);
+        foreach (string f in new[] { "evolve.json", "evolve.png", "evolve_fitness.png" }) Assert.True(File.Exists(Path.Combine(run, f)), $"missing {f}");
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "evolve.json")));
+        var root = json.RootElement;
+        Assert.Equal(3, root.GetProperty("best_fitness").GetArrayLength());
+        Assert.Equal(3, root.GetProperty("encoder").GetProperty("genome").GetArrayLength());
+        Assert.True(root.GetProperty("evolved").GetProperty("nll").GetDouble() > 0);
+        Assert.Equal(4, root.GetProperty("population").GetInt32());
+    }
+
+    [Fact]
+    public void Should_WriteWhereAsked_When_TheTargetIsAnNpyImage()
+    {
+        using var dir = new TempDir();
+        string run = TrainTinyRun(dir);
+        var image = new double[64, 64];
+        for (int y = 20; y < 30; y++)
+            for (int x = 20; x < 40; x++) image[y, x] = 1;
+        Npy.Write(dir["target.npy"], image);
+        var r = Run("evolve", "--run", run, "--target", dir["target.npy"], "--generations", "2", "--json", dir["out/result.json"]);
+        Assert.True(r.Code == 0, r.Output);
+        Assert.True(File.Exists(dir["out/result.json"]));
+        Assert.True(File.Exists(dir["out/result.png"]));
+        Assert.True(File.Exists(dir["out/result_fitness.png"]));
+        Assert.False(File.Exists(Path.Combine(run, "evolve.json")));
+    }
+
+    [Fact]
+    public void Should_RefuseBadInput_AndLeaveTheRunIntact()
+    {
+        using var dir = new TempDir();
+        string run = TrainTinyRun(dir);
+        Npy.Write(dir["small.npy"], new double[8, 8]);
+        string[] before = Directory.GetFiles(run).Order().ToArray();
+        byte[] checkpoint = File.ReadAllBytes(Path.Combine(run, "checkpoint.bin"));
+        AssertOneLineUsageError(Run("evolve", "--run", run, "--target", "1", "--population", "1"), "--population must be >= 2");
+        AssertOneLineUsageError(Run("evolve", "--run", run, "--target", "1", "--generations", "0"), "--generations must be >= 1");
+        AssertOneLineUsageError(Run("evolve", "--run", run, "--target", "737280"), "target index 737280 is out of range [0, 737279]");
+        AssertOneLineUsageError(Run("evolve", "--run", run, "--target", dir["small.npy"]), "has shape (8, 8); the run's phenotypes are 64x64");
+        AssertOneLineUsageError(Run("evolve", "--run", run, "--target", "1", "--strategy", "es", "--population", "5"), "even");
+        Assert.Equal(before, Directory.GetFiles(run).Order().ToArray());
+        Assert.Equal(checkpoint, File.ReadAllBytes(Path.Combine(run, "checkpoint.bin")));
+
+        Directory.CreateDirectory(dir["empty"]);
+        AssertOneLineUsageError(Run("evolve", "--run", dir["empty"], "--target", "1"), "is not a run folder");
+        Assert.Empty(Directory.GetFiles(dir["empty"]));
+
+        // A run folder with its config but no checkpoint yet.
+        Directory.CreateDirectory(dir["untrained"]);
+        File.Copy(Path.Combine(run, "config.json"), dir["untrained/config.json"]);
+        AssertOneLineUsageError(Run("evolve", "--run", dir["untrained"], "--target", "1"), "has no checkpoint.bin");
+        Assert.Single(Directory.GetFiles(dir["untrained"]));
+    }
+
+    [Fact]
+    public void Should_WriteTheCorrelatedResponseMatrix_When_RunningTheSelectabilityExperiment()
+    {
+        using var dir = new TempDir();
+        string run = TrainTinyRun(dir);
+        var r = Run("experiment", "selectability", "--run", run, "--generations", "2", "--population", "8");
+        Assert.True(r.Code == 0, r.Output);
+        foreach (string f in new[] { "selectability.json", "selectability_trajectories.png", "selectability_response.png" })
+            Assert.True(File.Exists(Path.Combine(run, f)), $"missing {f}");
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "selectability.json")));
+        var root = json.RootElement;
+        Assert.Equal(5, root.GetProperty("correlated_response").GetArrayLength());
+        Assert.Equal(5, root.GetProperty("correlated_response")[0].GetArrayLength());
+        Assert.Equal(3, root.GetProperty("trajectories").GetProperty("scale").GetArrayLength()); // generations 0..2
+    }
+
+    [Fact]
+    public void Should_RefuseBadSelectabilityInput_AndLeaveTheRunIntact()
+    {
+        using var dir = new TempDir();
+        string run = TrainTinyRun(dir);
+        string[] before = Directory.GetFiles(run).Order().ToArray();
+        AssertOneLineUsageError(Run("experiment", "selectability", "--run", run, "--trait", "colour"), "--trait must be one of posX, posY, scale");
+        AssertOneLineUsageError(Run("experiment", "selectability", "--run", run, "--population", "1"), "--population must be >= 2");
+        AssertOneLineUsageError(Run("experiment", "selectability", "--run", run, "--generations", "0"), "--generations must be >= 1");
+        AssertOneLineUsageError(Run("experiment", "selectability", "--runs", $"{run},{dir["missing"]}"), "does not exist");
+        Assert.Equal(before, Directory.GetFiles(run).Order().ToArray());
+    }
+}
