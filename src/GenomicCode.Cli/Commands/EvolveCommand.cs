@@ -147,33 +147,8 @@ public sealed class EvolveCommand : Command<EvolveSettings>
         }
     }
 
-    private void RunWithProgress(Action<Action<GenerationReport>> evolve, int total, Stopwatch watch)
-    {
-        if (!console.Profile.Capabilities.Interactive)
-        {
-            // Logs and CI: a plain line every 5% of the run.
-            int every = Math.Max(1, total / 20);
-            evolve(r =>
-            {
-                if (r.Generation % every != 0 && r.Generation != total) return;
-                console.WriteLine(ProgressLine(r, total, watch.Elapsed));
-            });
-            return;
-        }
-        console.Progress()
-            .AutoClear(false)
-            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(),
-                     new RemainingTimeColumn(), new SpinnerColumn())
-            .Start(ctx =>
-            {
-                var task = ctx.AddTask("starting", maxValue: total);
-                evolve(r =>
-                {
-                    task.Value = r.Generation;
-                    task.Description = Markup.Escape(ProgressLine(r, total, watch.Elapsed));
-                });
-            });
-    }
+    private void RunWithProgress(Action<Action<GenerationReport>> evolve, int total, Stopwatch watch) =>
+        ProgressDisplay.Run(console, total, 0, report => evolve(r => report(r.Generation, ProgressLine(r, total, watch.Elapsed))));
 
     internal static string ProgressLine(GenerationReport r, int total, TimeSpan elapsed) =>
         $"generation {r.Generation}/{total}  best {r.BestFitness:F3}  mean {r.MeanFitness:F3}  best so far {r.BestSoFar:F3}  {r.Generation / Math.Max(1e-9, elapsed.TotalSeconds):F1} gen/s";

@@ -74,24 +74,9 @@ public sealed class SelectabilityCommand : Command<SelectabilitySettings>
             result = SelectabilityExperiment.Run(TraitsOf, traits.TraitNames, start, options, null, onGeneration, cancel);
         string Line(int trait, GenerationReport r) =>
             $"selecting {traits.TraitNames[trait]}: generation {r.Generation}/{settings.Generations}  best {r.BestFitness:F3}  mean {r.MeanFitness:F3}  {watch.Elapsed.TotalSeconds:F0} s";
-        if (!console.Profile.Capabilities.Interactive)
-        {
-            Go((trait, r) => { if (r.Generation == settings.Generations) console.WriteLine(Line(trait, r)); });
-        }
-        else
-        {
-            console.Progress().AutoClear(false)
-                .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
-                .Start(ctx =>
-                {
-                    var task = ctx.AddTask("starting", maxValue: total);
-                    Go((trait, r) =>
-                    {
-                        task.Increment(1);
-                        task.Description = Markup.Escape(Line(trait, r));
-                    });
-                });
-        }
+        // One bar over every selection line: position = lines done x generations + generation.
+        ProgressDisplay.Run(console, total, 0, report =>
+            Go((trait, r) => report(trait * settings.Generations + r.Generation, Line(trait, r))));
         return result;
     }
 

@@ -94,33 +94,11 @@ public sealed class TrainCommand : Command<TrainSettings>
         long total = trainer.Options.Steps;
         long first = trainer.Step;
         var watch = Stopwatch.StartNew();
-        if (!console.Profile.Capabilities.Interactive)
+        ProgressDisplay.Run(console, total, first, report =>
         {
-            // Logs and CI: a plain line every 5% of the run.
-            long every = Math.Max(1, (total - first) / 20);
-            trainer.Callbacks.Add(new StepCallback(m =>
-            {
-                if (m.Step % every != 0 && m.Step != total) return;
-                console.WriteLine(ProgressLine(m, total, first, watch.Elapsed));
-            }));
+            trainer.Callbacks.Add(new StepCallback(m => report(m.Step, ProgressLine(m, total, first, watch.Elapsed))));
             trainer.Run(cancel);
-            return;
-        }
-        console.Progress()
-            .AutoClear(false)
-            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(),
-                     new RemainingTimeColumn(), new SpinnerColumn())
-            .Start(ctx =>
-            {
-                var task = ctx.AddTask("starting", maxValue: total);
-                task.Value = first;
-                trainer.Callbacks.Add(new StepCallback(m =>
-                {
-                    task.Value = m.Step;
-                    task.Description = Markup.Escape(ProgressLine(m, total, first, watch.Elapsed));
-                }));
-                trainer.Run(cancel);
-            });
+        });
     }
 
     private static string ProgressLine(StepMetrics m, long total, long first, TimeSpan elapsed)

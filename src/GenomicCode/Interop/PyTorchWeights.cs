@@ -26,9 +26,10 @@ public static class PyTorchWeights
     {
         if (!File.Exists(path)) throw new UserInputException($"PyTorch weights file '{path}' does not exist.");
         Hashtable table;
+        // Any failure of the unpickler on a user's file (bad zip, unknown pickle opcode or class, wrong layout) is a
+        // problem with that file, reported in one line.
         try { table = PyTorchUnpickler.UnpickleStateDict(path); }
-        catch (Exception e) when (e is InvalidDataException or IOException or NotImplementedException or InvalidCastException
-                                      or ArgumentException or KeyNotFoundException or NotSupportedException)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
             throw new UserInputException($"'{path}' is not a readable PyTorch state dict (torch.save of a dict of tensors): {e.Message.ReplaceLineEndings(" ")}");
         }

@@ -1,0 +1,38 @@
+using Spectre.Console;
+
+namespace GenomicCode.Cli;
+
+/// <summary>Progress of long work: a live bar in a terminal, a plain line every 5% in logs and CI.</summary>
+internal static class ProgressDisplay
+{
+    /// <summary>
+    /// Runs <paramref name="work"/>, which calls the reporter it is given after each unit with its position (start..total)
+    /// and a one-line description (step, loss, rate, ETA, ...).
+    /// </summary>
+    internal static void Run(IAnsiConsole console, long total, long start, Action<Action<long, string>> work)
+    {
+        if (!console.Profile.Capabilities.Interactive)
+        {
+            long every = Math.Max(1, (total - start) / 20);
+            work((position, line) =>
+            {
+                if (position % every == 0 || position == total) console.WriteLine(line);
+            });
+            return;
+        }
+        console.Progress()
+            .AutoClear(false)
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(),
+                     new RemainingTimeColumn(), new SpinnerColumn())
+            .Start(ctx =>
+            {
+                var task = ctx.AddTask("starting", maxValue: total);
+                task.Value = start;
+                work((position, line) =>
+                {
+                    task.Value = position;
+                    task.Description = Markup.Escape(line);
+                });
+            });
+    }
+}
