@@ -56,6 +56,9 @@ public static class GenomicCodeApp
                 experiment.AddCommand<SelectabilityCommand>("selectability")
                     .WithDescription("Select a population on each sprite trait in turn through a run's decoder; trait trajectories and the correlated-response matrix.")
                     .WithExample("experiment", "selectability", "--runs", "runs/beta4,runs/vae", "--trait", "scale");
+                experiment.AddCommand<GeneralisationCommand>("generalisation")
+                    .WithDescription("Evolve a gene-regulatory network under alternating modular targets (Kouvaris et al. 2017); adaptation to seen and unseen targets, with and without a connection cost.")
+                    .WithExample("experiment", "generalisation", "--generations", "3000", "--replicates", "3", "--out", "runs/generalisation");
             });
             config.AddBranch("list", list =>
             {
