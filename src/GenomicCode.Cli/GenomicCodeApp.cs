@@ -59,6 +59,9 @@ public static class GenomicCodeApp
                 experiment.AddCommand<GeneralisationCommand>("generalisation")
                     .WithDescription("Evolve a gene-regulatory network under alternating modular targets (Kouvaris et al. 2017); adaptation to seen and unseen targets, with and without a connection cost.")
                     .WithExample("experiment", "generalisation", "--generations", "3000", "--replicates", "3", "--out", "runs/generalisation");
+                experiment.AddCommand<EvolvabilityCommand>("evolvability")
+                    .WithDescription("Offspring-fitness distribution of single mutants and adaptation after a target switch, on one sprite trait through a run's decoder.")
+                    .WithExample("experiment", "evolvability", "--run", "runs/beta4", "--trait", "scale", "--mutants", "64");
             });
             config.AddBranch("list", list =>
             {
