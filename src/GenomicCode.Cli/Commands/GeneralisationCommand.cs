@@ -52,7 +52,7 @@ public sealed class GeneralisationCommand : Command<GeneralisationSettings>
             ["generations to adapt: seen"] = c.GenerationsToAdaptSeen,
             ["generations to adapt: unseen"] = c.GenerationsToAdaptUnseen,
         });
-        string adaptPng = AnalysisFigures.SaveMetricBars($"Generations to adapt (test budget {options.TestGenerations}; not adapted counts as the budget)",
+        string adaptPng = AnalysisFigures.SaveMetricBars($"Generations to adapt (never = {options.TestGenerations})",
             adapt, Path.Combine(dir, "generalisation_adapt.png"));
         var shares = result.Conditions.ToDictionary(c => c.Condition, c => (IReadOnlyDictionary<string, double>)new Dictionary<string, double>
         {
@@ -60,7 +60,7 @@ public sealed class GeneralisationCommand : Command<GeneralisationSettings>
             ["random -> unseen target"] = c.RandomToUnseenShare,
             ["unseen targets adapted"] = c.UnseenAdaptedShare,
         });
-        string sharesPng = AnalysisFigures.SaveMetricBars("Phenotypic distribution of random genotypes and unseen targets reached",
+        string sharesPng = AnalysisFigures.SaveMetricBars("Random genotypes reaching targets; unseen adapted",
             shares, Path.Combine(dir, "generalisation_shares.png"));
         var written = new List<string> { json, adaptPng, sharesPng };
         int n = options.Traits;
