@@ -29,6 +29,7 @@ public sealed class GeneralisationCommand : Command<GeneralisationSettings>
         {
             TrainingGenerations = settings.Generations, Replicates = settings.Replicates, ConnectionCost = settings.ConnectionCost,
             TestGenerations = settings.TestGenerations, PopulationSize = settings.Population,
+            SwitchEvery = settings.SwitchEvery, SigmaB = settings.SigmaB,
         }.Validate(); // before anything is written
         console.MarkupLine($"generalisation experiment: {options.Traits} traits in {options.Modules} modules, {options.TrainingGenerations} training generations, " +
                            $"{options.Replicates} replicate(s), connection cost {F(options.ConnectionCost)}, seed {settings.Seed}");

@@ -31,6 +31,16 @@ public sealed class GeneralisationSettings : CommandSettings
     [Description("Individuals per generation, >= 2. Default 64.")]
     public int Population { get; init; } = 64;
 
+    /// <summary>Generations between target switches.</summary>
+    [CommandOption("--switch-every <N>")]
+    [Description("Generations between target switches in training, >= 1. Default 25.")]
+    public int SwitchEvery { get; init; } = 25;
+
+    /// <summary>Mutation size of B.</summary>
+    [CommandOption("--sigma-b <S>")]
+    [Description("Mutation size of the regulatory weights B, >= 0. Default 0.01.")]
+    public double SigmaB { get; init; } = 0.01;
+
     /// <summary>Seed.</summary>
     [CommandOption("--seed <S>")]
     [Description("Seed of every replicate. Default 0.")]

@@ -20,7 +20,7 @@ public class GeneralisationCliTests
     {
         using var dir = new TempDir();
         var r = Run("experiment", "generalisation", "--generations", "3", "--replicates", "1", "--test-generations", "2",
-            "--population", "4", "--seed", "1", "--out", dir["gen"]);
+            "--population", "4", "--seed", "1", "--switch-every", "2", "--sigma-b", "0.02", "--out", dir["gen"]);
         Assert.True(r.Code == 0, r.Output);
         foreach (string f in new[] { "generalisation.json", "generalisation_adapt.png", "generalisation_shares.png",
                      "generalisation_B0.png", "generalisation_B1.png", "generalisation_B2.png" })
@@ -31,6 +31,8 @@ public class GeneralisationCliTests
         Assert.Equal(144, conditions[0].GetProperty("regulatoryMatrix").GetArrayLength());
         Assert.All(conditions[0].GetProperty("regulatoryMatrix").EnumerateArray(), v => Assert.Equal(0.0, v.GetDouble())); // baseline B = 0
         Assert.Equal(6, json.RootElement.GetProperty("training_targets").GetArrayLength());
+        Assert.Equal(2, json.RootElement.GetProperty("options").GetProperty("switchEvery").GetInt32());
+        Assert.Equal(0.02, json.RootElement.GetProperty("options").GetProperty("sigmaB").GetDouble());
     }
 
     [Fact]
