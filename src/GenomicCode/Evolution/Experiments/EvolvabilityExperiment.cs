@@ -99,11 +99,14 @@ public static class EvolvabilityExperiment
         int p = (int)parents.shape[0], m = options.MutantsPerParent;
         var mutants = parents.repeat_interleave(m, 0);
         mutants = mutants + options.MutationSigma * torch.randn(mutants.shape, dtype: mutants.dtype, device: mutants.device, generator: generator);
-        double[] offspringTraits;
-        using (torch.no_grad()) offspringTraits = Traits(traitOf, mutants, options.ChunkSize);
-        double Fitness(double trait, double target) => -((trait - target) / std) * ((trait - target) / std);
-        var changes = new double[p * m];
-        for (int i = 0; i < changes.Length; i++) changes[i] = Fitness(offspringTraits[i], targetA) - Fitness(parentTraits[i / m], targetA);
+        Tensor offspringTraits, parentTraitTensor;
+        using (torch.no_grad())
+        {
+            offspringTraits = TraitsTensor(traitOf, mutants, options.ChunkSize).reshape(p, m);
+            parentTraitTensor = torch.tensor(parentTraits, dtype: ScalarType.Float64, device: offspringTraits.device).unsqueeze(1);
+        }
+        Tensor Fitness(Tensor trait) => -((trait - targetA) / std).square();
+        var changes = (Fitness(offspringTraits) - Fitness(parentTraitTensor)).reshape(-1).to(torch.CPU).data<double>().ToArray();
         double fitter = changes.Count(c => c > 0) / (double)changes.Length;
         var sorted = changes.OrderBy(c => c).ToArray();
         var quantiles = EvolvabilityResult.QuantileLevels.Select(q => Quantile(sorted, q)).ToArray();
