@@ -56,6 +56,12 @@ public static class GenomicCodeApp
                 experiment.AddCommand<SelectabilityCommand>("selectability")
                     .WithDescription("Select a population on each sprite trait in turn through a run's decoder; trait trajectories and the correlated-response matrix.")
                     .WithExample("experiment", "selectability", "--runs", "runs/beta4,runs/vae", "--trait", "scale");
+                experiment.AddCommand<GeneralisationCommand>("generalisation")
+                    .WithDescription("Evolve a gene-regulatory network under alternating modular targets (Kouvaris et al. 2017); adaptation to seen and unseen targets, with and without a connection cost.")
+                    .WithExample("experiment", "generalisation", "--generations", "3000", "--replicates", "3", "--out", "runs/generalisation");
+                experiment.AddCommand<EvolvabilityCommand>("evolvability")
+                    .WithDescription("Offspring-fitness distribution of single mutants and adaptation after a target switch, on one sprite trait through a run's decoder.")
+                    .WithExample("experiment", "evolvability", "--run", "runs/beta4", "--trait", "scale", "--mutants", "64");
             });
             config.AddBranch("list", list =>
             {

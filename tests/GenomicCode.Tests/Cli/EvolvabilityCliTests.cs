@@ -1,0 +1,63 @@
+using System.Text.Json;
+using GenomicCode.Cli;
+using Spectre.Console.Testing;
+
+namespace GenomicCode.Tests.Cli;
+
+[Collection(TorchCollection.Name)]
+public class EvolvabilityCliTests
+{
+    private static (int Code, string Output) Run(params string[] args)
+    {
+        var console = new TestConsole { EmitAnsiSequences = false };
+        console.Profile.Width = 400; // one-line errors stay on one line
+        int code = GenomicCodeApp.Run(args, console);
+        return (code, console.Output);
+    }
+
+    private static string TrainTinyRun(TempDir dir)
+    {
+        string preset = dir["tiny.json"];
+        File.WriteAllText(preset, """
+            {
+              "name": "tiny",
+              "model": { "latentSize": 3, "hiddenSize": 32 },
+              "training": { "steps": 2, "batchSize": 4, "learningRate": 0.001, "checkpointEvery": 2, "logEvery": 1, "device": "cpu" }
+            }
+            """);
+        var r = Run("train", "--preset", preset, "--out", dir["run"]);
+        Assert.True(r.Code == 0, r.Output);
+        return dir["run"];
+    }
+
+    [Fact]
+    public void Should_WriteJsonAndFigures_When_RunOnATinyRun()
+    {
+        using var dir = new TempDir();
+        string run = TrainTinyRun(dir);
+        var r = Run("experiment", "evolvability", "--run", run, "--parents", "8", "--mutants", "4", "--generations", "2", "--sigma", "0.5");
+        Assert.True(r.Code == 0, r.Output);
+        foreach (string f in new[] { "evolvability.json", "evolvability_offspring.png", "evolvability_switch.png" })
+            Assert.True(File.Exists(Path.Combine(run, f)), $"missing {f}");
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "evolvability.json")));
+        var root = json.RootElement;
+        Assert.Equal(4, root.GetProperty("mean_fitness").GetArrayLength());
+        Assert.InRange(root.GetProperty("fitter_share").GetDouble(), 0, 1);
+        Assert.Equal("scale", root.GetProperty("trait").GetString());
+    }
+
+    [Fact]
+    public void Should_FailWithOneLineError_When_AnOptionIsBad()
+    {
+        using var dir = new TempDir();
+        string run = TrainTinyRun(dir);
+        foreach (var args in new[] { new[] { "--sigma", "0" }, new[] { "--trait", "colour" }, new[] { "--mutants", "0" } })
+        {
+            var r = Run(new[] { "experiment", "evolvability", "--run", run }.Concat(args).ToArray());
+            Assert.Equal(2, r.Code);
+            Assert.Single(r.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => l.StartsWith("error:", StringComparison.Ordinal));
+            Assert.DoesNotContain("   at ", r.Output);
+        }
+        Assert.False(File.Exists(Path.Combine(run, "evolvability.json")));
+    }
+}

@@ -1,0 +1,49 @@
+using System.Text.Json;
+using GenomicCode.Cli;
+using Spectre.Console.Testing;
+
+namespace GenomicCode.Tests.Cli;
+
+[Collection(TorchCollection.Name)]
+public class GeneralisationCliTests
+{
+    private static (int Code, string Output) Run(params string[] args)
+    {
+        var console = new TestConsole { EmitAnsiSequences = false };
+        console.Profile.Width = 400; // one-line errors stay on one line
+        int code = GenomicCodeApp.Run(args, console);
+        return (code, console.Output);
+    }
+
+    [Fact]
+    public void Should_WriteJsonAndFigures_When_RunWithTinySettings()
+    {
+        using var dir = new TempDir();
+        var r = Run("experiment", "generalisation", "--generations", "3", "--replicates", "1", "--test-generations", "2",
+            "--population", "4", "--seed", "1", "--switch-every", "2", "--sigma-b", "0.02", "--out", dir["gen"]);
+        Assert.True(r.Code == 0, r.Output);
+        foreach (string f in new[] { "generalisation.json", "generalisation_adapt.png", "generalisation_shares.png",
+                     "generalisation_B0.png", "generalisation_B1.png", "generalisation_B2.png" })
+            Assert.True(File.Exists(Path.Combine(dir["gen"], f)), $"missing {f}");
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir["gen"], "generalisation.json")));
+        var conditions = json.RootElement.GetProperty("conditions");
+        Assert.Equal(3, conditions.GetArrayLength());
+        Assert.Equal(144, conditions[0].GetProperty("regulatoryMatrix").GetArrayLength());
+        Assert.All(conditions[0].GetProperty("regulatoryMatrix").EnumerateArray(), v => Assert.Equal(0.0, v.GetDouble())); // baseline B = 0
+        Assert.Equal(6, json.RootElement.GetProperty("training_targets").GetArrayLength());
+        Assert.Equal(2, json.RootElement.GetProperty("options").GetProperty("switchEvery").GetInt32());
+        Assert.Equal(0.02, json.RootElement.GetProperty("options").GetProperty("sigmaB").GetDouble());
+    }
+
+    [Fact]
+    public void Should_FailWithOneLineError_When_AnOptionIsBad()
+    {
+        using var dir = new TempDir();
+        var r = Run("experiment", "generalisation", "--replicates", "0", "--out", dir["gen"]);
+        Assert.Equal(2, r.Code);
+        Assert.Contains("Replicates", r.Output);
+        Assert.Single(r.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => l.StartsWith("error:", StringComparison.Ordinal));
+        Assert.DoesNotContain("   at ", r.Output);
+        Assert.False(Directory.Exists(dir["gen"]));
+    }
+}
