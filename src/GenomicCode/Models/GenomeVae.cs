@@ -47,14 +47,23 @@ public sealed class GenomeVae : nn.Module
         NativeRuntime.EnsureLoaded();
         if (imageShape.Height != imageShape.Width)
             throw new UserInputException($"the conv encoder needs square images, got {imageShape.Height}x{imageShape.Width}.");
-        torch.random.manual_seed(seed);
-        var enc = new ConvEncoder(imageShape.Channels, imageShape.Height, options.LatentSize, options.HiddenSize);
-        var dec = DecoderCatalog.Create(options.Decoder, options.LatentSize, imageShape, options.HiddenSize, options.Development);
-        var reg = RegularizerCatalog.Create(options, new RegularizerContext(options.LatentSize, datasetSize, seed, device ?? CPU));
-        var model = new GenomeVae(enc, dec, reg, options);
+        GenomeVae model;
+        // TorchSharp's initialisers draw from torch's one global generator: seed it and build under a lock, so that two
+        // models created at once on different threads cannot interleave their draws. (Code that draws from the global
+        // generator on another thread at the same moment can still interfere; pass generators explicitly there.)
+        lock (InitLock)
+        {
+            torch.random.manual_seed(seed);
+            var enc = new ConvEncoder(imageShape.Channels, imageShape.Height, options.LatentSize, options.HiddenSize);
+            var dec = DecoderCatalog.Create(options.Decoder, options.LatentSize, imageShape, options.HiddenSize, options.Development);
+            var reg = RegularizerCatalog.Create(options, new RegularizerContext(options.LatentSize, datasetSize, seed, device ?? CPU));
+            model = new GenomeVae(enc, dec, reg, options);
+        }
         if (device is not null) model.to(device);
         return model;
     }
+
+    private static readonly object InitLock = new();
 
     /// <summary>The options this model was built from.</summary>
     public ModelOptions Options { get; }
