@@ -5,13 +5,8 @@ using Spectre.Console.Cli;
 namespace GenomicCode.Cli.Commands;
 
 /// <summary>Settings of <c>genomic-code analyze</c>.</summary>
-public sealed class AnalyzeSettings : CommandSettings
+public sealed class AnalyzeSettings : RunSettings
 {
-    /// <summary>Run folder.</summary>
-    [CommandOption("-r|--run <DIR>")]
-    [Description("Run folder written by `genomic-code train` (with checkpoint.bin).")]
-    public string? Run { get; init; }
-
     /// <summary>Population size.</summary>
     [CommandOption("--population <N>")]
     [Description("Genomes analysed: posterior means of N sampled sprites. Default 64.")]
@@ -37,20 +32,11 @@ public sealed class AnalyzeSettings : CommandSettings
     [Description("Developmental noise levels: standard deviations of Gaussian noise on the decoder's logits. Default 0.5,1,2.")]
     public string Noise { get; init; } = "0.5,1,2";
 
-    /// <summary>Seed.</summary>
-    [CommandOption("--seed <S>")]
-    [Description("Seed of the population, mutations and noise. Default 0.")]
-    public long Seed { get; init; }
-
-    /// <summary>Device.</summary>
-    [CommandOption("--device <DEVICE>")]
-    [Description("cpu, cuda, cuda:N or auto. Default: the run's device setting.")]
-    public string? Device { get; init; }
-
     /// <inheritdoc />
     public override ValidationResult Validate()
     {
-        if (string.IsNullOrWhiteSpace(Run)) return ValidationResult.Error("--run <DIR> is required: a run folder written by `genomic-code train`.");
+        var run = base.Validate();
+        if (!run.Successful) return run;
         if (Population < 2) return ValidationResult.Error($"--population must be >= 2, got {Population}.");
         if (Mutants < 2) return ValidationResult.Error($"--mutants must be >= 2, got {Mutants}.");
         if (!(MutationSize > 0)) return ValidationResult.Error($"--mutation-size must be > 0, got {MutationSize}.");

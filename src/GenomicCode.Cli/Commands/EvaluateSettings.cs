@@ -5,13 +5,8 @@ using Spectre.Console.Cli;
 namespace GenomicCode.Cli.Commands;
 
 /// <summary>Settings of <c>genomic-code evaluate</c>.</summary>
-public sealed class EvaluateSettings : CommandSettings
+public sealed class EvaluateSettings : RunSettings
 {
-    /// <summary>Run folder.</summary>
-    [CommandOption("-r|--run <DIR>")]
-    [Description("Run folder written by `genomic-code train` (with checkpoint.bin).")]
-    public string? Run { get; init; }
-
     /// <summary>Metric names.</summary>
     [CommandOption("--metrics <LIST>")]
     [Description("Comma-separated metrics: beta-vae, factor-vae, mig, dci, sap, modularity. Default: all.")]
@@ -42,20 +37,11 @@ public sealed class EvaluateSettings : CommandSettings
     [Description("Comma-separated run folders of the same model trained with other seeds: adds the UDR score (Duan et al. 2020) of this run.")]
     public string? UdrWith { get; init; }
 
-    /// <summary>Seed.</summary>
-    [CommandOption("--seed <S>")]
-    [Description("Seed of the evaluation samples and classifiers. Default 0.")]
-    public long Seed { get; init; }
-
-    /// <summary>Device.</summary>
-    [CommandOption("--device <DEVICE>")]
-    [Description("cpu, cuda, cuda:N or auto. Default: the run's device setting.")]
-    public string? Device { get; init; }
-
     /// <inheritdoc />
     public override ValidationResult Validate()
     {
-        if (string.IsNullOrWhiteSpace(Run)) return ValidationResult.Error("--run <DIR> is required: a run folder written by `genomic-code train`.");
+        var run = base.Validate();
+        if (!run.Successful) return run;
         if (NumTrain is < 2) return ValidationResult.Error($"--num-train must be >= 2, got {NumTrain}.");
         if (NumVotes is < 2) return ValidationResult.Error($"--num-votes must be >= 2, got {NumVotes}.");
         if (NumTest is < 2) return ValidationResult.Error($"--num-test must be >= 2, got {NumTest}.");

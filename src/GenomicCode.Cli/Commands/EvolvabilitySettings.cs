@@ -5,13 +5,8 @@ using Spectre.Console.Cli;
 namespace GenomicCode.Cli.Commands;
 
 /// <summary>Settings of <c>genomic-code experiment evolvability</c>; experiment values are checked by <c>EvolvabilityOptions.Validate</c>.</summary>
-public sealed class EvolvabilitySettings : CommandSettings
+public sealed class EvolvabilitySettings : RunSettings
 {
-    /// <summary>Run folder.</summary>
-    [CommandOption("-r|--run <DIR>")]
-    [Description("Run folder written by `genomic-code train` (with checkpoint.bin).")]
-    public string? Run { get; init; }
-
     /// <summary>Trait under selection.</summary>
     [CommandOption("--trait <NAME>")]
     [Description("Trait under selection: posX, posY, scale, orientation or elongation. Default scale.")]
@@ -47,25 +42,16 @@ public sealed class EvolvabilitySettings : CommandSettings
     [Description("Adapted when the mean squared distance to the target is at most tolerance^2 (trait SDs), > 0. Default 0.5.")]
     public double Tolerance { get; init; } = 0.5;
 
-    /// <summary>Seed.</summary>
-    [CommandOption("--seed <S>")]
-    [Description("Seed of the sampled sprites, mutations and selection. Default 0.")]
-    public long Seed { get; init; }
-
     /// <summary>JSON output path.</summary>
     [CommandOption("--json <FILE>")]
     [Description("Where to write the result JSON (figures go next to it). Default: evolvability.json in the run folder.")]
     public string? Json { get; init; }
 
-    /// <summary>Device.</summary>
-    [CommandOption("--device <DEVICE>")]
-    [Description("cpu, cuda, cuda:N or auto. Default: the run's device setting.")]
-    public string? Device { get; init; }
-
     /// <inheritdoc />
     public override ValidationResult Validate()
     {
-        if (string.IsNullOrWhiteSpace(Run)) return ValidationResult.Error("--run <DIR> is required: a run folder written by `genomic-code train`.");
+        var run = base.Validate();
+        if (!run.Successful) return run;
         if (Parents < 2) return ValidationResult.Error($"--parents must be >= 2, got {Parents}.");
         return ValidationResult.Success();
     }

@@ -15,6 +15,22 @@ internal static class CliHarness
         return (code, console.Output);
     }
 
+    /// <summary>Trains a 2-step, 3-gene run in <paramref name="dir"/>/run (a run folder for verbs that read one).</summary>
+    internal static string TrainTinyRun(TempDir dir)
+    {
+        string preset = dir["tiny.json"];
+        File.WriteAllText(preset, """
+            {
+              "name": "tiny",
+              "model": { "latentSize": 3, "hiddenSize": 32 },
+              "training": { "steps": 2, "batchSize": 4, "learningRate": 0.001, "checkpointEvery": 2, "logEvery": 1, "device": "cpu" }
+            }
+            """);
+        var r = Run("train", "--preset", preset, "--out", dir["run"]);
+        Assert.True(r.Code == 0, r.Output);
+        return dir["run"];
+    }
+
     /// <summary>Exit code 2, the expected text, exactly one "error:" line and no stack trace.</summary>
     internal static void AssertOneLineUsageError((int Code, string Output) r, string expected)
     {

@@ -2,34 +2,13 @@ using System.Text.Json;
 using GenomicCode.Cli;
 using Spectre.Console.Testing;
 
+using static GenomicCode.Tests.Cli.CliHarness;
+
 namespace GenomicCode.Tests.Cli;
 
 [Collection(TorchCollection.Name)]
 public class EvolvabilityCliTests
 {
-    private static (int Code, string Output) Run(params string[] args)
-    {
-        var console = new TestConsole { EmitAnsiSequences = false };
-        console.Profile.Width = 400; // one-line errors stay on one line
-        int code = GenomicCodeApp.Run(args, console);
-        return (code, console.Output);
-    }
-
-    private static string TrainTinyRun(TempDir dir)
-    {
-        string preset = dir["tiny.json"];
-        File.WriteAllText(preset, """
-            {
-              "name": "tiny",
-              "model": { "latentSize": 3, "hiddenSize": 32 },
-              "training": { "steps": 2, "batchSize": 4, "learningRate": 0.001, "checkpointEvery": 2, "logEvery": 1, "device": "cpu" }
-            }
-            """);
-        var r = Run("train", "--preset", preset, "--out", dir["run"]);
-        Assert.True(r.Code == 0, r.Output);
-        return dir["run"];
-    }
-
     [Fact]
     public void Should_WriteJsonAndFigures_When_RunOnATinyRun()
     {

@@ -3,42 +3,13 @@ using GenomicCode.Cli;
 using GenomicCode.Data;
 using Spectre.Console.Testing;
 
+using static GenomicCode.Tests.Cli.CliHarness;
+
 namespace GenomicCode.Tests.Cli;
 
 [Collection(TorchCollection.Name)]
 public class EvolveCliTests
 {
-    private static (int Code, string Output) Run(params string[] args)
-    {
-        var console = new TestConsole { EmitAnsiSequences = false };
-        console.Profile.Width = 400; // one-line errors stay on one line
-        int code = GenomicCodeApp.Run(args, console);
-        return (code, console.Output);
-    }
-
-    private static string TrainTinyRun(TempDir dir)
-    {
-        string preset = dir["tiny.json"];
-        File.WriteAllText(preset, """
-            {
-              "name": "tiny",
-              "model": { "latentSize": 3, "hiddenSize": 32 },
-              "training": { "steps": 2, "batchSize": 4, "learningRate": 0.001, "checkpointEvery": 2, "logEvery": 1, "device": "cpu" }
-            }
-            """);
-        var r = Run("train", "--preset", preset, "--out", dir["run"]);
-        Assert.True(r.Code == 0, r.Output);
-        return dir["run"];
-    }
-
-    private static void AssertOneLineUsageError((int Code, string Output) r, string expected)
-    {
-        Assert.Equal(2, r.Code);
-        Assert.Contains(expected, r.Output);
-        Assert.Single(r.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => l.StartsWith("error:", StringComparison.Ordinal));
-        Assert.DoesNotContain("   at ", r.Output);
-    }
-
     [Fact]
     public void Should_WriteJsonAndFigures_When_EvolvingToAnIndexTarget()
     {

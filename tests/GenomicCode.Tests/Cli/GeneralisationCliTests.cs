@@ -2,19 +2,13 @@ using System.Text.Json;
 using GenomicCode.Cli;
 using Spectre.Console.Testing;
 
+using static GenomicCode.Tests.Cli.CliHarness;
+
 namespace GenomicCode.Tests.Cli;
 
 [Collection(TorchCollection.Name)]
 public class GeneralisationCliTests
 {
-    private static (int Code, string Output) Run(params string[] args)
-    {
-        var console = new TestConsole { EmitAnsiSequences = false };
-        console.Profile.Width = 400; // one-line errors stay on one line
-        int code = GenomicCodeApp.Run(args, console);
-        return (code, console.Output);
-    }
-
     [Fact]
     public void Should_WriteJsonAndFigures_When_RunWithTinySettings()
     {
