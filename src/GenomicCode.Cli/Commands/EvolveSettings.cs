@@ -5,16 +5,11 @@ using Spectre.Console.Cli;
 namespace GenomicCode.Cli.Commands;
 
 /// <summary>Settings of <c>genomic-code evolve</c>.</summary>
-public sealed class EvolveSettings : CommandSettings
+public sealed class EvolveSettings : RunSettings
 {
-    /// <summary>Run folder.</summary>
-    [CommandOption("-r|--run <DIR>")]
-    [Description("Run folder written by `genomic-code train` (with checkpoint.bin); its decoder develops the genomes.")]
-    public string? Run { get; init; }
-
     /// <summary>Target: a sprites-world index or a 64x64 NPY image.</summary>
     [CommandOption("-t|--target <INDEX_OR_NPY>")]
-    [Description("The phenotype to match: a sprites-world index (0 to 737279) rendered by the run's data, or a 64x64 image in [0, 1] saved with numpy.save.")]
+    [Description("The phenotype to match: a sprites-world index (0 to 737279) rendered by the run's data, or a 64x64 image in [[0, 1]] saved with numpy.save.")]
     public string? Target { get; init; }
 
     /// <summary>Evolution strategy.</summary>
@@ -37,25 +32,16 @@ public sealed class EvolveSettings : CommandSettings
     [Description("bernoulli (negative log-likelihood in nats, the VAE's reconstruction term; default) or mse.")]
     public string Loss { get; init; } = "bernoulli";
 
-    /// <summary>Seed.</summary>
-    [CommandOption("--seed <S>")]
-    [Description("Seed of the evolution. Default 0.")]
-    public long Seed { get; init; }
-
     /// <summary>JSON output path.</summary>
     [CommandOption("--json <FILE>")]
     [Description("Where to write the result JSON (figures go next to it). Default: evolve.json in the run folder.")]
     public string? Json { get; init; }
 
-    /// <summary>Device.</summary>
-    [CommandOption("--device <DEVICE>")]
-    [Description("cpu, cuda, cuda:N or auto. Default: the run's device setting.")]
-    public string? Device { get; init; }
-
     /// <inheritdoc />
     public override ValidationResult Validate()
     {
-        if (string.IsNullOrWhiteSpace(Run)) return ValidationResult.Error("--run <DIR> is required: a run folder written by `genomic-code train`.");
+        var run = base.Validate();
+        if (!run.Successful) return run;
         if (string.IsNullOrWhiteSpace(Target)) return ValidationResult.Error("--target is required: a sprites-world index or a 64x64 .npy image.");
         if (Strategy is not ("cma" or "ga" or "es")) return ValidationResult.Error($"--strategy must be cma, ga or es, got '{Strategy}'.");
         if (Loss is not ("bernoulli" or "mse")) return ValidationResult.Error($"--loss must be bernoulli or mse, got '{Loss}'.");

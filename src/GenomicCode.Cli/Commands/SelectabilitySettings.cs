@@ -5,13 +5,8 @@ using Spectre.Console.Cli;
 namespace GenomicCode.Cli.Commands;
 
 /// <summary>Settings of <c>genomic-code experiment selectability</c>.</summary>
-public sealed class SelectabilitySettings : CommandSettings
+public sealed class SelectabilitySettings : RunSettings
 {
-    /// <summary>Run folder.</summary>
-    [CommandOption("-r|--run <DIR>")]
-    [Description("Run folder written by `genomic-code train` (with checkpoint.bin).")]
-    public string? Run { get; init; }
-
     /// <summary>Several run folders to compare.</summary>
     [CommandOption("--runs <DIRS>")]
     [Description("Comma-separated run folders to compare (for example a beta-VAE and a plain VAE run); each gets its own files.")]
@@ -34,7 +29,7 @@ public sealed class SelectabilitySettings : CommandSettings
 
     /// <summary>Truncation fraction.</summary>
     [CommandOption("--truncation <F>")]
-    [Description("Share of the population that breeds, in (0, 1]. Default 0.25.")]
+    [Description("Share of the population that breeds, in (0, 1]]. Default 0.25.")]
     public double Truncation { get; init; } = 0.25;
 
     /// <summary>Mutation size.</summary>
@@ -42,20 +37,10 @@ public sealed class SelectabilitySettings : CommandSettings
     [Description("Standard deviation of the Gaussian mutation per gene, >= 0. Default 0.1.")]
     public double Sigma { get; init; } = 0.1;
 
-    /// <summary>Seed.</summary>
-    [CommandOption("--seed <S>")]
-    [Description("Seed of the sampled sprites, selection and mutation. Default 0.")]
-    public long Seed { get; init; }
-
     /// <summary>JSON output path (one run only).</summary>
     [CommandOption("--json <FILE>")]
     [Description("Where to write the result JSON (figures go next to it); one run only. Default: selectability.json in the run folder.")]
     public string? Json { get; init; }
-
-    /// <summary>Device.</summary>
-    [CommandOption("--device <DEVICE>")]
-    [Description("cpu, cuda, cuda:N or auto. Default: the run's device setting.")]
-    public string? Device { get; init; }
 
     /// <summary>All run folders named by --run and --runs.</summary>
     public IReadOnlyList<string> AllRuns() =>

@@ -144,6 +144,29 @@ public class CliTests
         AssertOneLineUsageError(Run("train", "--steps", "many"), "many");
     }
 
+    [Theory]
+    [InlineData("train")]
+    [InlineData("evaluate")]
+    [InlineData("analyze")]
+    [InlineData("score")]
+    [InlineData("evolve")]
+    [InlineData("experiment", "selectability")]
+    [InlineData("experiment", "evolvability")]
+    [InlineData("experiment", "generalisation")]
+    [InlineData("list", "regularizers")]
+    [InlineData("genome", "affinity")]
+    [InlineData("bench", "develop")]
+    [InlineData("info")]
+    [InlineData("presets")]
+    public void Should_PrintHelp_When_AskedForAnyVerb(params string[] verb)
+    {
+        // Option descriptions are Spectre markup: an unescaped bracket such as "[0, 1]" crashes --help.
+        var r = Run(verb.Append("--help").ToArray());
+        Assert.True(r.Code == 0, r.Output);
+        Assert.DoesNotContain("error:", r.Output);
+        Assert.Contains("OPTIONS", r.Output);
+    }
+
     [Fact]
     public void Should_ReportVersionsAndDevice_When_Info()
     {
