@@ -2,14 +2,16 @@
 # Consumer check: pack GenomicCode into a local folder, build a fresh console project outside this repository that
 # references it (plus TorchSharp-cpu) as a user would, train a few steps and compute a metric. On Debian 12 /
 # Ubuntu 22.04 this only works if the native-load fix travels with the package (buildTransitive).
+# Then pack the genomic-code tool (the linux-x64 package, which carries libtorch), install it from the folder into a
+# private tool path and run `genomic-code info` and a two-step training, as a user of the tool would.
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/../.." && pwd)"
 work="$(mktemp -d)"
 # A version no earlier run used, so NuGet's global cache can never serve a stale package of the same version;
 # the extracted copy is removed from the cache again at the end.
 version="0.0.0-consumer.$(date +%s).$$"
-cache="${NUGET_PACKAGES:-$HOME/.nuget/packages}/genomiccode/$version"
-trap 'rm -rf "$work" "$cache"' EXIT
+packages="${NUGET_PACKAGES:-$HOME/.nuget/packages}"
+trap 'rm -rf "$work" "$packages/genomiccode/$version" "$packages/genomic-code/$version" "$packages/genomic-code.linux-x64/$version"' EXIT
 dotnet pack "$repo/src/GenomicCode" -c Release -o "$work/feed" --nologo -v quiet -p:MinVerVersionOverride="$version"
 mkdir -p "$work/app"
 sed "s/@VERSION@/$version/" "$repo/tests/consumer/Consumer.csproj.template" > "$work/app/Consumer.csproj"
@@ -27,3 +29,15 @@ out="$(dotnet run --nologo 2>&1)" || { echo "$out"; echo "consumer: FAILED (Geno
 echo "$out" | tail -n 1
 grep -q "^consumer: loss" <<<"$out" || { echo "consumer: no result line"; exit 1; }
 echo "consumer: OK (GenomicCode $version from a local feed, TorchSharp-cpu)"
+
+# The tool, installed from the local folder.
+dotnet pack "$repo/src/GenomicCode.Cli" -c Release -o "$work/feed" --nologo -v quiet \
+  -p:MinVerVersionOverride="$version" -p:ToolPackageRuntimeIdentifiers=linux-x64
+dotnet tool install genomic-code --tool-path "$work/tools" --add-source "$work/feed" --version "$version" >/dev/null
+info="$("$work/tools/genomic-code" info 2>&1)" || { echo "$info"; echo "consumer: genomic-code info FAILED"; exit 1; }
+# The tool must load the native library it ships (patched at pack time), not a copy from the NuGet cache.
+grep -q "$work/tools/.store" <<<"$(tr -d '\n│ ' <<<"$info")" || { echo "$info"; echo "consumer: the tool did not load its own native library"; exit 1; }
+train="$("$work/tools/genomic-code" train --preset quickstart --steps 2 --out "$work/run" 2>&1)" \
+  || { echo "$train"; echo "consumer: genomic-code train FAILED"; exit 1; }
+[ -f "$work/run/checkpoint.bin" ] && [ -f "$work/run/reconstructions.png" ] || { echo "$train"; echo "consumer: the tool's run folder is incomplete"; exit 1; }
+echo "consumer: OK (genomic-code $version installed from a local feed: info and a 2-step training)"
