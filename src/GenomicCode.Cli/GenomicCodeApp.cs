@@ -63,6 +63,16 @@ public static class GenomicCodeApp
                     .WithDescription("Offspring-fitness distribution of single mutants and adaptation after a target switch, on one sprite trait through a run's decoder.")
                     .WithExample("experiment", "evolvability", "--run", "runs/beta4", "--trait", "scale", "--mutants", "64");
             });
+            config.AddBranch("weights", weights =>
+            {
+                weights.SetDescription("Model weights to and from PyTorch: safetensors or .pt state dicts with PyTorch's parameter names.");
+                weights.AddCommand<WeightsExportCommand>("export")
+                    .WithDescription("Write a run's model weights as FILE.safetensors or FILE.pt (PyTorch state dict) and list the parameter names and shapes.")
+                    .WithExample("weights", "export", "--run", "runs/quickstart", "--out", "quickstart.safetensors");
+                weights.AddCommand<WeightsImportCommand>("import")
+                    .WithDescription("Read weights (safetensors or .pt) into a run's model and write them as a new run folder; every mismatch is listed.")
+                    .WithExample("weights", "import", "--run", "runs/quickstart", "--weights", "finetuned.pt", "--out", "runs/finetuned");
+            });
             config.AddBranch("list", list =>
             {
                 list.SetDescription("List the parts the library offers.");

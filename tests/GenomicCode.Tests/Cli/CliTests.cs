@@ -156,6 +156,8 @@ public class CliTests
     [InlineData("list", "regularizers")]
     [InlineData("genome", "affinity")]
     [InlineData("bench", "develop")]
+    [InlineData("weights", "export")]
+    [InlineData("weights", "import")]
     [InlineData("info")]
     [InlineData("presets")]
     public void Should_PrintHelp_When_AskedForAnyVerb(params string[] verb)
