@@ -15,6 +15,18 @@ def perception_kernel(c):
     return torch.stack([ident, sx, sy]).repeat(c, 1, 1).unsqueeze(1)  # (3C, 1, 3, 3)
 
 
+START = "seed"
+
+
+def start_mask(grid):
+    """1 at the seed cell (--start seed) or everywhere (--start full)."""
+    if START == "full":
+        return torch.ones(1, 1, grid, grid)
+    centre = torch.zeros(1, 1, grid, grid)
+    centre[0, 0, grid // 2, grid // 2] = 1
+    return centre
+
+
 class Nca(torch.nn.Module):
     def __init__(self, genome, c, hidden):
         super().__init__()
@@ -30,8 +42,7 @@ class Nca(torch.nn.Module):
     def forward(self, g, steps, fire_rate, gen, grid):
         b = g.shape[0]
         cell = torch.cat([torch.zeros(b, 1), torch.ones(b, 1), self.seed(g)], 1)
-        centre = torch.zeros(1, 1, grid, grid)
-        centre[0, 0, grid // 2, grid // 2] = 1
+        centre = start_mask(grid)
         x = cell.view(b, self.c, 1, 1) * centre
         for _ in range(steps):
             pre = F.max_pool2d(x[:, 1:2], 3, 1, 1) > 0.1
@@ -71,8 +82,7 @@ class Grn(torch.nn.Module):
         w = flat[:, : n * k].view(b, n, k) + self.w0
         bias = (flat[:, n * k:] + self.b0).view(b, n, 1)
         zygote = torch.cat([torch.zeros(b, 1), torch.ones(b, 1), torch.tanh(self.maternal(g))], 1)
-        centre = torch.zeros(1, 1, grid, grid)
-        centre[0, 0, grid // 2, grid // 2] = 1
+        centre = start_mask(grid)
         x = zygote.view(b, n, 1, 1) * centre
         for _ in range(steps):
             pre = F.max_pool2d(x[:, 1:2], 3, 1, 1) > 0.1
@@ -95,8 +105,11 @@ def main():
     a.add_argument("--iterations", type=int, default=20)
     a.add_argument("--warmup", type=int, default=3)
     a.add_argument("--threads", type=int, default=2)
+    a.add_argument("--start", choices=["seed", "full"], default="seed")
     a.add_argument("--json")
     o = a.parse_args()
+    global START
+    START = o.start
     torch.set_num_threads(o.threads)
     torch.manual_seed(0)
     genome, hidden, fire = 16, 128, 0.5

@@ -56,6 +56,16 @@ public sealed class BenchDevelopSettings : CommandSettings
     [Description("cpu, cuda, cuda:N or auto. Default cpu.")]
     public string Device { get; init; } = "cpu";
 
+    /// <summary>How development starts.</summary>
+    [CommandOption("--start <HOW>")]
+    [Description("seed (one living cell, the default) or full (every cell alive from the start: the worst case for sparse updates).")]
+    public string Start { get; init; } = "seed";
+
+    /// <summary>Dense NCA updates.</summary>
+    [CommandOption("--dense")]
+    [Description("NCA: run the per-cell network on every cell (as Growing NCA's reference code) instead of only on living cells that fire.")]
+    public bool Dense { get; init; }
+
     /// <summary>Where to write the JSON result.</summary>
     [CommandOption("--json <FILE>")]
     [Description("Also write the JSON result to this file.")]
@@ -85,6 +95,7 @@ public sealed class BenchDevelopCommand : Command<BenchDevelopSettings>
         {
             Decoder = settings.Decoder, Batch = settings.Batch, Grid = settings.Grid, Channels = settings.Channels,
             Steps = settings.Steps, Iterations = settings.Iterations, Warmup = settings.Warmup,
+            Start = settings.Start, SparseUpdates = !settings.Dense,
         }.Validate();
         if (settings.Json is not null)
         {

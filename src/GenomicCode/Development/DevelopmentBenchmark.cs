@@ -46,6 +46,16 @@ public sealed record DevelopmentWorkload
     /// <summary>Untimed warm-up iterations before each measurement. Default 3.</summary>
     public int Warmup { get; init; } = 3;
 
+    /// <summary>
+    /// How development starts: <c>seed</c> (one living cell at the centre, the rest empty; the default) or <c>full</c>
+    /// (every cell a copy of the seed cell, so the whole grid is alive from the first step: the worst case for
+    /// <see cref="SparseUpdates"/>).
+    /// </summary>
+    public string Start { get; init; } = "seed";
+
+    /// <summary>NCA: run the per-cell network only on living cells that fire (<see cref="DevelopmentOptions.SparseUpdates"/>). Default true.</summary>
+    public bool SparseUpdates { get; init; } = true;
+
     /// <summary>Seed of weights, genomes and update masks. Default 0.</summary>
     public long Seed { get; init; }
 
@@ -62,6 +72,7 @@ public sealed record DevelopmentWorkload
         Guard.InRange(HiddenSize, 8, 4096);
         Guard.Positive(LearningRate);
         if (Iterations < 1 || Iterations > 100_000) throw new UserInputException($"--iterations must be in [1, 100000], got {Iterations}.");
+        if (Start is not ("seed" or "full")) throw new UserInputException($"--start must be seed or full, got '{Start}'.");
         if (Warmup < 0) throw new UserInputException($"warm-up must be >= 0, got {Warmup}.");
         return this;
     }
@@ -70,6 +81,7 @@ public sealed record DevelopmentWorkload
     public DevelopmentOptions ToOptions() => new()
     {
         Steps = Steps, FireRate = FireRate, Channels = Channels, HiddenSize = HiddenSize, Grid = Grid, Noise = 0,
+        SparseUpdates = SparseUpdates, Start = Start,
     };
 }
 

@@ -58,6 +58,21 @@ public sealed record DevelopmentOptions
     /// </summary>
     public bool ConditionEveryCell { get; init; }
 
+    /// <summary>
+    /// Where development starts (NCA and GRN): <c>seed</c>, one living cell (the zygote) at the centre of an empty grid
+    /// (Growing NCA, Watson et al.); or <c>full</c>, every cell a copy of that cell, a uniform living tissue whose
+    /// symmetry only the borders and the stochastic updates break. Default <c>seed</c>.
+    /// </summary>
+    public string Start { get; init; } = "seed";
+
+    /// <summary>
+    /// NCA: run the per-cell network only on the cells that are alive before the step and fire in it, and scatter their
+    /// updates back. Exact: every other cell's update is discarded by the fire or alive mask anyway. It saves the work
+    /// of dead cells (most of the grid early in growth from a seed) and of resting cells (1 - fire rate of the rest).
+    /// False runs the network on every cell, as Growing NCA's reference code does. Default true.
+    /// </summary>
+    public bool SparseUpdates { get; init; } = true;
+
     /// <summary>Throws a one-line <see cref="UserInputException"/> naming the first bad field and its allowed range.</summary>
     public DevelopmentOptions Validate()
     {
@@ -75,6 +90,7 @@ public sealed record DevelopmentOptions
         if (Activation is not ("tanh" or "sigmoid")) throw new UserInputException($"Activation must be tanh or sigmoid, got '{Activation}'.");
         if (Morphogens < 1 || Morphogens > Channels) throw new UserInputException($"Morphogens must be in [1, Channels={Channels}], got {Morphogens}.");
         Guard.Positive(StepSize);
+        if (Start is not ("seed" or "full")) throw new UserInputException($"Start must be seed or full, got '{Start}'.");
         return this;
     }
 }

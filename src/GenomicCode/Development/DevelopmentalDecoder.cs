@@ -102,9 +102,13 @@ public abstract class DevelopmentalDecoder : GenomeDecoder
             mode: InterpolationMode.Bilinear, align_corners: false);
     }
 
-    /// <summary>A (1, 1, G, G) tensor that is 1 at the centre cell (the seed / zygote) and 0 elsewhere.</summary>
+    /// <summary>
+    /// A (1, 1, G, G) tensor that is 1 at the centre cell (the seed / zygote) and 0 elsewhere; all ones when
+    /// <see cref="DevelopmentOptions.Start"/> is <c>full</c>.
+    /// </summary>
     protected Tensor CentreCell(Device device)
     {
+        if (Options.Start == "full") return torch.ones(new long[] { 1, 1, GridSize, GridSize }, device: device);
         var mask = torch.zeros(new long[] { 1, 1, GridSize, GridSize }, device: device);
         mask[0L, 0L, GridSize / 2, GridSize / 2] = torch.tensor(1f, device: device);
         return mask;

@@ -65,7 +65,10 @@ public sealed class NcaDecoder : DevelopmentalDecoder
         return torch.tensor(data, new long[] { 3 * channels, 1, 3, 3 });
     }
 
-    /// <summary>The initial grid (B, C, G, G): zero except the centre cell, whose alpha is 1 and whose hidden channels carry the genome.</summary>
+    /// <summary>
+    /// The initial grid (B, C, G, G), in channels-last memory layout: zero except the centre cell (every cell when
+    /// <see cref="DevelopmentOptions.Start"/> is <c>full</c>), whose alpha is 1 and whose hidden channels carry the genome.
+    /// </summary>
     public Tensor SeedState(Tensor genome)
     {
         long b = genome.shape[0];
@@ -75,7 +78,11 @@ public sealed class NcaDecoder : DevelopmentalDecoder
             torch.ones(b, 1, device: genome.device),
             seed.forward(genome),
         }, 1);                                                          // (B, C)
-        return cell.view(b, channels, 1, 1) * CentreCell(genome.device); // (B, C, G, G)
+        var grid = cell.view(b, channels, 1, 1) * CentreCell(genome.device); // (B, C, G, G)
+        // Channels-last strides (TorchSharp 0.107 exposes no memory_format; libtorch reads the layout from the strides):
+        // the convolutions then run without layout reorders, their outputs stay channels-last, and the sparse update's
+        // (B, G, G, 3C) rows are a view instead of a copy. Same values, shape and gradients as the NCHW layout.
+        return grid.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
     }
 
     /// <summary>One update of the automaton (Mordvintsev et al. 2020) on a state (B, C, G, G).</summary>
@@ -83,7 +90,8 @@ public sealed class NcaDecoder : DevelopmentalDecoder
     /// Speed: the alive masks are not differentiable, so they are computed without autograd and applied as 0/1 floats;
     /// comparisons write in place into their source buffers; ReLU, the genome bias and the masking run in place where
     /// autograd does not need the overwritten values (a convolution saves its input, not its output; addcmul saves its
-    /// factors, not its result).
+    /// factors, not its result). With <see cref="DevelopmentOptions.SparseUpdates"/> the per-cell network runs only on
+    /// the cells that are alive and fire (see <see cref="SparseUpdate"/>); the result is the same.
     /// </remarks>
     public Tensor Step(Tensor state, Tensor? condition, Generator generator)
     {
@@ -93,18 +101,57 @@ public sealed class NcaDecoder : DevelopmentalDecoder
         using (torch.no_grad())
             alive = nn.functional.max_pool2d(state.narrow(1, readout, 1), 3, 1, 1).gt_(threshold);    // (B, 1, G, G) 0/1 before
         var p = nn.functional.conv2d(state, perception, padding: new long[] { 1, 1 }, groups: channels); // (B, 3C, G, G)
-        var h = hidden.forward(p);                                                                    // (B, H, G, G)
-        if (condition is not null) h.add_(condition);                                                 // + (B, H, 1, 1)
-        h.relu_();
-        var dx = update.forward(h);                                                                   // (B, C, G, G)
         var fire = torch.rand(new long[] { b, 1, g, g }, generator: generator, device: state.device).lt_(Options.FireRate); // (B, 1, G, G) 0/1
-        if (Options.Noise > 0)
-            dx = dx + torch.randn(dx.shape, generator: generator, device: state.device).mul_(Options.Noise);
-        var next = torch.addcmul(state, dx, fire, 1);                                                 // x + dx * fire
+        Tensor next;
+        Tensor? update = Options.SparseUpdates ? SparseUpdate(state, p, condition, fire, alive, generator) : null;
+        if (update is not null)
+        {
+            next = state + update;                                                                     // x + dx on firing living cells
+        }
+        else
+        {
+            var h = hidden.forward(p);                                                                 // (B, H, G, G)
+            if (condition is not null) h.add_(condition);                                              // + (B, H, 1, 1)
+            h.relu_();
+            var dx = this.update.forward(h);                                                           // (B, C, G, G)
+            if (Options.Noise > 0)
+                dx = dx + torch.randn(dx.shape, generator: generator, device: state.device).mul_(Options.Noise);
+            next = torch.addcmul(state, dx, fire, 1);                                                  // x + dx * fire
+        }
         using (torch.no_grad())
             alive.mul_(nn.functional.max_pool2d(next.narrow(1, readout, 1), 3, 1, 1).gt_(threshold)); // alive before and after
-        return next.mul_(alive);                                                                      // (B, C, G, G)
+        return next.mul_(alive);                                                                       // (B, C, G, G)
     }
+
+    /// <summary>
+    /// The update dx (B, C, G, G) computed only for the cells that fire and are alive before the step: their perception
+    /// rows are gathered, pass the per-cell network as two matrix products (the 1x1 convolutions' weights), and are
+    /// scattered back into zeros. Exact, because (x + dx * fire) * alive discards dx everywhere else. Null when most
+    /// cells are selected anyway (then the dense path, without the gather and scatter, is cheaper).
+    /// </summary>
+    private Tensor? SparseUpdate(Tensor state, Tensor p, Tensor? condition, Tensor fire, Tensor alive, Generator generator)
+    {
+        long b = state.shape[0], g = state.shape[2], cells = b * g * g;
+        Tensor rows;
+        using (torch.no_grad())
+            rows = fire.logical_and(alive).view(-1).nonzero().view(-1);                               // (N) indices into B*G*G, (b, y, x) order
+        long n = rows.shape[0];
+        if (n > DenseFraction * cells) return null;
+        // (B, 3C, G, G) -> (B*G*G, 3C): a copy for NCHW perception, a view when it is channels-last.
+        var perceived = p.permute(0, 2, 3, 1).reshape(cells, 3 * channels).index_select(0, rows);   // (N, 3C)
+        var h = nn.functional.linear(perceived, hidden.weight!.view(hidden.weight.shape[0], -1), hidden.bias); // (N, H)
+        if (condition is not null)
+            h.add_(condition.view(b, -1).index_select(0, rows.div(g * g, rounding_mode: RoundingMode.floor))); // + genome term of each row's organism
+        h.relu_();
+        var dx = nn.functional.linear(h, this.update.weight!.view(channels, -1));                    // (N, C)
+        if (Options.Noise > 0)
+            dx = dx + torch.randn(dx.shape, generator: generator, device: state.device).mul_(Options.Noise);
+        var scattered = torch.zeros(cells, channels, dtype: dx.dtype, device: dx.device).index_copy(0, rows, dx); // (B*G*G, C)
+        return scattered.view(b, g, g, channels).permute(0, 3, 1, 2);                                 // (B, C, G, G) view
+    }
+
+    /// <summary>Above this share of selected cells the dense update is used (gather and scatter would cost more than they save).</summary>
+    private const double DenseFraction = 0.75;
 
     /// <summary>Phenotype logits on the grid (B, P, G, G) from a state.</summary>
     public Tensor Readout(Tensor state) => torch.addcmul(readoutBias, state.narrow(1, 0, readout), readoutGain, 1);

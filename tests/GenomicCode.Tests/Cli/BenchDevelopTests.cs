@@ -31,6 +31,7 @@ public class BenchDevelopTests
     [InlineData("--grid", "2", "--grid must be in [3, 1024]")]
     [InlineData("--steps", "0", "--steps must be in [1, 10000]")]
     [InlineData("--decoder", "landscape", "--decoder must be nca or grn")]
+    [InlineData("--start", "middle", "--start must be seed or full")]
     [InlineData("--device", "cuda:7", "cuda")]
     public void Should_GiveAOneLineError_When_TheWorkloadIsBad(string option, string value, string expected)
     {

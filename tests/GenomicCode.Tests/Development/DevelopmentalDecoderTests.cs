@@ -163,6 +163,7 @@ public class DevelopmentalDecoderTests
     [InlineData("{\"grid\": 2}", "Grid")]
     [InlineData("{\"fireRate\": 0}", "FireRate")]
     [InlineData("{\"maxSteps\": 3, \"steps\": 5}", "MaxSteps")]
+    [InlineData("{\"start\": \"middle\"}", "Start")]
     public void Should_NameTheField_When_DevelopmentOptionsAreBad(string json, string field)
     {
         var options = System.Text.Json.JsonSerializer.Deserialize<DevelopmentOptions>(json, GenomicCode.Training.Preset.Json)!;
@@ -207,5 +208,52 @@ public class DevelopmentalDecoderTests
         }
         var e = Assert.Throws<UserInputException>(() => DecoderCatalog.Create("blob", Genome, Shape, 32, new DevelopmentOptions()));
         Assert.Contains("known: conv, nca, grn, landscape", e.Message);
+    }
+
+    [Theory]
+    [InlineData("seed", false)]
+    [InlineData("full", false)]
+    [InlineData("full", true)]
+    public void Should_MatchTheDenseUpdate_When_TheNetworkRunsOnlyOnLivingFiringCells(string start, bool conditionEveryCell)
+    {
+        // Sparse and dense updates draw the same fire masks from the same seed; with zero noise they must agree in the
+        // phenotype and in every gradient (up to float summation order).
+        var options = new DevelopmentOptions { Steps = 6, Channels = 8, HiddenSize = 16, Grid = 8, Start = start, ConditionEveryCell = conditionEveryCell };
+        (float[] Phenotype, float[] GenomeGrad, float[][] ParamGrads) Run(bool sparse)
+        {
+            using var scope = torch.NewDisposeScope();
+            using var d = Make("nca", options with { SparseUpdates = sparse });
+            var genomes = Genomes(3).requires_grad_();
+            var phenotype = d.Develop(genomes, new Generator(11)).Phenotype;
+            phenotype.square().sum().backward();
+            return (phenotype.detach().data<float>().ToArray(), genomes.grad!.data<float>().ToArray(),
+                    d.parameters().Select(p => p.grad is null ? Array.Empty<float>() : p.grad.data<float>().ToArray()).ToArray());
+        }
+        var sparse = Run(true);
+        var dense = Run(false);
+        Assert.Contains(sparse.Phenotype, v => Math.Abs(v - sparse.Phenotype[0]) > 1e-3);  // something grew: not a trivial comparison
+        AssertClose(dense.Phenotype, sparse.Phenotype, 1e-4);
+        AssertClose(dense.GenomeGrad, sparse.GenomeGrad, 1e-3);
+        Assert.Equal(dense.ParamGrads.Length, sparse.ParamGrads.Length);
+        for (int i = 0; i < dense.ParamGrads.Length; i++) AssertClose(dense.ParamGrads[i], sparse.ParamGrads[i], 1e-3);
+    }
+
+    private static void AssertClose(float[] expected, float[] actual, double tolerance)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        double scale = Math.Max(1, expected.Max(v => Math.Abs((double)v)));
+        for (int i = 0; i < expected.Length; i++)
+            Assert.True(Math.Abs(expected[i] - actual[i]) <= tolerance * scale, $"element {i}: {expected[i]} vs {actual[i]}");
+    }
+
+    [Fact]
+    public void Should_StartEveryCellAlive_When_StartIsFull()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var d = (NcaDecoder)Make("nca", new DevelopmentOptions { Steps = 1, Channels = 8, HiddenSize = 16, Grid = 8, Start = "full" });
+        var state = d.SeedState(Genomes(2));                        // (2, 8, 8, 8)
+        Assert.Equal(new long[] { 2, 8, 8, 8 }, state.shape);
+        Assert.True(state.narrow(1, 1, 1).eq(1).all().item<bool>()); // alpha 1 everywhere
+        Assert.True(state[TensorIndex.Colon, TensorIndex.Colon, 0, 0].allclose(state[TensorIndex.Colon, TensorIndex.Colon, 4, 4])); // every cell is the seed cell
     }
 }
