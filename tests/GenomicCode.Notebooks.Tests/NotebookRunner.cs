@@ -22,13 +22,12 @@ public sealed class NotebookCellFailedException(string message) : Exception(mess
 /// <summary>
 /// Runs a .ipynb headless in an in-process C# kernel, cell by cell, as a notebook host would: #r "nuget:" restores
 /// through the package manager, and packages with an interactive-extensions/dotnet folder get their
-/// <see cref="IKernelExtension"/>s loaded after the cell that referenced them (as dotnet-interactive does).
+/// <see cref="IKernelExtension"/>s loaded after the cell that referenced them (as dotnet-interactive does; their
+/// dependencies resolve through the C# kernel's script assembly loader, as in the real host: no resolver of our own).
 /// </summary>
 public static partial class NotebookRunner
 {
     private static readonly KernelInfoCollection KernelInfos = new() { new Microsoft.DotNet.Interactive.Documents.KernelInfo("csharp", "C#", ["c#", "C#"]) };
-    private static readonly Dictionary<string, string> ResolvedAssemblies = new(StringComparer.OrdinalIgnoreCase);
-    private static bool resolverInstalled;
 
     /// <summary>Points every <c>#r "nuget: GenomicCode..."</c> at <paramref name="version"/>, whatever version it asked for.</summary>
     public static string PinGenomicCodeReferences(string code, string version) =>
@@ -60,8 +59,16 @@ public static partial class NotebookRunner
             var cell = document.Elements[i];
             if (cell.KernelName != "csharp" || string.IsNullOrWhiteSpace(cell.Contents)) continue;
             string code = PinGenomicCodeReferences(cell.Contents, version);
-            var result = await kernel.SendAsync(new SubmitCode(code), cancel);
-            cancel.ThrowIfCancellationRequested();
+            KernelCommandResult result;
+            try
+            {
+                // WaitAsync: a cell stuck in a compute loop does not see the token; stop waiting for it all the same.
+                result = await kernel.SendAsync(new SubmitCode(code), cancel).WaitAsync(cancel);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new NotebookCellFailedException($"{name}: cell {i + 1} failed: it did not finish within the time limit");
+            }
             ThrowIfFailed(result, name, i + 1);
             runs.Add(new CellRun(i + 1, result.Events.OfType<DisplayEvent>()
                 .SelectMany(e => e.FormattedValues.Select(v => v.Value)).ToArray()));
@@ -74,16 +81,10 @@ public static partial class NotebookRunner
         var added = new System.Collections.Concurrent.ConcurrentQueue<PackageAdded>();
         var kernel = new CSharpKernel().UseNugetDirective((k, references) =>
         {
-            lock (ResolvedAssemblies)
-            {
-                foreach (string path in references.SelectMany(r => r.AssemblyPaths))
-                    ResolvedAssemblies[Path.GetFileNameWithoutExtension(path)] = path;
-            }
             k.AddAssemblyReferences(references.SelectMany(r => r.AssemblyPaths));
             return Task.CompletedTask;
         });
         kernel.UseKernelHelpers();
-        InstallResolver();
         // As dotnet-interactive does: once a command that restored packages is done, load their extensions while
         // its context is current (so what they display belongs to that cell).
         kernel.RegisterForDisposal(kernel.KernelEvents.Subscribe(e => { if (e is PackageAdded p) added.Enqueue(p); }));
@@ -103,22 +104,6 @@ public static partial class NotebookRunner
         string message = failed.Message;
         if (failed.Exception is { } e && !message.Contains(e.Message, StringComparison.Ordinal)) message += " " + e.Message;
         throw new NotebookCellFailedException($"{notebook}: {where} failed: {message.Trim()}");
-    }
-
-    // An extension's own dependencies (GenomicCode, TorchSharp, ...) live in the NuGet cache, not beside it.
-    private static void InstallResolver()
-    {
-        lock (ResolvedAssemblies)
-        {
-            if (resolverInstalled) return;
-            resolverInstalled = true;
-        }
-        AssemblyLoadContext.Default.Resolving += (context, assemblyName) =>
-        {
-            string? path;
-            lock (ResolvedAssemblies) ResolvedAssemblies.TryGetValue(assemblyName.Name ?? "", out path);
-            return path is null ? null : context.LoadFromAssemblyPath(path);
-        };
     }
 
     private static async Task LoadExtensionsAsync(Kernel kernel, PackageAdded added, KernelInvocationContext context)
