@@ -30,6 +30,9 @@ public partial class NotebookTests(PackedFeed packed)
             .Order(StringComparer.Ordinal).ToArray()
         : [];
 
+    // Shown with dotnet test --logger "console;verbosity=detailed".
+    private static void Log(string line) => TestContext.Current.TestOutputHelper?.WriteLine(line);
+
     [GeneratedRegex(@"^\d\d-.+\.cs$")]
     private static partial Regex TwinName();
 
@@ -49,7 +52,7 @@ public partial class NotebookTests(PackedFeed packed)
         var clock = Stopwatch.StartNew();
         using var timeout = new CancellationTokenSource(NotebookTimeout);
         var cells = await NotebookRunner.RunAsync(Path.Combine(NotebooksFolder, notebook), packed.Feed, packed.Version, timeout.Token);
-        TestContext.Current.SendDiagnosticMessage($"{notebook}: {cells.Count} code cells in {clock.Elapsed.TotalSeconds:F1} s (pack {packed.PackTime.TotalSeconds:F1} s)");
+        Log($"{notebook}: {cells.Count} code cells in {clock.Elapsed.TotalSeconds:F1} s (packing took {packed.PackTime.TotalSeconds:F1} s)");
         Assert.NotEmpty(cells);
     }
 
@@ -63,14 +66,18 @@ public partial class NotebookTests(PackedFeed packed)
         if (File.ReadAllText(path).Contains("#:package GenomicCode", StringComparison.Ordinal))
             args.Add($"--property:RestoreAdditionalProjectSources={packed.Feed}");
         var run = Processes.Run("dotnet", args, PackedFeed.RepositoryRoot, NotebookTimeout);
+        Log($"dotnet run notebooks/{twin}: exit {run.ExitCode} in {run.Elapsed.TotalSeconds:F1} s");
         Assert.True(run.ExitCode == 0, $"dotnet run notebooks/{twin} exited with {run.ExitCode} after {run.Elapsed.TotalSeconds:F0} s:\n{run.Output}");
     }
 
     [Fact]
     public async Task Should_TrainAndShowAnInlineImage_When_RunningTheFixtureNotebook()
     {
+        string feed = packed.Feed;
+        var clock = Stopwatch.StartNew();
         using var timeout = new CancellationTokenSource(NotebookTimeout);
-        var cells = await NotebookRunner.RunAsync(Path.Combine(FixturesFolder, "train-and-show.ipynb"), packed.Feed, packed.Version, timeout.Token);
+        var cells = await NotebookRunner.RunAsync(Path.Combine(FixturesFolder, "train-and-show.ipynb"), feed, packed.Version, timeout.Token);
+        Log($"train-and-show.ipynb: {clock.Elapsed.TotalSeconds:F1} s (packing took {packed.PackTime.TotalSeconds:F1} s)");
 
         Assert.Equal(new[] { 2, 3, 4, 5 }, cells.Select(c => c.Number));
         Assert.Contains(cells[0].Outputs, o => o.Contains("formatters registered", StringComparison.Ordinal));
