@@ -31,6 +31,7 @@ public sealed class LearningCommand : Command<LearningSettings>
         {
             Decoder = settings.Decoder, Strategy = settings.Strategy, Generations = settings.Generations,
             Population = settings.Population, Steps = settings.Steps,
+            LearningRate = settings.LearningRate, Sigma = settings.Sigma, EsLearningRate = settings.EsLearningRate,
         }.Validate(); // before anything is written
         var device = Devices.Parse(settings.Device);
         string dir = Path.GetFullPath(settings.Out);

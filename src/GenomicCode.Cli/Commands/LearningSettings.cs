@@ -31,6 +31,21 @@ public sealed class LearningSettings : CommandSettings
     [Description("Adam steps of the gradient learner, >= 1. Default 600.")]
     public int Steps { get; init; } = 600;
 
+    /// <summary>Adam step size of the gradient learner.</summary>
+    [CommandOption("--learning-rate <LR>")]
+    [Description("Adam step size of the gradient learner, > 0. Default 0.01.")]
+    public double LearningRate { get; init; } = 0.01;
+
+    /// <summary>Search width of the strategy.</summary>
+    [CommandOption("--sigma <S>")]
+    [Description("OpenAI-ES perturbation SD, or CMA-ES initial step size, on the weights, > 0. Default 0.02.")]
+    public double Sigma { get; init; } = 0.02;
+
+    /// <summary>Adam step size of OpenAI-ES.</summary>
+    [CommandOption("--es-learning-rate <LR>")]
+    [Description("Adam step size of OpenAI-ES on its mean, > 0. Default 0.03.")]
+    public double EsLearningRate { get; init; } = 0.03;
+
     /// <summary>Seed.</summary>
     [CommandOption("--seed <S>")]
     [Description("Seed of the initial weights, the genomes, developmental noise and the strategy. Default 0.")]

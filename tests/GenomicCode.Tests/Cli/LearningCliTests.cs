@@ -11,7 +11,7 @@ public class LearningCliTests
     public void Should_WriteJsonAndFigures_When_RunWithTinySettings()
     {
         using var dir = new TempDir();
-        var r = Run("experiment", "learning", "--generations", "2", "--population", "4", "--steps", "2", "--seed", "1", "--out", dir["learn"]);
+        var r = Run("experiment", "learning", "--generations", "2", "--population", "4", "--steps", "2", "--seed", "1", "--sigma", "0.05", "--out", dir["learn"]);
         Assert.True(r.Code == 0, r.Output);
         foreach (string f in new[] { "learning.json", "learning.png", "learning_time.png", "learning_phenotypes.png" })
             Assert.True(File.Exists(Path.Combine(dir["learn"], f)), $"missing {f}");
@@ -24,6 +24,7 @@ public class LearningCliTests
         Assert.True(root.GetProperty("evolution").GetProperty("seconds").GetDouble() > 0);
         Assert.True(root.GetProperty("parameters").GetInt32() > 0);
         Assert.Equal("grn", root.GetProperty("options").GetProperty("decoder").GetString());
+        Assert.Equal(0.05, root.GetProperty("options").GetProperty("sigma").GetDouble());
     }
 
     [Theory]
@@ -33,6 +34,7 @@ public class LearningCliTests
     [InlineData("--strategy", "ga", "Strategy")]
     [InlineData("--generations", "0", "Generations")]
     [InlineData("--steps", "0", "Steps")]
+    [InlineData("--sigma", "0", "Sigma")]
     public void Should_FailWithOneLineErrorAndWriteNothing_When_AnOptionIsBad(string option, string value, string expected)
     {
         using var dir = new TempDir();

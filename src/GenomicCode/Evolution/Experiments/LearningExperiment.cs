@@ -47,8 +47,8 @@ public sealed record LearningOptions
     /// </summary>
     public double Sigma { get; init; } = 0.02;
 
-    /// <summary>Adam step size of OpenAI-ES on its mean (> 0). Default 0.01.</summary>
-    public double EsLearningRate { get; init; } = 0.01;
+    /// <summary>Adam step size of OpenAI-ES on its mean (> 0). Default 0.03.</summary>
+    public double EsLearningRate { get; init; } = 0.03;
 
     /// <summary>Points on each learning curve besides the start (1..10000). Default 30.</summary>
     public int CurvePoints { get; init; } = 30;
