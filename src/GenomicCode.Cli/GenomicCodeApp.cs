@@ -62,6 +62,9 @@ public static class GenomicCodeApp
                 experiment.AddCommand<EvolvabilityCommand>("evolvability")
                     .WithDescription("Offspring-fitness distribution of single mutants and adaptation after a target switch, on one sprite trait through a run's decoder.")
                     .WithExample("experiment", "evolvability", "--run", "runs/beta4", "--trait", "scale", "--mutants", "64");
+                experiment.AddCommand<LearningCommand>("learning")
+                    .WithDescription("A developmental decoder learns target shapes by gradient descent and by evolution over its weights; loss against decoder evaluations and time.")
+                    .WithExample("experiment", "learning", "--decoder", "grn", "--strategy", "es", "--generations", "150", "--out", "runs/learning");
             });
             config.AddBranch("weights", weights =>
             {

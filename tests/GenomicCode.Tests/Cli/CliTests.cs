@@ -153,6 +153,7 @@ public class CliTests
     [InlineData("experiment", "selectability")]
     [InlineData("experiment", "evolvability")]
     [InlineData("experiment", "generalisation")]
+    [InlineData("experiment", "learning")]
     [InlineData("list", "regularizers")]
     [InlineData("genome", "affinity")]
     [InlineData("bench", "develop")]
