@@ -18,12 +18,12 @@ public sealed class GeneralisationSettings : CommandSettings
 
     /// <summary>Target set.</summary>
     [CommandOption("--target-set <NAME>")]
-    [Description("orthogonal (Hadamard rows; needs 4, 8 or 16 modules) or complement (all module patterns but one pair). Default orthogonal (complement with --strategy ga).")]
+    [Description("orthogonal (Hadamard rows; needs 4, 8 or 16 modules) or complement (all module patterns but one pair). Default complement.")]
     public string? TargetSet { get; init; }
 
     /// <summary>Modules.</summary>
     [CommandOption("--modules <M>")]
-    [Description("Modules the traits fall into. Default 4 (3 with --strategy ga).")]
+    [Description("Modules the traits fall into. Default 3.")]
     public int? Modules { get; init; }
 
     /// <summary>Traits.</summary>
@@ -43,7 +43,7 @@ public sealed class GeneralisationSettings : CommandSettings
 
     /// <summary>Connection cost.</summary>
     [CommandOption("--connection-cost <C>")]
-    [Description("Connection cost lambda of the cost condition (lambda * sum |B_ij|^p / N), >= 0. Default 0.3 (0.02 with --strategy ga).")]
+    [Description("Connection cost lambda of the cost condition (lambda * sum |B_ij|^p / N), >= 0. Default 0.8 (0.02 with --strategy ga).")]
     public double? ConnectionCost { get; init; }
 
     /// <summary>Cost norm.</summary>
@@ -83,7 +83,7 @@ public sealed class GeneralisationSettings : CommandSettings
 
     /// <summary>tau2.</summary>
     [CommandOption("--tau2 <T>")]
-    [Description("Decay rate tau2, in [0, 1]. Default 0.2.")]
+    [Description("Decay rate tau2, between 0 and 1. Default 0.2.")]
     public double? Tau2 { get; init; }
 
     /// <summary>Seed.</summary>

@@ -39,10 +39,11 @@ public class GeneralisationCliTests
         using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir["gen"], "generalisation.json")));
         var options = json.RootElement.GetProperty("options");
         Assert.Equal("hill-climber", options.GetProperty("strategy").GetString());
-        Assert.Equal("orthogonal", options.GetProperty("targetSet").GetString());
+        Assert.Equal("complement", options.GetProperty("targetSet").GetString());
+        Assert.Equal(0.8, options.GetProperty("connectionCost").GetDouble());
         Assert.Equal("l2", options.GetProperty("costNorm").GetString());
         Assert.Equal(0.5, options.GetProperty("tau1").GetDouble());
-        Assert.Equal(4, json.RootElement.GetProperty("training_targets").GetArrayLength());
+        Assert.Equal(6, json.RootElement.GetProperty("training_targets").GetArrayLength());
         Assert.Equal(1, json.RootElement.GetProperty("conditions")[2].GetProperty("replicates").GetArrayLength());
     }
 

@@ -134,7 +134,7 @@ public class GeneralisationExperimentTests
     [Fact]
     public void Should_ReturnFiniteResults_When_TheHillClimberRunsSmall()
     {
-        var o = new GeneralisationOptions { TrainingGenerations = 60, SwitchEvery = 20, TestGenerations = 20, Replicates = 2, ProbeGenotypes = 50, SigmaB = 0.1 };
+        var o = new GeneralisationOptions { TargetSet = "orthogonal", Modules = 4, TrainingGenerations = 60, SwitchEvery = 20, TestGenerations = 20, Replicates = 2, ProbeGenotypes = 50, SigmaB = 0.1 };
         var r = GeneralisationExperiment.Run(o, seed: 2);
         Assert.Equal(3, r.Conditions.Count);
         Assert.Equal(4, r.TrainingTargets.Length);

@@ -44,6 +44,15 @@ public static class RegulatoryHillClimber
         return lambda == 0 ? match / n : match / n - ConnectionCost(b, lambda, o.CostNorm);
     }
 
+    /// <summary>As <see cref="Fitness(Tensor, Tensor, Tensor, GeneralisationOptions, double)"/> with one lambda per lineage, <paramref name="lambda"/> (R).</summary>
+    public static Tensor Fitness(Tensor g, Tensor b, Tensor target, GeneralisationOptions o, Tensor lambda)
+    {
+        long n = g.shape[1];
+        var p = GeneralisationExperiment.Develop(g, b, o.DevelopmentSteps, o.Tau1, o.Tau2);   // (R, N)
+        var match = target.dim() == 1 ? p.matmul(target) : (p * target).sum(1);               // (R)
+        return match / n - ConnectionCost(b, 1.0, o.CostNorm) * lambda;
+    }
+
     /// <summary>
     /// Proposes one mutant per lineage: with probability <paramref name="mutateRegulationProbability"/> one weight B_ij
     /// (uniform in +-<paramref name="sigmaB"/>; diagonal entries only when <paramref name="selfRegulation"/>), otherwise one
