@@ -150,6 +150,16 @@ public class GeneralisationExperimentTests
     }
 
     [Fact]
+    public void Should_LeaveNoTensorsBehind_When_TheHillClimberRunsTwice()
+    {
+        var o = new GeneralisationOptions { TrainingGenerations = 20, SwitchEvery = 5, TestGenerations = 5, Replicates = 1, ProbeGenotypes = 10, Traits = 6 };
+        GeneralisationExperiment.Run(o, seed: 1);
+        long before = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+        GeneralisationExperiment.Run(o, seed: 1);
+        Assert.Equal(before, DisposeScopeManager.Statistics.ThreadTotalLiveCount);
+    }
+
+    [Fact]
     public void Should_RejectAnUnknownStrategyOrNorm()
     {
         Assert.Contains("Strategy", Assert.Throws<UserInputException>(() => new GeneralisationOptions { Strategy = "sgd" }.Validate()).Message);

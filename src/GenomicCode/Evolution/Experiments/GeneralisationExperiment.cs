@@ -197,6 +197,7 @@ public static class GeneralisationExperiment
     {
         options.Validate();
         NativeRuntime.EnsureLoaded();
+        using var scope = torch.NewDisposeScope(); // the result is plain data: every tensor made below is freed on return
         var dev = device ?? torch.CPU;
         var (training, unseen) = Targets(options);
         int r = options.Replicates;
