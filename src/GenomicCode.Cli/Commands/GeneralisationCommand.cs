@@ -25,14 +25,19 @@ public sealed class GeneralisationCommand : Command<GeneralisationSettings>
     /// <inheritdoc />
     public override int Execute(CommandContext context, GeneralisationSettings settings, CancellationToken cancellationToken)
     {
-        var options = new GeneralisationOptions
+        var start = settings.Strategy == "ga" ? GeneralisationOptions.GeneticAlgorithmDefaults : new GeneralisationOptions();
+        var options = (start with
         {
-            TrainingGenerations = settings.Generations, Replicates = settings.Replicates, ConnectionCost = settings.ConnectionCost,
-            TestGenerations = settings.TestGenerations, PopulationSize = settings.Population,
-            SwitchEvery = settings.SwitchEvery, SigmaB = settings.SigmaB,
-        }.Validate(); // before anything is written
-        console.MarkupLine($"generalisation experiment: {options.Traits} traits in {options.Modules} modules, {options.TrainingGenerations} training generations, " +
-                           $"{options.Replicates} replicate(s), connection cost {F(options.ConnectionCost)}, seed {settings.Seed}");
+            Strategy = settings.Strategy ?? start.Strategy, TargetSet = settings.TargetSet ?? start.TargetSet,
+            Modules = settings.Modules ?? start.Modules, Traits = settings.Traits ?? start.Traits,
+            TrainingGenerations = settings.Generations ?? start.TrainingGenerations, Replicates = settings.Replicates ?? start.Replicates,
+            ConnectionCost = settings.ConnectionCost ?? start.ConnectionCost, CostNorm = settings.CostNorm ?? start.CostNorm,
+            TestGenerations = settings.TestGenerations ?? start.TestGenerations, PopulationSize = settings.Population ?? start.PopulationSize,
+            SwitchEvery = settings.SwitchEvery ?? start.SwitchEvery, SigmaG = settings.SigmaG ?? start.SigmaG,
+            SigmaB = settings.SigmaB ?? start.SigmaB, Tau1 = settings.Tau1 ?? start.Tau1, Tau2 = settings.Tau2 ?? start.Tau2,
+        }).Validate(); // before anything is written
+        console.MarkupLine($"generalisation experiment ({options.Strategy}, {options.TargetSet} targets): {options.Traits} traits in {options.Modules} modules, " +
+                           $"{options.TrainingGenerations} training generations, {options.Replicates} replicate(s), {options.CostNorm} connection cost {F(options.ConnectionCost)}, seed {settings.Seed}");
         var result = GeneralisationExperiment.Run(options, settings.Seed, progress: line => console.WriteLine(line));
 
         string dir = Path.GetFullPath(settings.Out);
@@ -76,12 +81,14 @@ public sealed class GeneralisationCommand : Command<GeneralisationSettings>
                 Path.Combine(dir, $"generalisation_B{c}.png"), "B_ij", diverging: true));
         }
 
-        var table = new Table().AddColumn("condition").AddColumn(new TableColumn("gens seen").RightAligned()).AddColumn(new TableColumn("gens unseen").RightAligned())
+        var table = new Table().AddColumn("condition").AddColumn(new TableColumn("gens seen").RightAligned()).AddColumn(new TableColumn("gens unseen (sd)").RightAligned())
             .AddColumn(new TableColumn("unseen adapted").RightAligned()).AddColumn(new TableColumn("random->seen").RightAligned())
-            .AddColumn(new TableColumn("random->unseen").RightAligned()).AddColumn(new TableColumn("|B| within / between").RightAligned());
+            .AddColumn(new TableColumn("random->unseen (sd)").RightAligned()).AddColumn(new TableColumn("|B| within / between").RightAligned())
+            .AddColumn(new TableColumn("Hebbian r").RightAligned());
         foreach (var c in result.Conditions)
-            table.AddRow(Markup.Escape(c.Condition), F(c.GenerationsToAdaptSeen), F(c.GenerationsToAdaptUnseen), F(c.UnseenAdaptedShare),
-                F(c.RandomToSeenShare), F(c.RandomToUnseenShare), $"{F(c.WithinModuleWeight)} / {F(c.BetweenModuleWeight)}");
+            table.AddRow(Markup.Escape(c.Condition), F(c.GenerationsToAdaptSeen), $"{F(c.GenerationsToAdaptUnseen)} ({F(c.GenerationsToAdaptUnseenSd)})", F(c.UnseenAdaptedShare),
+                F(c.RandomToSeenShare), $"{F(c.RandomToUnseenShare)} ({F(c.RandomToUnseenShareSd)})", $"{F(c.WithinModuleWeight)} / {F(c.BetweenModuleWeight)}",
+                F(c.HebbianCorrelation));
         console.Write(table);
         console.MarkupLine($"[green]wrote[/] {Markup.Escape(string.Join(", ", written))}");
         return 0;

@@ -3,43 +3,88 @@ using Spectre.Console.Cli;
 
 namespace GenomicCode.Cli.Commands;
 
-/// <summary>Settings of <c>genomic-code experiment generalisation</c>; values are checked by <c>GeneralisationOptions.Validate</c>.</summary>
+/// <summary>
+/// Settings of <c>genomic-code experiment generalisation</c>. An option left out takes its value from
+/// <c>GeneralisationOptions</c> (the hill-climber reproduction of Kouvaris et al. 2017), or from
+/// <c>GeneralisationOptions.GeneticAlgorithmDefaults</c> with <c>--strategy ga</c>; values are checked by
+/// <c>GeneralisationOptions.Validate</c>.
+/// </summary>
 public sealed class GeneralisationSettings : CommandSettings
 {
+    /// <summary>Search strategy.</summary>
+    [CommandOption("--strategy <NAME>")]
+    [Description("hill-climber ((1+1), as in Watson et al. 2014 and Kouvaris et al. 2017) or ga (truncation GA). Default hill-climber.")]
+    public string? Strategy { get; init; }
+
+    /// <summary>Target set.</summary>
+    [CommandOption("--target-set <NAME>")]
+    [Description("orthogonal (Hadamard rows; needs 4, 8 or 16 modules) or complement (all module patterns but one pair). Default complement.")]
+    public string? TargetSet { get; init; }
+
+    /// <summary>Modules.</summary>
+    [CommandOption("--modules <M>")]
+    [Description("Modules the traits fall into. Default 3.")]
+    public int? Modules { get; init; }
+
+    /// <summary>Traits.</summary>
+    [CommandOption("--traits <N>")]
+    [Description("Traits (genes), a multiple of the modules. Default 12.")]
+    public int? Traits { get; init; }
+
     /// <summary>Training generations.</summary>
     [CommandOption("-g|--generations <N>")]
-    [Description("Generations of the training phase (targets alternate), >= 1. Default 3000.")]
-    public int Generations { get; init; } = 3000;
+    [Description("Generations of the training phase (targets alternate), >= 1. Default 100000 (3000 with --strategy ga).")]
+    public int? Generations { get; init; }
 
     /// <summary>Replicates per condition.</summary>
     [CommandOption("--replicates <N>")]
-    [Description("Independent replicate runs per condition, >= 1. Default 3.")]
-    public int Replicates { get; init; } = 3;
+    [Description("Independent replicate runs per condition, >= 1. Default 5 (3 with --strategy ga).")]
+    public int? Replicates { get; init; }
 
-    /// <summary>L1 connection cost.</summary>
+    /// <summary>Connection cost.</summary>
     [CommandOption("--connection-cost <C>")]
-    [Description("L1 connection cost per regulatory weight in the cost condition, >= 0. Default 0.02.")]
-    public double ConnectionCost { get; init; } = 0.02;
+    [Description("Connection cost lambda of the cost condition (lambda * sum |B_ij|^p / N), >= 0. Default 0.8 (0.02 with --strategy ga).")]
+    public double? ConnectionCost { get; init; }
+
+    /// <summary>Cost norm.</summary>
+    [CommandOption("--cost-norm <NORM>")]
+    [Description("l1 (sparse connectivity) or l2 (weak connectivity). Default l1.")]
+    public string? CostNorm { get; init; }
 
     /// <summary>Test generations.</summary>
     [CommandOption("--test-generations <N>")]
-    [Description("Generations allowed to adapt to each test target, >= 1. Default 300.")]
-    public int TestGenerations { get; init; } = 300;
+    [Description("Generations allowed to adapt to each test target, >= 1. Default 2000 (300 with --strategy ga).")]
+    public int? TestGenerations { get; init; }
 
     /// <summary>Population size.</summary>
     [CommandOption("-p|--population <N>")]
-    [Description("Individuals per generation, >= 2. Default 64.")]
-    public int Population { get; init; } = 64;
+    [Description("Individuals per generation of the GA, >= 2. Default 64.")]
+    public int? Population { get; init; }
 
     /// <summary>Generations between target switches.</summary>
     [CommandOption("--switch-every <N>")]
-    [Description("Generations between target switches in training, >= 1. Default 25.")]
-    public int SwitchEvery { get; init; } = 25;
+    [Description("Generations between target switches in training, >= 1. Default 1000 (25 with --strategy ga).")]
+    public int? SwitchEvery { get; init; }
+
+    /// <summary>Mutation size of G.</summary>
+    [CommandOption("--sigma-g <S>")]
+    [Description("Mutation size of the direct effects G, >= 0. Default 0.3 (0.05 with --strategy ga).")]
+    public double? SigmaG { get; init; }
 
     /// <summary>Mutation size of B.</summary>
     [CommandOption("--sigma-b <S>")]
     [Description("Mutation size of the regulatory weights B, >= 0. Default 0.01.")]
-    public double SigmaB { get; init; } = 0.01;
+    public double? SigmaB { get; init; }
+
+    /// <summary>tau1.</summary>
+    [CommandOption("--tau1 <T>")]
+    [Description("Rate of regulation tau1 in P(t+1) = P(t) + tau1 tanh(B P(t)) - tau2 P(t). Default 1.")]
+    public double? Tau1 { get; init; }
+
+    /// <summary>tau2.</summary>
+    [CommandOption("--tau2 <T>")]
+    [Description("Decay rate tau2, between 0 and 1. Default 0.2.")]
+    public double? Tau2 { get; init; }
 
     /// <summary>Seed.</summary>
     [CommandOption("--seed <S>")]

@@ -13,7 +13,7 @@ public class GeneralisationCliTests
     public void Should_WriteJsonAndFigures_When_RunWithTinySettings()
     {
         using var dir = new TempDir();
-        var r = Run("experiment", "generalisation", "--generations", "3", "--replicates", "1", "--test-generations", "2",
+        var r = Run("experiment", "generalisation", "--strategy", "ga", "--generations", "3", "--replicates", "1", "--test-generations", "2",
             "--population", "4", "--seed", "1", "--switch-every", "2", "--sigma-b", "0.02", "--out", dir["gen"]);
         Assert.True(r.Code == 0, r.Output);
         foreach (string f in new[] { "generalisation.json", "generalisation_adapt.png", "generalisation_shares.png",
@@ -27,6 +27,24 @@ public class GeneralisationCliTests
         Assert.Equal(6, json.RootElement.GetProperty("training_targets").GetArrayLength());
         Assert.Equal(2, json.RootElement.GetProperty("options").GetProperty("switchEvery").GetInt32());
         Assert.Equal(0.02, json.RootElement.GetProperty("options").GetProperty("sigmaB").GetDouble());
+    }
+
+    [Fact]
+    public void Should_UseTheHillClimberDefaults_When_NoStrategyIsGiven()
+    {
+        using var dir = new TempDir();
+        var r = Run("experiment", "generalisation", "--generations", "4", "--replicates", "1", "--test-generations", "2",
+            "--switch-every", "2", "--cost-norm", "l2", "--tau1", "0.5", "--seed", "1", "--out", dir["gen"]);
+        Assert.True(r.Code == 0, r.Output);
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir["gen"], "generalisation.json")));
+        var options = json.RootElement.GetProperty("options");
+        Assert.Equal("hill-climber", options.GetProperty("strategy").GetString());
+        Assert.Equal("complement", options.GetProperty("targetSet").GetString());
+        Assert.Equal(0.8, options.GetProperty("connectionCost").GetDouble());
+        Assert.Equal("l2", options.GetProperty("costNorm").GetString());
+        Assert.Equal(0.5, options.GetProperty("tau1").GetDouble());
+        Assert.Equal(6, json.RootElement.GetProperty("training_targets").GetArrayLength());
+        Assert.Equal(1, json.RootElement.GetProperty("conditions")[2].GetProperty("replicates").GetArrayLength());
     }
 
     [Fact]
