@@ -58,7 +58,7 @@ public static class GenomicCodeApp
                     .WithExample("experiment", "selectability", "--runs", "runs/beta4,runs/vae", "--trait", "scale");
                 experiment.AddCommand<GeneralisationCommand>("generalisation")
                     .WithDescription("Evolve a gene-regulatory network under alternating modular targets (Kouvaris et al. 2017); adaptation to seen and unseen targets, with and without a connection cost.")
-                    .WithExample("experiment", "generalisation", "--generations", "3000", "--replicates", "3", "--out", "runs/generalisation");
+                    .WithExample("experiment", "generalisation", "--replicates", "15", "--out", "runs/generalisation");
                 experiment.AddCommand<EvolvabilityCommand>("evolvability")
                     .WithDescription("Offspring-fitness distribution of single mutants and adaptation after a target switch, on one sprite trait through a run's decoder.")
                     .WithExample("experiment", "evolvability", "--run", "runs/beta4", "--trait", "scale", "--mutants", "64");
