@@ -59,6 +59,23 @@ public static class AnalysisFigures
         string path, string colorLabel = "", bool diverging = false) =>
         DrawHeatmap(title, values, rowLabels, columnLabels, colorLabel, diverging).Save(path);
 
+    /// <summary>
+    /// The labelled heatmap of <see cref="SaveHeatmap"/> from rows given as arrays (for example a correlated-response
+    /// matrix stored row by row); every row must have as many values as there are column labels.
+    /// </summary>
+    public static Figure DrawHeatmap(string title, IReadOnlyList<IReadOnlyList<double>> rows, IReadOnlyList<string> rowLabels, IReadOnlyList<string> columnLabels,
+        string colorLabel = "", bool diverging = false)
+    {
+        var values = new double[rows.Count, columnLabels.Count];
+        for (int i = 0; i < rows.Count; i++)
+        {
+            if (rows[i].Count != columnLabels.Count)
+                throw new ArgumentException($"row {i} has {rows[i].Count} values but there are {columnLabels.Count} column labels.");
+            for (int j = 0; j < columnLabels.Count; j++) values[i, j] = rows[i][j];
+        }
+        return DrawHeatmap(title, values, rowLabels, columnLabels, colorLabel, diverging);
+    }
+
     /// <summary>The labelled heatmap of <see cref="SaveHeatmap"/> as a <see cref="Figure"/>.</summary>
     public static Figure DrawHeatmap(string title, double[,] values, IReadOnlyList<string> rowLabels, IReadOnlyList<string> columnLabels,
         string colorLabel = "", bool diverging = false)
