@@ -12,8 +12,11 @@ public static class AnalysisFigures
     public static string SaveMetricBars(string title, IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> scoresByRun, string path) =>
         DrawMetricBars(title, scoresByRun).Save(path);
 
-    /// <summary>The grouped bar chart of <see cref="SaveMetricBars"/> as a <see cref="Figure"/>.</summary>
-    public static Figure DrawMetricBars(string title, IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> scoresByRun)
+    /// <summary>
+    /// The grouped bar chart of <see cref="SaveMetricBars"/> as a <see cref="Figure"/>; <paramref name="yLabel"/> names
+    /// the quantity when the bars are not scores (for example the KL of each latent dimension per run).
+    /// </summary>
+    public static Figure DrawMetricBars(string title, IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> scoresByRun, string yLabel = "score")
     {
         if (scoresByRun.Count == 0) throw new ArgumentException("a metric bar chart needs at least one run.");
         var metrics = scoresByRun.Values.SelectMany(s => s.Keys).Distinct().ToArray();
@@ -43,7 +46,7 @@ public static class AnalysisFigures
         plot.Axes.Bottom.MinimumSize = 12 + 6.5f * metrics.Max(m => m.Length); // room for the rotated names
         plot.Axes.Margins(bottom: 0);
         plot.Axes.SetLimitsY(0, Math.Max(1.05, scoresByRun.Values.SelectMany(s => s.Values).Where(double.IsFinite).DefaultIfEmpty(1).Max() * 1.1));
-        plot.YLabel("score");
+        plot.YLabel(yLabel);
         plot.Title(title);
         if (runs > 1) plot.ShowLegend(Alignment.UpperRight);
         else plot.HideLegend();

@@ -65,4 +65,13 @@ public class AnalysisFiguresTests
         Assert.Equal(-2, a[0, 1]);
         Assert.Throws<ArgumentException>(() => AnalysisFigures.DrawHeatmap("m", new[] { new[] { 1.0 }, new[] { 1.0, 2 } }, new[] { "a", "b" }, new[] { "x", "y" }));
     }
+
+    [Fact]
+    public void Should_LabelTheValueAxis_When_BarsAreNotScores()
+    {
+        var runs = new Dictionary<string, IReadOnlyDictionary<string, double>> { ["vae"] = new Dictionary<string, double> { ["z0"] = 2.5, ["z1"] = 0.1 } };
+
+        Assert.Equal("score", AnalysisFigures.DrawMetricBars("scores", runs).Plot.Axes.Left.Label.Text);
+        Assert.Equal("KL (nats)", AnalysisFigures.DrawMetricBars("kl", runs, yLabel: "KL (nats)").Plot.Axes.Left.Label.Text);
+    }
 }
