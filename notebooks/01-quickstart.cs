@@ -83,7 +83,7 @@ while (trainer.Step < preset.Training.Steps)
     if (trainer.Step % 100 == 0) Console.WriteLine($"step {trainer.Step}: loss {log[^1].Loss:F1}, reconstruction {log[^1].Reconstruction:F1}, KL {log[^1].Kl:F2} nats");
 }
 display(Figures.DrawCurves("Training loss (negative ELBO)", "nats per image",
-    new Dictionary<string, (double[], double[])> { ["loss"] = (log.Select(m => (double)m.Step).ToArray(), log.Select(m => m.Loss).ToArray()) }));
+    new Dictionary<string, (double[], double[])> { ["loss"] = (log.Select(m => (double)m.Step).ToArray(), log.Select(m => m.Loss).ToArray()) }, logY: true));
 
 // ---- markdown ----
 // ## Reconstructions
