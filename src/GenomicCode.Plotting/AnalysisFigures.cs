@@ -9,7 +9,14 @@ public static class AnalysisFigures
     /// Grouped bar chart of metric scores across runs: one group per metric, one bar (and legend entry) per run.
     /// Missing scores are left out.
     /// </summary>
-    public static string SaveMetricBars(string title, IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> scoresByRun, string path)
+    public static string SaveMetricBars(string title, IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> scoresByRun, string path) =>
+        DrawMetricBars(title, scoresByRun).Save(path);
+
+    /// <summary>
+    /// The grouped bar chart of <see cref="SaveMetricBars"/> as a <see cref="Figure"/>; <paramref name="yLabel"/> names
+    /// the quantity when the bars are not scores (for example the KL of each latent dimension per run).
+    /// </summary>
+    public static Figure DrawMetricBars(string title, IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> scoresByRun, string yLabel = "score")
     {
         if (scoresByRun.Count == 0) throw new ArgumentException("a metric bar chart needs at least one run.");
         var metrics = scoresByRun.Values.SelectMany(s => s.Keys).Distinct().ToArray();
@@ -39,11 +46,11 @@ public static class AnalysisFigures
         plot.Axes.Bottom.MinimumSize = 12 + 6.5f * metrics.Max(m => m.Length); // room for the rotated names
         plot.Axes.Margins(bottom: 0);
         plot.Axes.SetLimitsY(0, Math.Max(1.05, scoresByRun.Values.SelectMany(s => s.Values).Where(double.IsFinite).DefaultIfEmpty(1).Max() * 1.1));
-        plot.YLabel("score");
+        plot.YLabel(yLabel);
         plot.Title(title);
         if (runs > 1) plot.ShowLegend(Alignment.UpperRight);
         else plot.HideLegend();
-        return FigureFiles.Save(plot, path, Math.Max(600, 90 * metrics.Length * Math.Max(1, runs / 2) + 200), 600);
+        return new Figure(plot, Math.Max(600, 90 * metrics.Length * Math.Max(1, runs / 2) + 200), 600, title);
     }
 
     /// <summary>
@@ -52,7 +59,29 @@ public static class AnalysisFigures
     /// With <paramref name="diverging"/>, the colour scale is symmetric around zero.
     /// </summary>
     public static string SaveHeatmap(string title, double[,] values, IReadOnlyList<string> rowLabels, IReadOnlyList<string> columnLabels,
-        string path, string colorLabel = "", bool diverging = false)
+        string path, string colorLabel = "", bool diverging = false) =>
+        DrawHeatmap(title, values, rowLabels, columnLabels, colorLabel, diverging).Save(path);
+
+    /// <summary>
+    /// The labelled heatmap of <see cref="SaveHeatmap"/> from rows given as arrays (for example a correlated-response
+    /// matrix stored row by row); every row must have as many values as there are column labels.
+    /// </summary>
+    public static Figure DrawHeatmap(string title, IReadOnlyList<IReadOnlyList<double>> rows, IReadOnlyList<string> rowLabels, IReadOnlyList<string> columnLabels,
+        string colorLabel = "", bool diverging = false)
+    {
+        var values = new double[rows.Count, columnLabels.Count];
+        for (int i = 0; i < rows.Count; i++)
+        {
+            if (rows[i].Count != columnLabels.Count)
+                throw new ArgumentException($"row {i} has {rows[i].Count} values but there are {columnLabels.Count} column labels.");
+            for (int j = 0; j < columnLabels.Count; j++) values[i, j] = rows[i][j];
+        }
+        return DrawHeatmap(title, values, rowLabels, columnLabels, colorLabel, diverging);
+    }
+
+    /// <summary>The labelled heatmap of <see cref="SaveHeatmap"/> as a <see cref="Figure"/>.</summary>
+    public static Figure DrawHeatmap(string title, double[,] values, IReadOnlyList<string> rowLabels, IReadOnlyList<string> columnLabels,
+        string colorLabel = "", bool diverging = false)
     {
         int rows = values.GetLength(0), cols = values.GetLength(1);
         if (rows < 1 || cols < 1) throw new ArgumentException("a heatmap needs at least one row and one column.");
@@ -95,11 +124,15 @@ public static class AnalysisFigures
         plot.Axes.SetLimits(0, cols, 0, rows);
         plot.Grid.IsVisible = false;
         plot.Title(title);
-        return FigureFiles.Save(plot, path, Math.Max(Math.Max(500, 60 * cols + 260), 9 * title.Length + 160), Math.Max(400, 32 * rows + 160));
+        return new Figure(plot, Math.Max(Math.Max(500, 60 * cols + 260), 9 * title.Length + 160), Math.Max(400, 32 * rows + 160), title);
     }
 
     /// <summary>Line plot of named series against a shared x quantity (for example robustness against mutations k).</summary>
-    public static string SaveLines(string title, string xLabel, string yLabel, IReadOnlyDictionary<string, (double[] X, double[] Y)> series, string path)
+    public static string SaveLines(string title, string xLabel, string yLabel, IReadOnlyDictionary<string, (double[] X, double[] Y)> series, string path) =>
+        DrawLines(title, xLabel, yLabel, series).Save(path);
+
+    /// <summary>The line plot of <see cref="SaveLines"/> as a <see cref="Figure"/>.</summary>
+    public static Figure DrawLines(string title, string xLabel, string yLabel, IReadOnlyDictionary<string, (double[] X, double[] Y)> series)
     {
         if (series.Count == 0) throw new ArgumentException("a line figure needs at least one series.");
         var plot = new Plot();
@@ -114,7 +147,30 @@ public static class AnalysisFigures
         plot.XLabel(xLabel);
         plot.YLabel(yLabel);
         if (series.Count > 1) plot.ShowLegend();
-        return FigureFiles.Save(plot, path, 800, 500);
+        return new Figure(plot, 800, 500, title);
+    }
+
+    /// <summary>
+    /// Histogram of <paramref name="values"/> in <paramref name="bins"/> equal-width bins from the smallest to the largest
+    /// finite value, as the share of values per bin (bars sum to 1). Non-finite values are left out.
+    /// </summary>
+    public static Figure DrawHistogram(string title, string xLabel, IReadOnlyList<double> values, int bins = 30)
+    {
+        if (bins < 1) throw new ArgumentException($"a histogram needs at least one bin, got {bins}.");
+        var finite = values.Where(double.IsFinite).ToArray();
+        if (finite.Length == 0) throw new ArgumentException("a histogram needs at least one finite value.");
+        double lo = finite.Min(), hi = finite.Max();
+        double width = hi > lo ? (hi - lo) / bins : 1;
+        var counts = new double[bins];
+        foreach (double v in finite) counts[Math.Min(bins - 1, (int)((v - lo) / width))]++;
+        var bars = counts.Select((c, i) => new Bar { Position = lo + (i + 0.5) * width, Value = c / finite.Length, Size = width * 0.95 }).ToList();
+        var plot = new Plot();
+        plot.Add.Bars(bars);
+        plot.Axes.Margins(bottom: 0);
+        plot.Title(title);
+        plot.XLabel(xLabel);
+        plot.YLabel("share of values");
+        return new Figure(plot, 800, 500, title);
     }
 
     /// <summary>

@@ -9,7 +9,10 @@ public static class Figures
 
     /// <summary>Draws an image grid (for example inputs vs reconstructions, or latent traversals) and saves it.</summary>
     /// <returns>The path written.</returns>
-    public static string SaveImageGrid(ImageGrid grid, string title, string path)
+    public static string SaveImageGrid(ImageGrid grid, string title, string path) => DrawImageGrid(grid, title).Save(path);
+
+    /// <summary>Draws an image grid (for example inputs vs reconstructions, or latent traversals) as a <see cref="Figure"/>.</summary>
+    public static Figure DrawImageGrid(ImageGrid grid, string title)
     {
         grid.Validate();
         int cellH = grid.Height + Gap, cellW = grid.Width + Gap;
@@ -41,12 +44,15 @@ public static class Figures
         plot.Grid.IsVisible = false;
         int scale = Math.Max(1, 900 / Math.Max(w, h));
         int pxW = Math.Max(300, w * scale + 120), pxH = Math.Max(200, h * scale + 110);
-        return FigureFiles.Save(plot, path, pxW, pxH);
+        return new Figure(plot, pxW, pxH, title);
     }
 
     /// <summary>Plots one or more named series against the step (training curves) and saves the figure.</summary>
     public static string SaveCurves(string title, string yLabel, IReadOnlyDictionary<string, (double[] X, double[] Y)> series, string path,
-        bool logY = false)
+        bool logY = false) => DrawCurves(title, yLabel, series, logY).Save(path);
+
+    /// <summary>Plots one or more named series against the step (training curves) as a <see cref="Figure"/>.</summary>
+    public static Figure DrawCurves(string title, string yLabel, IReadOnlyDictionary<string, (double[] X, double[] Y)> series, bool logY = false)
     {
         if (series.Count == 0) throw new ArgumentException("a curve figure needs at least one series.");
         var plot = new Plot();
@@ -61,7 +67,7 @@ public static class Figures
         plot.XLabel("step");
         plot.YLabel(logY ? $"log10 {yLabel}" : yLabel);
         if (series.Count > 1) plot.ShowLegend();
-        return FigureFiles.Save(plot, path, 800, 500);
+        return new Figure(plot, 800, 500, title);
     }
 
     private static ScottPlot.TickGenerators.NumericManual Labels(IReadOnlyList<string>? labels, int cell, int extent, bool fromTop)

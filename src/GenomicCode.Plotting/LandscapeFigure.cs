@@ -28,7 +28,11 @@ public static class LandscapeFigure
 {
     /// <summary>Draws the energy as a colour map with contour lines, and the trajectories (start marked), and saves it.</summary>
     /// <returns>The path written.</returns>
-    public static string Save(LandscapePlotData data, string title, string path, string xLabel = "state x", string yLabel = "state y")
+    public static string Save(LandscapePlotData data, string title, string path, string xLabel = "state x", string yLabel = "state y") =>
+        Draw(data, title, xLabel, yLabel).Save(path);
+
+    /// <summary>The landscape figure of <see cref="Save"/> as a <see cref="Figure"/>.</summary>
+    public static Figure Draw(LandscapePlotData data, string title, string xLabel = "state x", string yLabel = "state y")
     {
         data.Validate();
         int rows = data.Ys.Length, cols = data.Xs.Length;
@@ -61,6 +65,6 @@ public static class LandscapeFigure
         plot.Title(title);
         plot.XLabel(xLabel);
         plot.YLabel(yLabel);
-        return FigureFiles.Save(plot, path, 800, 650);
+        return new Figure(plot, 800, 650, title);
     }
 }

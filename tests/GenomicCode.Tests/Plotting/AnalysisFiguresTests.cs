@@ -47,4 +47,31 @@ public class AnalysisFiguresTests
         AssertPng(AnalysisFigures.SaveLines("robustness", "mutations k", "share within epsilon", series, dir["r.png"]));
         Assert.Contains("<svg", File.ReadAllText(AnalysisFigures.SaveTrainingCurves("curves", series, dir["t.svg"])));
     }
+
+    [Fact]
+    public void Should_DrawTheSameHeatmap_When_RowsComeAsArrays()
+    {
+        // Given a 2x3 matrix as rows
+        double[][] rows = { new[] { 1.0, -2, 3 }, new[] { 0.5, 0, -0.5 } };
+
+        // When drawn from rows and from the rectangular array
+        var fromRows = AnalysisFigures.DrawHeatmap("m", rows, new[] { "a", "b" }, new[] { "x", "y", "z" });
+        var fromArray = AnalysisFigures.DrawHeatmap("m", new double[,] { { 1, -2, 3 }, { 0.5, 0, -0.5 } }, new[] { "a", "b" }, new[] { "x", "y", "z" });
+
+        // Then both hold the same values; a ragged row is refused
+        var a = fromRows.Plot.GetPlottables<ScottPlot.Plottables.Heatmap>().Single().Intensities;
+        var b = fromArray.Plot.GetPlottables<ScottPlot.Plottables.Heatmap>().Single().Intensities;
+        Assert.Equal(b.Cast<double>(), a.Cast<double>());
+        Assert.Equal(-2, a[0, 1]);
+        Assert.Throws<ArgumentException>(() => AnalysisFigures.DrawHeatmap("m", new[] { new[] { 1.0 }, new[] { 1.0, 2 } }, new[] { "a", "b" }, new[] { "x", "y" }));
+    }
+
+    [Fact]
+    public void Should_LabelTheValueAxis_When_BarsAreNotScores()
+    {
+        var runs = new Dictionary<string, IReadOnlyDictionary<string, double>> { ["vae"] = new Dictionary<string, double> { ["z0"] = 2.5, ["z1"] = 0.1 } };
+
+        Assert.Equal("score", AnalysisFigures.DrawMetricBars("scores", runs).Plot.Axes.Left.Label.Text);
+        Assert.Equal("KL (nats)", AnalysisFigures.DrawMetricBars("kl", runs, yLabel: "KL (nats)").Plot.Axes.Left.Label.Text);
+    }
 }

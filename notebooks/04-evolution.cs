@@ -1,0 +1,168 @@
+// File-based twin of 04-evolution.ipynb: the same code cells in the same order, markdown as comments. From the repo root:
+//   dotnet run notebooks/04-evolution.cs [output folder]      (figures go to notebooks/out/04/ by default)
+// TorchSharp-cpu takes its version (0.107.0) from Directory.Packages.props; PublishAot=false because TorchSharp is not
+// AOT-compatible (file-based apps default to native AOT, whose analyzers would fail this warnings-as-errors build).
+// Where the notebook displays something inline, display() below writes figures as PNG and prints tables.
+#:project ../src/GenomicCode/GenomicCode.csproj
+#:project ../src/GenomicCode.Plotting/GenomicCode.Plotting.csproj
+#:package TorchSharp-cpu
+#:property PublishAot=false
+
+// ---- markdown ----
+// # Evolution: selection, correlated responses and evolvability
+//
+// In the genome-VAE picture an encoder infers a genome for an organism in one shot. Mitchell & Cheney point out that
+// this is only a surrogate: in nature the code is written by evolution, by variation and selection over generations.
+// This notebook takes a genotype-phenotype map (a decoder trained as in notebook 01) and runs evolution on it with
+// `GenomicCode.Evolution`:
+//
+// 1. evolution as an encoder: can selection find a genome that regrows a given organism as well as the encoder does?
+// 2. artificial selection on one trait, and the **correlated responses** of the traits nobody selected;
+// 3. **evolvability**: how many random mutations improve fitness, and how quickly a population re-adapts when the
+//    selection target moves.
+//
+// Every generation develops the whole population in one batched call of the decoder. About a minute on 2 CPU cores.
+
+// ---- code ----
+using GenomicCode.Analysis;
+using GenomicCode.Core;
+using GenomicCode.Data;
+using GenomicCode.Evolution;
+using GenomicCode.Evolution.Experiments;
+using GenomicCode.Models;
+using GenomicCode.Plotting;
+using GenomicCode.Training;
+using TorchSharp;
+
+ThreadPolicy.PreferPassiveWaiting();
+NativeRuntime.ConfigureMalloc();
+var device = Devices.Parse("auto");
+var world = new SpritesWorld();
+
+// ---- markdown ----
+// ## A genotype-phenotype map
+//
+// The decoder of a small genome VAE (preset `notebook-quickstart`, 400 steps) serves as development: it maps a
+// 10-gene genome to a 64x64 organism. Evolution below only uses the decoder; the encoder is used once, to place the
+// starting population where the decoder has learned to grow real-looking organisms.
+
+// ---- code ----
+var preset = PresetCatalog.Load("notebook-quickstart");
+var model = GenomeVae.Create(preset.Model, world.ObservationShape, seed: 0, device);
+var trainer = new Trainer(model, world, preset.Training, device);
+var log = new List<StepMetrics>();
+while (trainer.Step < preset.Training.Steps) log.Add(trainer.TrainStep());
+Console.WriteLine($"step {trainer.Step}: reconstruction {log[^1].Reconstruction:F1} nats, KL {log[^1].Kl:F2} nats");
+
+// ---- markdown ----
+// ## Evolution as the encoder
+//
+// Pick a target organism and let CMA-ES (Hansen 2016), an evolution strategy that adapts the shape of its mutation
+// distribution, evolve a genome whose developed phenotype matches it (fitness: minus the Bernoulli negative
+// log-likelihood of the target). The encoder answers in one forward pass; evolution needs many developments but no
+// gradients and no encoder at all.
+
+// ---- code ----
+var target = world.Render(world.SampleFactors(1, seed: 4), device);
+var cma = new CmaEs(torch.zeros(model.LatentSize, dtype: torch.ScalarType.Float64, device: device), initialSigma: 1.0, seed: 5, populationSize: 16);
+var evolved = EvolvedEncoding.Run(cma, model.Develop, target, model.Encode(target).squeeze(0), generations: 40);
+display(new { evolved.EncoderNll, evolved.EvolvedNll, evolved.GenerationsToBeatEncoder });
+display(Figures.DrawImageGrid(new ImageGrid(1, 3, 64, 64, target.cpu().data<float>().ToArray().Concat(evolved.EncoderPhenotype).Concat(evolved.EvolvedPhenotype).ToArray(),
+    null, new[] { "target", "encoder", "evolved" }), "Target, encoder's genome, evolved genome"));
+
+// ---- markdown ----
+// ## Traits
+//
+// Selection acts on traits, not on pixels. `SpritesTraits` measures five traits of every phenotype from its image
+// moments (Hu 1962): the centroid (posX, posY), scale (square root of the area), orientation of the principal axis,
+// and elongation. The starting population is 128 genomes inferred from random sprites.
+
+// ---- code ----
+var traits = new SpritesTraits();
+Func<torch.Tensor, torch.Tensor> traitsOf = genomes => traits.Extract(model.Develop(genomes));
+var population = model.Encode(world.Render(world.SampleFactors(128, seed: 1), device));
+var initial = traitsOf(population);
+display(traits.TraitNames.Select((name, t) => new { Trait = name, Mean = initial.select(1, t).mean().item<float>(), Sd = initial.select(1, t).std().item<float>() }));
+
+// ---- markdown ----
+// ## Selection on one trait, and the correlated responses
+//
+// Artificial selection, as a breeder would run it: each generation the top quarter of the population on one trait
+// breeds (truncation selection), children recombine their parents' genes (uniform crossover) and mutate (Gaussian,
+// sigma 0.1). We run one selection line on each of posX, posY and scale, 15 generations each, and record every
+// trait's population mean.
+//
+// When one trait is selected, others change too: this *correlated response* (Falconer & Mackay 1996) comes from
+// pleiotropy, genes that affect several traits. Its pattern is what Mitchell & Cheney mean by independent selectability:
+// a disentangled genome, in which each trait has its own genes, lets selection move one trait and leave the others
+// alone. The matrix below holds the response of every trait (columns) to selection on each trait (rows), in units of
+// the trait's initial standard deviation; a diagonal matrix means independently selectable traits. Two cautions:
+// units of initial SD make a trait with little initial variance (elongation here, which the blurry phenotypes of a
+// briefly trained decoder change as a side effect of almost anything) look very responsive; and strong selection in
+// a population of 128 lets unselected genes drift, so off-diagonal entries of a few tenths are expected even for a
+// perfectly disentangled map.
+
+// ---- code ----
+var selection = SelectabilityExperiment.Run(traitsOf, traits.TraitNames, population, new SelectabilityOptions { Generations = 15, Seed = 2 },
+    selectTraits: new[] { 0, 1, 2 });
+var generations = Enumerable.Range(0, 16).Select(g => (double)g).ToArray();
+display(AnalysisFigures.DrawLines("Selecting on scale: every trait's mean, in initial SDs", "generation", "change (initial SDs)",
+    traits.TraitNames.Select((name, t) => (name, t)).ToDictionary(p => p.name, p => (generations,
+        selection.Trajectories[2].Select(m => (m[p.t] - selection.InitialMean[p.t]) / selection.InitialStd[p.t]).ToArray()))));
+display(AnalysisFigures.DrawHeatmap("Correlated response after 15 generations (initial SDs)", selection.CorrelatedResponse,
+    new[] { "select posX", "select posY", "select scale" }, traits.TraitNames, "response (SD)", diverging: true));
+Console.WriteLine($"cross-talk among posX, posY and scale: {selection.CrossTalkAmong(new[] { 0, 1, 2 }):F2} (0: each trait moves alone)");
+
+// ---- markdown ----
+// ## Evolvability
+//
+// Evolvability is the capacity to produce heritable variation that selection can use. Two measures on the scale trait:
+//
+// - the **offspring-fitness distribution**: 32 parents each get 32 single mutants; fitness is Gaussian stabilising
+//   selection towards a target one trait SD above the parents' mean. The share of mutants fitter than their parent is
+//   the supply of beneficial mutations;
+//   For parents far from the optimum on a smooth map, about half of all small mutations move the trait towards the
+//   target, so a share near one half is the baseline; lower shares mean a rugged or constrained map;
+// - **re-adaptation after a switch**: a population adapts to that target for 15 generations, then the target jumps to
+//   one SD below the mean, and we count the generations to recover (Kashtan & Alon 2005 use switching goals the same
+//   way).
+
+// ---- code ----
+var evolvability = EvolvabilityExperiment.Run(g => traitsOf(g).select(1, 2), population.narrow(0, 0, 32),
+    new EvolvabilityOptions { MutantsPerParent = 32, GenerationsPerTarget = 15, Seed = 3 });
+display(new { evolvability.FitterShare, evolvability.MeanFitnessChange, evolvability.GenerationsToAdaptA, evolvability.GenerationsToRecover });
+display(AnalysisFigures.DrawHistogram($"Fitness change of single mutants ({evolvability.FitterShare:P0} fitter than their parent)",
+    "fitness change", evolvability.FitnessChanges, bins: 40));
+display(AnalysisFigures.DrawLines("Mean fitness; the target switches at generation 15", "generation", "mean fitness",
+    new Dictionary<string, (double[], double[])> { ["population"] = (Enumerable.Range(0, evolvability.MeanFitness.Length).Select(g => (double)g).ToArray(), evolvability.MeanFitness) }));
+
+// ---- markdown ----
+// ## Next
+//
+// - `genomic-code evolve --run DIR --target INDEX` evolves a genome for any sprite through a trained run's decoder.
+// - `genomic-code experiment selectability --runs A,B` compares correlated-response matrices of two runs, for example a
+//   plain VAE against a beta-TCVAE (notebook 02): the more disentangled genome should give the more diagonal matrix.
+// - `genomic-code experiment evolvability` and `experiment generalisation` (GRNs under alternating targets, Kouvaris et
+//   al. 2017) run the longer versions of these experiments.
+
+// ---- twin only ----
+// Stands in for the notebook's inline display: figures become PNG files, everything else is printed.
+void display(object? value)
+{
+    string folder = args.Length > 0 ? args[0] : Path.Combine("notebooks", "out", "04");
+    if (value is Figure figure)
+    {
+        Directory.CreateDirectory(folder);
+        Console.WriteLine($"figure: {figure.Save(Path.Combine(folder, figure.FileName()))}");
+    }
+    else if (value is System.Collections.IEnumerable rows and not string)
+    {
+        var items = rows.Cast<object>().ToList();
+        var columns = items.Count == 0 ? [] : items[0].GetType().GetProperties();
+        string Cell(object? v) => v is double or float ? Convert.ToDouble(v).ToString("F3") : v?.ToString() ?? "";
+        var widths = columns.Select(c => items.Select(i => Cell(c.GetValue(i)).Length).Append(c.Name.Length).Max()).ToArray();
+        Console.WriteLine(string.Join("  ", columns.Select((c, k) => c.Name.PadRight(widths[k]))));
+        foreach (var item in items) Console.WriteLine(string.Join("  ", columns.Select((c, k) => Cell(c.GetValue(item)).PadRight(widths[k]))));
+    }
+    else Console.WriteLine(value);
+}
