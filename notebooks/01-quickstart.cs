@@ -136,23 +136,5 @@ display(Figures.DrawImageGrid(new ImageGrid(2, 8, 64, 64, grown.cpu().data<float
 //   one cell, notebook 04 lets evolution, not the encoder, find genomes.
 
 // ---- twin only ----
-// Stands in for the notebook's inline display: figures become PNG files, everything else is printed.
-void display(object? value)
-{
-    string folder = args.Length > 0 ? args[0] : Path.Combine("notebooks", "out", "01");
-    if (value is Figure figure)
-    {
-        Directory.CreateDirectory(folder);
-        Console.WriteLine($"figure: {figure.Save(Path.Combine(folder, figure.FileName()))}");
-    }
-    else if (value is System.Collections.IEnumerable rows and not string)
-    {
-        var items = rows.Cast<object>().ToList();
-        var columns = items.Count == 0 ? [] : items[0].GetType().GetProperties();
-        string Cell(object? v) => v is double or float ? Convert.ToDouble(v).ToString("F3") : v?.ToString() ?? "";
-        var widths = columns.Select(c => items.Select(i => Cell(c.GetValue(i)).Length).Append(c.Name.Length).Max()).ToArray();
-        Console.WriteLine(string.Join("  ", columns.Select((c, k) => c.Name.PadRight(widths[k]))));
-        foreach (var item in items) Console.WriteLine(string.Join("  ", columns.Select((c, k) => Cell(c.GetValue(item)).PadRight(widths[k]))));
-    }
-    else Console.WriteLine(value);
-}
+// Stands in for the notebook's inline display: figures become PNG files, tables and everything else are printed.
+void display(object? value) => ConsoleDisplay.Show(value, args.Length > 0 ? args[0] : Path.Combine("notebooks", "out", "01"));

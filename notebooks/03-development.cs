@@ -179,23 +179,5 @@ display(LandscapeFigure.Draw(new LandscapePlotData(slice.Xs, slice.Ys, slice.Ene
 // - `genomic-code bench develop` measures how fast development runs, batched over organisms.
 
 // ---- twin only ----
-// Stands in for the notebook's inline display: figures become PNG files, everything else is printed.
-void display(object? value)
-{
-    string folder = args.Length > 0 ? args[0] : Path.Combine("notebooks", "out", "03");
-    if (value is Figure figure)
-    {
-        Directory.CreateDirectory(folder);
-        Console.WriteLine($"figure: {figure.Save(Path.Combine(folder, figure.FileName()))}");
-    }
-    else if (value is System.Collections.IEnumerable rows and not string)
-    {
-        var items = rows.Cast<object>().ToList();
-        var columns = items.Count == 0 ? [] : items[0].GetType().GetProperties();
-        string Cell(object? v) => v is double or float ? Convert.ToDouble(v).ToString("F3") : v?.ToString() ?? "";
-        var widths = columns.Select(c => items.Select(i => Cell(c.GetValue(i)).Length).Append(c.Name.Length).Max()).ToArray();
-        Console.WriteLine(string.Join("  ", columns.Select((c, k) => c.Name.PadRight(widths[k]))));
-        foreach (var item in items) Console.WriteLine(string.Join("  ", columns.Select((c, k) => Cell(c.GetValue(item)).PadRight(widths[k]))));
-    }
-    else Console.WriteLine(value);
-}
+// Stands in for the notebook's inline display: figures become PNG files, tables and everything else are printed.
+void display(object? value) => ConsoleDisplay.Show(value, args.Length > 0 ? args[0] : Path.Combine("notebooks", "out", "03"));

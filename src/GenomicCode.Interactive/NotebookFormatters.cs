@@ -15,7 +15,7 @@ public static class NotebookFormatters
 
     /// <summary>
     /// Tensors: image-shaped ones as an inline PNG grid with a summary, others as a one-line summary. Figures
-    /// (<see cref="PngFigure"/>, ScottPlot plots) as inline PNG. Metric scores (<c>IReadOnlyDictionary&lt;string, double&gt;</c>
+    /// (<see cref="Figure"/> from the <c>Draw*</c> methods of GenomicCode.Plotting, ScottPlot plots) as inline PNG. Metric scores (<c>IReadOnlyDictionary&lt;string, double&gt;</c>
     /// and scores by run) as HTML tables. Safe to call twice.
     /// </summary>
     public static void Register()
@@ -29,9 +29,9 @@ public static class NotebookFormatters
         Formatter.Register<Tensor>((t, c) => Write(c, TensorDisplay.Summary(t)), Text);
         Formatter.SetPreferredMimeTypesFor(typeof(Tensor), Html, Text);
 
-        Formatter.Register<PngFigure>((f, c) => Write(c, FigureHtml(f)), Html);
-        Formatter.SetPreferredMimeTypesFor(typeof(PngFigure), Html);
-        Formatter.Register<ScottPlot.Plot>((p, c) => Write(c, FigureHtml(PngFigure.FromPlot(p))), Html);
+        Formatter.Register<Figure>((f, c) => Write(c, FigureHtml(f)), Html);
+        Formatter.SetPreferredMimeTypesFor(typeof(Figure), Html);
+        Formatter.Register<ScottPlot.Plot>((p, c) => Write(c, FigureHtml(new Figure(p, 600, 400, ""))), Html);
         Formatter.SetPreferredMimeTypesFor(typeof(ScottPlot.Plot), Html);
 
         Formatter.Register<IReadOnlyDictionary<string, double>>((s, c) => Write(c, MetricTables.ToHtml(s)), Html);
@@ -39,10 +39,10 @@ public static class NotebookFormatters
     }
 
     /// <summary>An inline image with its caption.</summary>
-    public static string FigureHtml(PngFigure figure)
+    public static string FigureHtml(Figure figure)
     {
         string caption = string.IsNullOrEmpty(figure.Title) ? "" : "<div>" + WebUtility.HtmlEncode(figure.Title) + "</div>";
-        return $"<div><img src=\"data:image/png;base64,{Convert.ToBase64String(figure.Png)}\" alt=\"figure\"/>{caption}</div>";
+        return $"<div><img src=\"data:image/png;base64,{Convert.ToBase64String(figure.ToPng())}\" alt=\"figure\"/>{caption}</div>";
     }
 
     private static bool Write(FormatContext context, string text)

@@ -49,11 +49,11 @@ public class NotebookFormattersTests
         IReadOnlyDictionary<string, double> scores = new Dictionary<string, double> { ["mig"] = 0.5 };
         Assert.Contains("<td>mig</td><td>0.5</td>", scores.ToDisplayString("text/html"));
 
-        var figure = PngFigure.Render(p => Figures.SaveCurves("loss", "loss", new Dictionary<string, (double[] X, double[] Y)>
+        var figure = Figures.DrawCurves("loss curve", "loss", new Dictionary<string, (double[] X, double[] Y)>
         {
             ["train"] = (new double[] { 0, 1, 2 }, new double[] { 3, 2, 1 }),
-        }, p), "loss curve");
-        Assert.Equal(PngSignature, figure.Png[..8]);
+        });
+        Assert.Equal(PngSignature, figure.ToPng()[..8]);
         string html = figure.ToDisplayString("text/html");
         Assert.StartsWith("<div><img src=\"data:image/png;base64,iVBORw0KGgo", html);
         Assert.Contains("<div>loss curve</div>", html);
