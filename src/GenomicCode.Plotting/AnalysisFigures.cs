@@ -43,14 +43,18 @@ public static class AnalysisFigures
         plot.Axes.Bottom.TickGenerator = ticks;
         plot.Axes.Bottom.TickLabelStyle.Rotation = 30;
         plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleLeft;
-        plot.Axes.Bottom.MinimumSize = 12 + 6.5f * metrics.Max(m => m.Length); // room for the rotated names
+        int longest = metrics.Max(m => m.Length);
+        plot.Axes.Bottom.MinimumSize = 12 + 6.5f * longest * 0.5f;      // room for the names rotated by 30 degrees (sin 30)
+        plot.Axes.Right.MinimumSize = 10 + 6.5f * longest * 0.87f;      // the last name runs right of the plot (cos 30)
         plot.Axes.Margins(bottom: 0);
-        plot.Axes.SetLimitsY(0, Math.Max(1.05, scoresByRun.Values.SelectMany(s => s.Values).Where(double.IsFinite).DefaultIfEmpty(1).Max() * 1.1));
+        // Headroom above the tallest bar for the legend (one row per run), so that it never covers a bar.
+        double headroom = runs > 1 ? 1.12 + 0.08 * runs : 1.1;
+        plot.Axes.SetLimitsY(0, Math.Max(1.05, scoresByRun.Values.SelectMany(s => s.Values).Where(double.IsFinite).DefaultIfEmpty(1).Max() * headroom));
         plot.YLabel(yLabel);
         plot.Title(title);
         if (runs > 1) plot.ShowLegend(Alignment.UpperRight);
         else plot.HideLegend();
-        return new Figure(plot, Math.Max(600, 90 * metrics.Length * Math.Max(1, runs / 2) + 200), 600, title);
+        return new Figure(plot, Math.Max(600, 90 * metrics.Length * Math.Max(1, runs / 2) + 200) + (int)(6.5 * longest * 0.87), 600, title);
     }
 
     /// <summary>

@@ -58,16 +58,16 @@ public sealed class GeneralisationCommand : Command<GeneralisationSettings>
             ["generations to adapt: seen"] = c.GenerationsToAdaptSeen,
             ["generations to adapt: unseen"] = c.GenerationsToAdaptUnseen,
         });
-        string adaptPng = AnalysisFigures.SaveMetricBars($"Generations to adapt (never = {options.TestGenerations})",
-            adapt, Path.Combine(dir, "generalisation_adapt.png"));
+        string adaptPng = AnalysisFigures.DrawMetricBars($"Generations to adapt (never = {options.TestGenerations})", adapt, "generations")
+            .Save(Path.Combine(dir, "generalisation_adapt.png"));
         var shares = result.Conditions.ToDictionary(c => c.Condition, c => (IReadOnlyDictionary<string, double>)new Dictionary<string, double>
         {
             ["random -> seen target"] = c.RandomToSeenShare,
             ["random -> unseen target"] = c.RandomToUnseenShare,
             ["unseen targets adapted"] = c.UnseenAdaptedShare,
         });
-        string sharesPng = AnalysisFigures.SaveMetricBars("Random genotypes reaching targets; unseen adapted",
-            shares, Path.Combine(dir, "generalisation_shares.png"));
+        string sharesPng = AnalysisFigures.DrawMetricBars("Random genotypes reaching targets; unseen adapted", shares, "share")
+            .Save(Path.Combine(dir, "generalisation_shares.png"));
         var written = new List<string> { json, adaptPng, sharesPng };
         int n = options.Traits;
         var labels = Enumerable.Range(0, n).Select(i => $"g{i}").ToArray();
