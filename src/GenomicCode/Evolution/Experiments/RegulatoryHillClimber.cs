@@ -38,19 +38,21 @@ public static class RegulatoryHillClimber
     /// </summary>
     public static Tensor Fitness(Tensor g, Tensor b, Tensor target, GeneralisationOptions o, double lambda)
     {
-        long n = g.shape[1];
-        var p = GeneralisationExperiment.Develop(g, b, o.DevelopmentSteps, o.Tau1, o.Tau2);   // (R, N)
-        var match = target.dim() == 1 ? p.matmul(target) : (p * target).sum(1);               // (R)
-        return lambda == 0 ? match / n : match / n - ConnectionCost(b, lambda, o.CostNorm);
+        var match = Match(g, b, target, o);
+        return lambda == 0 ? match : match - ConnectionCost(b, lambda, o.CostNorm);
     }
 
     /// <summary>As <see cref="Fitness(Tensor, Tensor, Tensor, GeneralisationOptions, double)"/> with one lambda per lineage, <paramref name="lambda"/> (R).</summary>
-    public static Tensor Fitness(Tensor g, Tensor b, Tensor target, GeneralisationOptions o, Tensor lambda)
+    public static Tensor Fitness(Tensor g, Tensor b, Tensor target, GeneralisationOptions o, Tensor lambda) =>
+        Match(g, b, target, o) - ConnectionCost(b, 1.0, o.CostNorm) * lambda;
+
+    /// <summary>P(T).S / N of each lineage (R) for a target (N) shared by all lineages or one per lineage (R, N).</summary>
+    private static Tensor Match(Tensor g, Tensor b, Tensor target, GeneralisationOptions o)
     {
         long n = g.shape[1];
         var p = GeneralisationExperiment.Develop(g, b, o.DevelopmentSteps, o.Tau1, o.Tau2);   // (R, N)
         var match = target.dim() == 1 ? p.matmul(target) : (p * target).sum(1);               // (R)
-        return match / n - ConnectionCost(b, 1.0, o.CostNorm) * lambda;
+        return match / n;
     }
 
     /// <summary>
