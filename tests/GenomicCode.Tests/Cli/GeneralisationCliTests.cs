@@ -47,13 +47,18 @@ public class GeneralisationCliTests
         Assert.Equal(1, json.RootElement.GetProperty("conditions")[2].GetProperty("replicates").GetArrayLength());
     }
 
-    [Fact]
-    public void Should_FailWithOneLineError_When_AnOptionIsBad()
+    [Theory]
+    [InlineData("--replicates", "0", "Replicates")]
+    [InlineData("--strategy", "annealing", "Strategy must be one of")]
+    [InlineData("--cost-norm", "l3", "CostNorm must be one of")]
+    [InlineData("--target-set", "random", "TargetSet must be one of")]
+    [InlineData("--modules", "2", "Modules must be >= 3")]
+    public void Should_FailWithOneLineError_When_AnOptionIsBad(string option, string value, string expected)
     {
         using var dir = new TempDir();
-        var r = Run("experiment", "generalisation", "--replicates", "0", "--out", dir["gen"]);
+        var r = Run("experiment", "generalisation", option, value, "--out", dir["gen"]);
         Assert.Equal(2, r.Code);
-        Assert.Contains("Replicates", r.Output);
+        Assert.Contains(expected, r.Output);
         Assert.Single(r.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => l.StartsWith("error:", StringComparison.Ordinal));
         Assert.DoesNotContain("   at ", r.Output);
         Assert.False(Directory.Exists(dir["gen"]));
