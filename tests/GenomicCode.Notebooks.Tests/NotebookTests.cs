@@ -1,11 +1,12 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
+using GenomicCode.Notebooks.Runner;
 
 namespace GenomicCode.Notebooks.Tests;
 
 /// <summary>
-/// Every notebooks/*.ipynb runs headless against freshly packed GenomicCode packages, and every notebooks/NN-*.cs twin
-/// runs with dotnet run. While notebooks/ holds no .ipynb, the theories have no rows and
+/// Every notebooks/*.ipynb runs headless against freshly packed GenomicCode packages, each in its own runner process
+/// (<see cref="NotebookProcess"/>), and every notebooks/NN-*.cs twin runs with dotnet run. While notebooks/ holds no .ipynb, the theories have no rows and
 /// <see cref="Should_HaveATwinForEveryNotebook_When_TheRepositoryHasNotebooks"/> is reported as skipped with that reason
 /// (never a silent pass); once notebooks exist, each needs a twin with the same number.
 /// </summary>
@@ -47,13 +48,12 @@ public partial class NotebookTests(PackedFeed packed)
 
     [Theory(SkipTestWithoutData = true)]
     [MemberData(nameof(Notebooks))]
-    public async Task Should_RunEveryCell_When_RunningANotebook(string notebook)
+    public void Should_RunEveryCell_When_RunningANotebook(string notebook)
     {
         var clock = Stopwatch.StartNew();
-        using var timeout = new CancellationTokenSource(NotebookTimeout);
-        var cells = await NotebookRunner.RunAsync(Path.Combine(NotebooksFolder, notebook), packed.Feed, packed.Version, timeout.Token);
-        Log($"{notebook}: {cells.Count} code cells in {clock.Elapsed.TotalSeconds:F1} s (packing took {packed.PackTime.TotalSeconds:F1} s)");
-        Assert.NotEmpty(cells);
+        var run = NotebookProcess.Run(Path.Combine(NotebooksFolder, notebook), packed.Feed, packed.Version, NotebookTimeout, Log);
+        Log($"{notebook}: {run.Cells.Count} code cells in {clock.Elapsed.TotalSeconds:F1} s (packing took {packed.PackTime.TotalSeconds:F1} s)");
+        Assert.NotEmpty(run.Cells);
     }
 
     [Theory(SkipTestWithoutData = true)]
@@ -71,12 +71,12 @@ public partial class NotebookTests(PackedFeed packed)
     }
 
     [Fact]
-    public async Task Should_TrainAndShowAnInlineImage_When_RunningTheFixtureNotebook()
+    public void Should_TrainAndShowAnInlineImage_When_RunningTheFixtureNotebook()
     {
         string feed = packed.Feed;
         var clock = Stopwatch.StartNew();
-        using var timeout = new CancellationTokenSource(NotebookTimeout);
-        var cells = await NotebookRunner.RunAsync(Path.Combine(FixturesFolder, "train-and-show.ipynb"), feed, packed.Version, timeout.Token);
+        var run = NotebookProcess.Run(Path.Combine(FixturesFolder, "train-and-show.ipynb"), feed, packed.Version, NotebookTimeout, Log);
+        var cells = run.Cells;
         Log($"train-and-show.ipynb: {clock.Elapsed.TotalSeconds:F1} s (packing took {packed.PackTime.TotalSeconds:F1} s)");
 
         Assert.Equal(new[] { 2, 3, 4, 5 }, cells.Select(c => c.Number));
@@ -87,21 +87,44 @@ public partial class NotebookTests(PackedFeed packed)
         if (OperatingSystem.IsLinux())
         {
             // libtorch came from the NuGet cache (through the extension's cpu/ folder), never from a system libtorch.
-            var mapped = File.ReadLines("/proc/self/maps").Where(l => l.EndsWith("/libtorch_cpu.so", StringComparison.Ordinal))
-                .Select(l => l[l.IndexOf('/')..]).Distinct().ToArray();
-            Assert.Single(mapped);
-            Assert.Contains("/libtorch-cpu-linux-x64/", mapped[0]);
+            Assert.Single(run.Libtorch);
+            Assert.Contains("/libtorch-cpu-linux-x64/", run.Libtorch[0]);
         }
     }
 
     [Fact]
-    public async Task Should_NameTheNotebookTheCellAndTheError_When_ACellThrows()
+    public void Should_NameTheNotebookTheCellAndTheError_When_ACellThrows()
     {
-        using var timeout = new CancellationTokenSource(NotebookTimeout);
-        var e = await Assert.ThrowsAsync<NotebookCellFailedException>(() =>
-            NotebookRunner.RunAsync(Path.Combine(FixturesFolder, "throws.ipynb"), feed: null, packed.Version, timeout.Token));
+        var e = Assert.Throws<NotebookCellFailedException>(() =>
+            NotebookProcess.Run(Path.Combine(FixturesFolder, "throws.ipynb"), feed: null, packed.Version, NotebookTimeout));
         Assert.StartsWith("throws.ipynb: cell 2 failed: ", e.Message);
         Assert.Contains("fixture failure 42", e.Message);
+    }
+
+    [Fact]
+    public void Should_NameTheCellAndEndTheProcess_When_ACellNeverFinishes()
+    {
+        var clock = Stopwatch.StartNew();
+        var e = Assert.Throws<NotebookCellFailedException>(() =>
+            NotebookProcess.Run(Path.Combine(FixturesFolder, "hangs.ipynb"), feed: null, packed.Version, TimeSpan.FromSeconds(45)));
+        Assert.Equal("hangs.ipynb: cell 2 failed: it did not finish within the time limit", e.Message);
+        // The runner gave up after its own limit (45 s less 15 s) and exited by itself: nobody had to kill it.
+        Assert.InRange(clock.Elapsed.TotalSeconds, 30, 44);
+    }
+
+    [Theory]
+    [InlineData(new string[0], "notebook-runner: name the notebook to run (a .ipynb file)")]
+    [InlineData(new[] { "missing.ipynb", "--result", "r.json" }, "notebook-runner: notebook 'missing.ipynb' not found")]
+    [InlineData(new[] { "Fixtures/throws.ipynb" }, "notebook-runner: --result FILE.json is required")]
+    [InlineData(new[] { "Fixtures/throws.ipynb", "--result", "r.json", "--timeout", "soon" }, "notebook-runner: --timeout takes a positive number of seconds, got 'soon'")]
+    [InlineData(new[] { "Fixtures/throws.ipynb", "--result", "r.json", "--colour" }, "notebook-runner: --colour needs a value")]
+    public void Should_ExitWithTwoAndOneLine_When_TheRunnerGetsBadArguments(string[] arguments, string expected)
+    {
+        var run = Processes.Run("dotnet", ["exec", Path.Combine(AppContext.BaseDirectory, "notebook-runner.dll"), .. arguments],
+            AppContext.BaseDirectory, TimeSpan.FromMinutes(1));
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal(expected, run.Output.Split('\n')[0].TrimEnd());
+        Assert.False(File.Exists(Path.Combine(AppContext.BaseDirectory, "r.json")));
     }
 
     [Theory]

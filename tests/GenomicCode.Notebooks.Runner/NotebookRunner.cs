@@ -9,12 +9,13 @@ using Microsoft.DotNet.Interactive.Documents.Jupyter;
 using Microsoft.DotNet.Interactive.Events;
 using Microsoft.DotNet.Interactive.PackageManagement;
 
-namespace GenomicCode.Notebooks.Tests;
+namespace GenomicCode.Notebooks.Runner;
 
 /// <summary>What one code cell showed.</summary>
 /// <param name="Number">1-based position of the cell in the notebook (markdown cells count, as in the editor).</param>
 /// <param name="Outputs">Every formatted value the cell displayed or returned (all mime types).</param>
-public sealed record CellRun(int Number, IReadOnlyList<string> Outputs);
+/// <param name="Seconds">How long the cell ran, in seconds.</param>
+public sealed record CellRun(int Number, IReadOnlyList<string> Outputs, double Seconds);
 
 /// <summary>A notebook cell failed: compile error or exception.</summary>
 public sealed class NotebookCellFailedException(string message) : Exception(message);
@@ -38,10 +39,12 @@ public static partial class NotebookRunner
 
     /// <summary>
     /// Runs every C# cell of <paramref name="notebookPath"/> after adding <paramref name="feed"/> (if any) as a package source and
-    /// pinning GenomicCode* references to <paramref name="version"/>. Throws <see cref="NotebookCellFailedException"/>
-    /// naming the notebook, the cell number and the error at the first failing cell.
+    /// pinning GenomicCode* references to <paramref name="version"/> (if any). Throws <see cref="NotebookCellFailedException"/>
+    /// naming the notebook, the cell number and the error at the first failing cell. <paramref name="onCell"/> hears of
+    /// each cell as it finishes.
     /// </summary>
-    public static async Task<IReadOnlyList<CellRun>> RunAsync(string notebookPath, string? feed, string version, CancellationToken cancel)
+    public static async Task<IReadOnlyList<CellRun>> RunAsync(string notebookPath, string? feed, string? version, CancellationToken cancel,
+        Action<CellRun>? onCell = null)
     {
         string name = Path.GetFileName(notebookPath);
         var document = Notebook.Parse(await File.ReadAllTextAsync(notebookPath, cancel), KernelInfos);
@@ -58,8 +61,9 @@ public static partial class NotebookRunner
         {
             var cell = document.Elements[i];
             if (cell.KernelName != "csharp" || string.IsNullOrWhiteSpace(cell.Contents)) continue;
-            string code = PinGenomicCodeReferences(cell.Contents, version);
+            string code = version is null ? cell.Contents : PinGenomicCodeReferences(cell.Contents, version);
             KernelCommandResult result;
+            var clock = System.Diagnostics.Stopwatch.StartNew();
             try
             {
                 // WaitAsync: a cell stuck in a compute loop does not see the token; stop waiting for it all the same.
@@ -70,8 +74,10 @@ public static partial class NotebookRunner
                 throw new NotebookCellFailedException($"{name}: cell {i + 1} failed: it did not finish within the time limit");
             }
             ThrowIfFailed(result, name, i + 1);
-            runs.Add(new CellRun(i + 1, result.Events.OfType<DisplayEvent>()
-                .SelectMany(e => e.FormattedValues.Select(v => v.Value)).ToArray()));
+            var run = new CellRun(i + 1, result.Events.OfType<DisplayEvent>()
+                .SelectMany(e => e.FormattedValues.Select(v => v.Value)).ToArray(), clock.Elapsed.TotalSeconds);
+            runs.Add(run);
+            onCell?.Invoke(run);
         }
         return runs;
     }
