@@ -116,6 +116,22 @@ public static class ScalarMath
     /// <summary>Leaky ReLU with negative slope <paramref name="slope"/> (use instead of <c>nn.LeakyReLU</c>, whose forward makes an unheld scalar).</summary>
     public static Tensor LeakyRelu(this Tensor t, double slope) { using var s = slope.ToScalar(); return t.leaky_relu(s); }
 
+    /// <summary>0, 1, ..., <paramref name="stop"/> - 1 (int64 unless <paramref name="dtype"/> says otherwise).</summary>
+    public static Tensor Arange(long stop, ScalarType? dtype = null, Device? device = null)
+    {
+        using var s = stop.ToScalar();
+        return torch.arange(s, dtype: dtype, device: device);
+    }
+
+    /// <summary><paramref name="start"/>, <paramref name="start"/> + <paramref name="step"/>, ... up to but excluding <paramref name="stop"/> (int64 unless <paramref name="dtype"/> says otherwise).</summary>
+    public static Tensor Arange(long start, long stop, long step, ScalarType? dtype = null, Device? device = null)
+    {
+        using var a = start.ToScalar();
+        using var b = stop.ToScalar();
+        using var c = step.ToScalar();
+        return torch.arange(a, b, c, dtype: dtype, device: device);
+    }
+
     /// <summary>A tensor of <paramref name="shape"/> filled with <paramref name="value"/>.</summary>
     public static Tensor Full(long[] shape, double value, ScalarType? dtype = null, Device? device = null, bool requiresGrad = false)
     {

@@ -103,7 +103,7 @@ public sealed class KmerTokenizer : Tokenizer
     {
         TokenCount((int)indices.shape[1]);
         var windows = indices.unfold(1, K, Stride);                                                        // (B, T, k)
-        var powers = torch.pow(4, torch.arange(K - 1, -1, -1, dtype: ScalarType.Int64, device: indices.device)); // (k): 4^(k-1) .. 1
+        var powers = torch.tensor(Enumerable.Range(0, K).Select(j => 1L << (2 * (K - 1 - j))).ToArray(), device: indices.device); // (k): 4^(k-1) .. 1
         return (windows * powers).sum(dim: 2);                                                              // (B, T)
     }
 }

@@ -49,9 +49,9 @@ public static class NucleotideGenome
     {
         if (!(temperature > 0) || double.IsInfinity(temperature))
             throw new UserInputException($"Gumbel temperature must be a finite number > 0, got {temperature}.");
-        var u = torch.rand(logits.shape, dtype: logits.dtype, device: logits.device, generator: generator).clamp(1e-10, 1 - 1e-7);
+        var u = torch.rand(logits.shape, dtype: logits.dtype, device: logits.device, generator: generator).Clamp(1e-10, 1 - 1e-7);
         var gumbel = -(-u.log()).log();
-        return ((logits + gumbel) / temperature).softmax(-1);
+        return (logits + gumbel).Div(temperature).softmax(-1);
     }
 
     /// <summary>
@@ -60,7 +60,7 @@ public static class NucleotideGenome
     public static Tensor KlToUniform(Tensor logits)
     {
         var logQ = logits.log_softmax(-1);
-        return (logQ.exp() * logQ).sum(dim: -1) + Math.Log(4);
+        return (logQ.exp() * logQ).sum(dim: -1).Add(Math.Log(4));
     }
 
     /// <summary>One-hot (B, L, 4) float32 of base indices (B, L).</summary>

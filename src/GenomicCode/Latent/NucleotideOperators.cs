@@ -14,9 +14,9 @@ public static class NucleotideOperators
     public static Tensor PointMutation(Tensor indices, double rate, Generator? generator)
     {
         Guard.InRange(rate, 0, 1);
-        var mutate = torch.rand(indices.shape, device: indices.device, generator: generator).lt(rate);
+        var mutate = torch.rand(indices.shape, device: indices.device, generator: generator).Lt(rate);
         var shift = torch.randint(1, 4, indices.shape, dtype: ScalarType.Int64, device: indices.device, generator: generator);
-        return torch.where(mutate, (indices + shift).remainder(4), indices);
+        return torch.where(mutate, (indices + shift).Remainder(4), indices);
     }
 
     /// <summary>Sets one position of every genome to a given base (for mutational-effect studies): (B, L) in and out.</summary>
@@ -25,7 +25,7 @@ public static class NucleotideOperators
         if (position < 0 || position >= indices.shape[1]) throw new UserInputException($"position {position} is outside the genome (0..{indices.shape[1] - 1}).");
         Guard.InRange(baseIndex, 0, 3);
         var result = indices.clone();
-        result.select(1, position).fill_(baseIndex);
+        result.select(1, position).Fill_(baseIndex);
         return result;
     }
 
@@ -41,8 +41,8 @@ public static class NucleotideOperators
         Guard.InRange(crossovers, 1, 1024);
         long b = parentA.shape[0], l = parentA.shape[1];
         var cuts = torch.randint(1, Math.Max(2, l), new long[] { b, crossovers, 1 }, dtype: ScalarType.Int64, device: parentA.device, generator: generator); // (B, k, 1)
-        var positions = torch.arange(l, dtype: ScalarType.Int64, device: parentA.device).view(1, 1, l);                                                   // (1, 1, L)
+        var positions = ScalarMath.Arange(l, dtype: ScalarType.Int64, device: parentA.device).view(1, 1, l);                                                   // (1, 1, L)
         var switches = positions.ge(cuts).to(ScalarType.Int64).sum(dim: 1);                                                                              // (B, L)
-        return torch.where(switches.remainder(2).eq(0), parentA, parentB);
+        return torch.where(switches.Remainder(2).Eq(0L), parentA, parentB);
     }
 }

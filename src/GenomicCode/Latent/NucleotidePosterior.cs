@@ -20,7 +20,7 @@ public sealed class NucleotidePosterior : nn.Module
         Schedule = (schedule ?? new GumbelSchedule()).Validate();
         Guard.InRange(individuals, 1, 1_000_000);
         Guard.NonNegative(initScale);
-        logits = nn.Parameter(torch.randn(individuals, layout.Length, 4) * initScale);
+        logits = nn.Parameter(torch.randn(individuals, layout.Length, 4).Mul(initScale));
         RegisterComponents();
     }
 
@@ -45,6 +45,6 @@ public sealed class NucleotidePosterior : nn.Module
         Layout.CheckLength(indices.shape[1], "the sequences");
         if (indices.shape[0] != logits.shape[0]) throw new UserInputException($"expected {logits.shape[0]} sequences, got {indices.shape[0]}.");
         using var _ = torch.no_grad();
-        logits.copy_(NucleotideGenome.OneHot(indices.to(logits.device)) * confidence);
+        logits.copy_(NucleotideGenome.OneHot(indices.to(logits.device)).Mul(confidence));
     }
 }

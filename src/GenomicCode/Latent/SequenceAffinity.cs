@@ -79,9 +79,9 @@ public sealed class SequenceAffinity : nn.Module<Tensor, GeneRegulation>
         int m = Layout.MotifLength;
         var pwm = motifs.matmul(substitution);                                   // (B, G, m, 4)
         var windows = cis.unfold(2, m, 1).permute(0, 1, 2, 4, 3);                // (B, G, O, m, 4): windows[b, h, o, p, k] = C_h(o + p, k)
-        var scores = torch.einsum("bfpk,bhopk->bhfo", pwm, windows) / m;          // (B, G_target, G_regulator, O)
+        var scores = torch.einsum("bfpk,bhopk->bhfo", pwm, windows).Div(m);        // (B, G_target, G_regulator, O)
         double tau = Options.Softness;
-        return tau * ((scores / tau).logsumexp(-1) - Math.Log(Layout.Offsets));   // (B, G, G)
+        return scores.Div(tau).logsumexp(-1).Sub(Math.Log(Layout.Offsets)).Mul(tau); // (B, G, G)
     }
 
     /// <inheritdoc />

@@ -53,6 +53,6 @@ public sealed class AnnealedVae : IRegularizer
     public IReadOnlyDictionary<string, Tensor> Compute(LatentBatch latent, long step)
     {
         var kl = latent.KlPerDimension.sum(dim: 1).mean();
-        return new Dictionary<string, Tensor> { ["capacity_kl"] = Options.Gamma * (kl - Capacity(step)).abs() };
+        return new Dictionary<string, Tensor> { ["capacity_kl"] = kl.Sub(Capacity(step)).abs().Mul(Options.Gamma) };
     }
 }

@@ -70,9 +70,9 @@ public sealed class BetaTcVae : IRegularizer
         var d = TotalCorrelation.Decompose(latent.Sample, latent.Mean, latent.LogVar, DatasetSize, Options.Estimator);
         return new Dictionary<string, Tensor>
         {
-            ["alpha_mi"] = Options.Alpha * d.MutualInformation,
-            ["beta_tc"] = Beta * d.TotalCorrelation,
-            ["gamma_dwkl"] = Options.Gamma * d.DimensionWiseKl,
+            ["alpha_mi"] = d.MutualInformation.Mul(Options.Alpha),
+            ["beta_tc"] = d.TotalCorrelation.Mul(Beta),
+            ["gamma_dwkl"] = d.DimensionWiseKl.Mul(Options.Gamma),
         };
     }
 }

@@ -30,5 +30,5 @@ public sealed class BetaVae : IRegularizer
 
     /// <inheritdoc />
     public IReadOnlyDictionary<string, Tensor> Compute(LatentBatch latent, long step) =>
-        new Dictionary<string, Tensor> { ["beta_kl"] = Beta * latent.KlPerDimension.sum(dim: 1).mean() };
+        new Dictionary<string, Tensor> { ["beta_kl"] = latent.KlPerDimension.sum(dim: 1).mean().Mul(Beta) };
 }

@@ -49,7 +49,7 @@ public sealed class DipVaeI : IRegularizer
     public static Tensor Covariance(Tensor x)
     {
         var centred = x - x.mean(new long[] { 0 }, keepdim: true);   // (B, D)
-        return centred.t().matmul(centred) / x.shape[0];              // (D, D)
+        return centred.t().matmul(centred).Div(x.shape[0]);            // (D, D)
     }
 
     /// <summary>(sum_{i != j} C_ij^2, sum_i (C_ii - 1)^2) of a (D, D) matrix.</summary>
@@ -57,7 +57,7 @@ public sealed class DipVaeI : IRegularizer
     {
         var diagonal = covariance.diagonal();                         // (D)
         var offDiagonal = covariance.square().sum() - diagonal.square().sum();
-        return (offDiagonal, (diagonal - 1).square().sum());
+        return (offDiagonal, diagonal.Sub(1.0).square().sum());
     }
 
     /// <inheritdoc />
@@ -67,8 +67,8 @@ public sealed class DipVaeI : IRegularizer
         return new Dictionary<string, Tensor>
         {
             ["kl"] = latent.KlPerDimension.sum(dim: 1).mean(),
-            ["dip_off_diagonal"] = Options.LambdaOffDiagonal * off,
-            ["dip_diagonal"] = Options.LambdaDiagonal * diag,
+            ["dip_off_diagonal"] = off.Mul(Options.LambdaOffDiagonal),
+            ["dip_diagonal"] = diag.Mul(Options.LambdaDiagonal),
         };
     }
 }

@@ -56,8 +56,8 @@ public sealed class DipVaeII : IRegularizer
         return new Dictionary<string, Tensor>
         {
             ["kl"] = latent.KlPerDimension.sum(dim: 1).mean(),
-            ["dip_off_diagonal"] = Options.LambdaOffDiagonal * off,
-            ["dip_diagonal"] = Options.LambdaDiagonal * diag,
+            ["dip_off_diagonal"] = off.Mul(Options.LambdaOffDiagonal),
+            ["dip_diagonal"] = diag.Mul(Options.LambdaDiagonal),
         };
     }
 }

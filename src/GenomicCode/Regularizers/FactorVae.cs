@@ -72,7 +72,7 @@ public sealed class FactorVae : IAdversarialRegularizer, IStatefulRegularizer, I
         for (int i = 0; i < options.DiscriminatorLayers; i++)
         {
             layers.Add(($"linear{i}", nn.Linear(inputs, options.DiscriminatorWidth)));
-            layers.Add(($"act{i}", nn.LeakyReLU(0.2)));
+            layers.Add(($"act{i}", new LeakyRelu(0.2)));
             inputs = options.DiscriminatorWidth;
         }
         layers.Add(("logits", nn.Linear(inputs, 2))); // (B, 2): class 0 = sample of q(z), class 1 = permuted
@@ -113,7 +113,7 @@ public sealed class FactorVae : IAdversarialRegularizer, IStatefulRegularizer, I
     public IReadOnlyDictionary<string, Tensor> Compute(LatentBatch latent, long step) => new Dictionary<string, Tensor>
     {
         ["kl"] = latent.KlPerDimension.sum(dim: 1).mean(),
-        ["gamma_tc"] = Options.Gamma * EstimateTotalCorrelation(latent.Sample),
+        ["gamma_tc"] = EstimateTotalCorrelation(latent.Sample).Mul(Options.Gamma),
     };
 
     /// <summary>
@@ -130,7 +130,7 @@ public sealed class FactorVae : IAdversarialRegularizer, IStatefulRegularizer, I
         var logitsFake = discriminator.forward(fake);                 // (B, 2)
         var zeros = torch.zeros(real.shape[0], dtype: ScalarType.Int64, device: real.device);
         var ones = torch.ones(fake.shape[0], dtype: ScalarType.Int64, device: fake.device);
-        var loss = 0.5 * (nn.functional.cross_entropy(logitsReal, zeros) + nn.functional.cross_entropy(logitsFake, ones));
+        var loss = (nn.functional.cross_entropy(logitsReal, zeros) + nn.functional.cross_entropy(logitsFake, ones)).Mul(0.5);
         loss.backward();
         optimizer.step();
         double accuracy = 0.5 * (logitsReal.argmax(1).eq(zeros).to(ScalarType.Float32).mean().item<float>()

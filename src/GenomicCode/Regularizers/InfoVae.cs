@@ -72,7 +72,7 @@ public sealed class InfoVae : IRegularizer, IDisposable
     {
         double c = 2.0 * x.shape[1] * scale * scale;
         var d2 = (x.unsqueeze(1) - y.unsqueeze(0)).square().sum(dim: 2); // (N, M); no sqrt, so gradients stay finite at 0
-        return kernel == "rbf" ? (-d2 / c).exp() : c / (c + d2);
+        return kernel == "rbf" ? d2.Div(-c).exp() : d2.Add(c).RDiv(c);
     }
 
     /// <summary>
@@ -80,7 +80,7 @@ public sealed class InfoVae : IRegularizer, IDisposable
     /// mean k(x, x') + mean k(y, y') - 2 mean k(x, y); exactly 0 when the two samples are the same.
     /// </summary>
     public static Tensor Mmd(Tensor x, Tensor y, string kernel, double scale) =>
-        KernelMatrix(x, x, kernel, scale).mean() + KernelMatrix(y, y, kernel, scale).mean() - 2 * KernelMatrix(x, y, kernel, scale).mean();
+        KernelMatrix(x, x, kernel, scale).mean() + KernelMatrix(y, y, kernel, scale).mean() - KernelMatrix(x, y, kernel, scale).mean().Mul(2.0);
 
     /// <inheritdoc />
     public IReadOnlyDictionary<string, Tensor> Compute(LatentBatch latent, long step)
@@ -90,8 +90,8 @@ public sealed class InfoVae : IRegularizer, IDisposable
         var p = torch.randn(z.shape, dtype: z.dtype, device: z.device, generator: prior); // (B, D) ~ N(0, I)
         return new Dictionary<string, Tensor>
         {
-            ["kl"] = (1 - Options.Alpha) * latent.KlPerDimension.sum(dim: 1).mean(),
-            ["mmd"] = (Options.Alpha + Options.Lambda - 1) * Mmd(z, p, Options.Kernel, Options.Scale),
+            ["kl"] = latent.KlPerDimension.sum(dim: 1).mean().Mul(1 - Options.Alpha),
+            ["mmd"] = Mmd(z, p, Options.Kernel, Options.Scale).Mul(Options.Alpha + Options.Lambda - 1),
         };
     }
 

@@ -27,7 +27,7 @@ public static class TotalCorrelation
     /// Broadcasts, so (M, 1, D) against (1, M, D) gives the (M, M, D) matrix log q(z_i,d | n_j).
     /// </summary>
     public static Tensor GaussianLogDensity(Tensor x, Tensor mean, Tensor logVar) =>
-        -0.5 * (Math.Log(2 * Math.PI) + logVar + (x - mean).square() * (-logVar).exp());
+        (logVar.Add(Math.Log(2 * Math.PI)) + (x - mean).square() * (-logVar).exp()).Mul(-0.5);
 
     /// <summary>
     /// Decomposes the KL term for samples z_i ~ q(z|n_i) (all (M, D)). log q(z_i) is estimated by
@@ -47,7 +47,7 @@ public static class TotalCorrelation
         var logQz = (logQ.sum(dim: 2) + logW).logsumexp(1);                                        // (M)
         var logQzProduct = (logQ + logW.unsqueeze(2)).logsumexp(1).sum(dim: 1);                     // (M)
         var logQzGivenN = GaussianLogDensity(sample, mean, logVar).sum(dim: 1);                       // (M)
-        var logPz = (-0.5 * (Math.Log(2 * Math.PI) + sample.square())).sum(dim: 1);                  // (M)
+        var logPz = sample.square().Add(Math.Log(2 * Math.PI)).Mul(-0.5).sum(dim: 1);                 // (M)
         return new KlDecomposition((logQzGivenN - logQz).mean(), (logQz - logQzProduct).mean(), (logQzProduct - logPz).mean());
     }
 
@@ -56,11 +56,11 @@ public static class TotalCorrelation
         switch (estimator)
         {
             case MinibatchWeighted:
-                return torch.full(new long[] { m, m }, -Math.Log((double)n * m), dtype: dtype, device: device);
+                return ScalarMath.Full(new long[] { m, m }, -Math.Log((double)n * m), dtype: dtype, device: device);
             case MinibatchStratified:
-                if (m == 1) return torch.full(new long[] { 1, 1 }, -Math.Log(n), dtype: dtype, device: device);
-                var off = torch.full(new long[] { m, m }, Math.Log((n - 1.0) / ((double)n * (m - 1))), dtype: dtype, device: device);
-                var self = torch.full(new long[] { m, m }, -Math.Log(n), dtype: dtype, device: device);
+                if (m == 1) return ScalarMath.Full(new long[] { 1, 1 }, -Math.Log(n), dtype: dtype, device: device);
+                var off = ScalarMath.Full(new long[] { m, m }, Math.Log((n - 1.0) / ((double)n * (m - 1))), dtype: dtype, device: device);
+                var self = ScalarMath.Full(new long[] { m, m }, -Math.Log(n), dtype: dtype, device: device);
                 return torch.where(torch.eye(m, dtype: ScalarType.Bool, device: device), self, off);
             default:
                 throw new UserInputException($"unknown total-correlation estimator '{estimator}'; known: {MinibatchWeighted}, {MinibatchStratified}.");
