@@ -116,20 +116,16 @@ public static class ScalarMath
     /// <summary>Leaky ReLU with negative slope <paramref name="slope"/> (use instead of <c>nn.LeakyReLU</c>, whose forward makes an unheld scalar).</summary>
     public static Tensor LeakyRelu(this Tensor t, double slope) { using var s = slope.ToScalar(); return t.leaky_relu(s); }
 
-    /// <summary>0, 1, ..., <paramref name="stop"/> - 1 (int64 unless <paramref name="dtype"/> says otherwise).</summary>
-    public static Tensor Arange(long stop, ScalarType? dtype = null, Device? device = null)
+    /// <summary>
+    /// The 1-D tensor 0, 1, ..., <paramref name="end"/> - 1 (int64 unless <paramref name="dtype"/> says otherwise), as
+    /// <c>torch.arange(end)</c>, whose start 0 and step 1 are unheld scalars too: all three are held here.
+    /// </summary>
+    public static Tensor Arange(long end, ScalarType? dtype = null, Device? device = null)
     {
-        using var s = stop.ToScalar();
-        return torch.arange(s, dtype: dtype, device: device);
-    }
-
-    /// <summary><paramref name="start"/>, <paramref name="start"/> + <paramref name="step"/>, ... up to but excluding <paramref name="stop"/> (int64 unless <paramref name="dtype"/> says otherwise).</summary>
-    public static Tensor Arange(long start, long stop, long step, ScalarType? dtype = null, Device? device = null)
-    {
-        using var a = start.ToScalar();
-        using var b = stop.ToScalar();
-        using var c = step.ToScalar();
-        return torch.arange(a, b, c, dtype: dtype, device: device);
+        using var start = 0L.ToScalar();
+        using var stop = end.ToScalar();
+        using var step = 1L.ToScalar();
+        return torch.arange(start, stop, step, dtype: dtype, device: device);
     }
 
     /// <summary>A tensor of <paramref name="shape"/> filled with <paramref name="value"/>.</summary>

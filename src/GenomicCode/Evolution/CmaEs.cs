@@ -97,7 +97,7 @@ public sealed class CmaEs : StrategyBase
         var y = mode == CmaCovariance.Full ? (z * scales).matmul(basis.t()) : z * scales;
         steps?.Dispose();
         steps = y.DetachFromDisposeScope();
-        return mean.unsqueeze(0) + sigma * y;                                                               // eq. 40
+        return mean.unsqueeze(0) + y.Mul(sigma);                                                               // eq. 40
     }
 
     /// <inheritdoc />
@@ -106,15 +106,15 @@ public sealed class CmaEs : StrategyBase
         var order = fitness.argsort(descending: true).narrow(0, 0, mu);          // best mu, fittest first
         var ySel = steps!.index_select(0, order);                                 // (mu, n)
         var yW = (weights.unsqueeze(1) * ySel).sum(dim: 0);                       // (n), eq. 41
-        mean.add_(yW, alpha: sigma);                                              // eq. 42 with c_m = 1
+        mean.Add_(yW, sigma);                                                     // eq. 42 with c_m = 1
 
         // C^{-1/2} y_w = B D^{-1} B^T y_w (eq. 43).
         var invSqrtY = mode == CmaCovariance.Full ? basis.matmul(basis.t().matmul(yW) / scales) : yW / scales;
-        pSigma.mul_(1 - cSigma).add_(invSqrtY, alpha: Math.Sqrt(cSigma * (2 - cSigma) * muEff));
+        pSigma.Mul_(1 - cSigma).Add_(invSqrtY, Math.Sqrt(cSigma * (2 - cSigma) * muEff));
         double pSigmaNorm = pSigma.norm().item<double>();
         double threshold = (1.4 + 2.0 / (n + 1)) * chiN * Math.Sqrt(1 - Math.Pow(1 - cSigma, 2 * (Generation + 1)));
         double hSigma = pSigmaNorm < threshold ? 1 : 0;                           // Heaviside, p. 30
-        pC.mul_(1 - cC).add_(yW, alpha: hSigma * Math.Sqrt(cC * (2 - cC) * muEff)); // eq. 45
+        pC.Mul_(1 - cC).Add_(yW, hSigma * Math.Sqrt(cC * (2 - cC) * muEff));     // eq. 45
         double deltaH = (1 - hSigma) * cC * (2 - cC);
 
         // C <- (1 - c1 - cmu) C + c1 (pc pc^T + delta(h) C) + cmu sum_i w_i y_i y_i^T (eq. 47, positive weights).
@@ -122,13 +122,13 @@ public sealed class CmaEs : StrategyBase
         if (mode == CmaCovariance.Full)
         {
             var rankMu = (ySel * weights.unsqueeze(1)).t().matmul(ySel);          // (n, n)
-            next = (1 - c1 - cMu) * covariance + c1 * (pC.outer(pC) + deltaH * covariance) + cMu * rankMu;
-            next = 0.5 * (next + next.t());                                       // keep it exactly symmetric
+            next = covariance.Mul(1 - c1 - cMu) + (pC.outer(pC) + covariance.Mul(deltaH)).Mul(c1) + rankMu.Mul(cMu);
+            next = (next + next.t()).Mul(0.5);                                    // keep it exactly symmetric
         }
         else
         {
             var rankMu = (weights.unsqueeze(1) * ySel.square()).sum(dim: 0);
-            next = (1 - c1 - cMu) * covariance + c1 * (pC.square() + deltaH * covariance) + cMu * rankMu;
+            next = covariance.Mul(1 - c1 - cMu) + (pC.square() + covariance.Mul(deltaH)).Mul(c1) + rankMu.Mul(cMu);
         }
         covariance.Dispose();
         covariance = next.DetachFromDisposeScope();
@@ -142,12 +142,12 @@ public sealed class CmaEs : StrategyBase
             basis.Dispose();
             scales.Dispose();
             basis = eigenvectors.DetachFromDisposeScope();
-            scales = eigenvalues.clamp_min(1e-20).sqrt().DetachFromDisposeScope();
+            scales = eigenvalues.ClampMin(1e-20).sqrt().DetachFromDisposeScope();
         }
         else
         {
             scales.Dispose();
-            scales = covariance.clamp_min(1e-20).sqrt().DetachFromDisposeScope();
+            scales = covariance.ClampMin(1e-20).sqrt().DetachFromDisposeScope();
         }
     }
 

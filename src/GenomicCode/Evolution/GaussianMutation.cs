@@ -29,10 +29,10 @@ public sealed class GaussianMutation : IMutation
     public Tensor Mutate(Tensor genomes, Generator generator)
     {
         using var scope = torch.NewDisposeScope();
-        var noise = torch.randn(genomes.shape, dtype: genomes.dtype, device: genomes.device, generator: generator) * Sigma;
+        var noise = torch.randn(genomes.shape, dtype: genomes.dtype, device: genomes.device, generator: generator).Mul(Sigma);
         if (Rate < 1)
         {
-            var hit = torch.rand(genomes.shape, dtype: genomes.dtype, device: genomes.device, generator: generator).lt(Rate);
+            var hit = torch.rand(genomes.shape, dtype: genomes.dtype, device: genomes.device, generator: generator).Lt(Rate);
             noise = noise * hit.to(genomes.dtype);
         }
         return (genomes + noise).MoveToOuterDisposeScope();

@@ -27,10 +27,10 @@ public sealed class NucleotideSubstitution : IMutation
         if (genomes.dtype != ScalarType.Int64)
             throw new UserInputException($"nucleotide genomes are int64 base indices 0..3 (A, C, G, T), got {genomes.dtype}.");
         using var scope = torch.NewDisposeScope();
-        var hit = torch.rand(genomes.shape, device: genomes.device, generator: generator).lt(Rate);
+        var hit = torch.rand(genomes.shape, device: genomes.device, generator: generator).Lt(Rate);
         // Adding 1..3 modulo 4 moves to one of the three other bases with equal probability.
         var shift = torch.randint(1, 4, genomes.shape, dtype: ScalarType.Int64, device: genomes.device, generator: generator);
-        var mutated = torch.where(hit, (genomes + shift).remainder(4), genomes);
+        var mutated = torch.where(hit, (genomes + shift).Remainder(4), genomes);
         return mutated.MoveToOuterDisposeScope();
     }
 }

@@ -18,7 +18,7 @@ public sealed class OnePointCrossover : IRecombination
         if (g < 2) return mothers.clone();
         using var scope = torch.NewDisposeScope();
         var cut = torch.randint(1, g, new long[] { n, 1 }, dtype: ScalarType.Int64, device: mothers.device, generator: generator); // (N, 1)
-        var position = torch.arange(g, dtype: ScalarType.Int64, device: mothers.device).unsqueeze(0);                              // (1, G)
+        var position = ScalarMath.Arange(g, ScalarType.Int64, mothers.device).unsqueeze(0);                                         // (1, G)
         return torch.where(position.lt(cut), mothers, fathers).MoveToOuterDisposeScope();
     }
 }

@@ -57,21 +57,21 @@ public sealed class OpenAiEs : StrategyBase
         var half = torch.randn(new long[] { populationSize / 2, mean.shape[0] }, dtype: ScalarType.Float64, device: Device, generator: Random);
         epsilon?.Dispose();
         epsilon = torch.cat(new[] { half, -half }, 0).DetachFromDisposeScope(); // (N, G): mirrored pairs
-        return mean.unsqueeze(0) + sigma * epsilon;
+        return mean.unsqueeze(0) + epsilon.Mul(sigma);
     }
 
     /// <inheritdoc />
     protected override void Update(Tensor population, Tensor fitness)
     {
         var shaped = CentredRanks(fitness);                                                   // (N)
-        var gradient = (shaped.unsqueeze(1) * epsilon!).sum(dim: 0) / (populationSize * sigma); // (G) ascent direction
-        if (weightDecay > 0) gradient = gradient - weightDecay * mean;
+        var gradient = (shaped.unsqueeze(1) * epsilon!).sum(dim: 0).Div(populationSize * sigma); // (G) ascent direction
+        if (weightDecay > 0) gradient = gradient - mean.Mul(weightDecay);
         adamStep++;
-        adamM.mul_(Beta1).add_(gradient, alpha: 1 - Beta1);
-        adamV.mul_(Beta2).addcmul_(gradient, gradient, value: 1 - Beta2);
+        adamM.Mul_(Beta1).Add_(gradient, 1 - Beta1);
+        adamV.Mul_(Beta2).AddCMul_(gradient, gradient, 1 - Beta2);
         double correction1 = 1 - Math.Pow(Beta1, adamStep), correction2 = 1 - Math.Pow(Beta2, adamStep);
-        var step = (adamM / correction1) / ((adamV / correction2).sqrt() + AdamEps);
-        mean.add_(step, alpha: learningRate);
+        var step = adamM.Div(correction1) / adamV.Div(correction2).sqrt().Add(AdamEps);
+        mean.Add_(step, learningRate);
     }
 
     /// <summary>
@@ -84,8 +84,8 @@ public sealed class OpenAiEs : StrategyBase
         if (n == 1) return torch.zeros_like(fitness, dtype: ScalarType.Float64);
         var order = fitness.argsort();                                    // positions from worst to best
         var ranks = torch.empty(n, dtype: ScalarType.Float64, device: fitness.device);
-        ranks.index_put_(torch.arange(n, dtype: ScalarType.Float64, device: fitness.device), order);
-        return ranks / (n - 1) - 0.5;
+        ranks.index_put_(ScalarMath.Arange(n, ScalarType.Float64, fitness.device), order);
+        return ranks.Div(n - 1).Sub(0.5);
     }
 
     /// <inheritdoc />

@@ -1,3 +1,4 @@
+using GenomicCode.Core;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -12,7 +13,7 @@ public sealed class ScaledGaussianMutation : IMutation
     public ScaledGaussianMutation(Tensor scale)
     {
         if (scale.dim() != 1) throw new Core.UserInputException($"per-gene mutation sizes are a (G) vector, got ({string.Join(", ", scale.shape)}).");
-        if (scale.lt(0).any().item<bool>()) throw new Core.UserInputException("per-gene mutation sizes must be >= 0.");
+        if (scale.Lt(0).any().item<bool>()) throw new Core.UserInputException("per-gene mutation sizes must be >= 0.");
         this.scale = scale.detach().clone().DetachFromDisposeScope();
     }
 

@@ -12,7 +12,7 @@ public sealed class UniformCrossover : IRecombination
     {
         Crossover.CheckParents(mothers, fathers);
         using var scope = torch.NewDisposeScope();
-        var fromMother = torch.rand(mothers.shape, device: mothers.device, generator: generator).lt(0.5);
+        var fromMother = torch.rand(mothers.shape, device: mothers.device, generator: generator).Lt(0.5);
         return torch.where(fromMother, mothers, fathers).MoveToOuterDisposeScope();
     }
 }

@@ -68,6 +68,10 @@ public class ScalarMathTests
         var full = ScalarMath.Full([2, 2], 3L);
         Assert.Equal(ScalarType.Int64, full.dtype);
         Assert.Equal(new long[] { 3, 3, 3, 3 }, full.data<long>().ToArray());
+        var range = ScalarMath.Arange(4);
+        Assert.Equal(ScalarType.Int64, range.dtype);
+        Assert.Equal(new long[] { 0, 1, 2, 3 }, range.data<long>().ToArray());
+        Assert.Equal(new[] { 0.0, 1.0, 2.0 }, ScalarMath.Arange(3, ScalarType.Float64).data<double>().ToArray());
         var halves = ScalarMath.Full([3], 0.5, ScalarType.Float64);
         Assert.Equal(new[] { 0.5, 0.5, 0.5 }, halves.data<double>().ToArray());
     }
