@@ -45,9 +45,9 @@ public static class EvolvedEncoding
     /// </summary>
     public static Tensor BernoulliNll(Tensor probabilities, Tensor target)
     {
-        var p = probabilities.to(ScalarType.Float64).clamp(ProbabilityFloor, 1 - ProbabilityFloor);
+        var p = probabilities.to(ScalarType.Float64).Clamp(ProbabilityFloor, 1 - ProbabilityFloor);
         var x = target.to(ScalarType.Float64);
-        var perPixel = -(x * p.log() + (1 - x) * (1 - p).log());
+        var perPixel = -(x * p.log() + x.RSub(1L) * p.RSub(1L).log());
         return perPixel.flatten(1).sum(dim: 1);
     }
 

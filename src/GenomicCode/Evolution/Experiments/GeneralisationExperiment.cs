@@ -272,7 +272,7 @@ public static class GeneralisationExperiment
         var p = g;
         var batched = b.dim() == 3 ? b : b.unsqueeze(0).expand(g.shape[0], -1, -1);
         for (int t = 0; t < steps; t++)
-            p = p + tau1 * torch.tanh(torch.bmm(batched, p.unsqueeze(2)).squeeze(2)) - tau2 * p;
+            p = p + torch.tanh(torch.bmm(batched, p.unsqueeze(2)).squeeze(2)).Mul(tau1) - p.Mul(tau2);
         return p;
     }
 
@@ -406,7 +406,7 @@ public static class GeneralisationExperiment
         {
             using var scope = torch.NewDisposeScope();
             var p = Develop(g, bk, o.DevelopmentSteps, o.Tau1, o.Tau2);
-            var hit = (p * t).gt(0).all(1).to(torch.CPU).data<bool>().ToArray();
+            var hit = (p * t).Gt(0).all(1).to(torch.CPU).data<bool>().ToArray();
             bool open = false;
             for (int i = 0; i < k; i++)
             {
@@ -414,7 +414,7 @@ public static class GeneralisationExperiment
                 open |= reached[i] >= o.TestGenerations;
             }
             if (!open) break;
-            var f = fitness ?? (p * t).sum(1) / n;
+            var f = fitness ?? (p * t).sum(1).Div(n);
             var (g2, _) = RegulatoryHillClimber.Propose(g, bk, o.SigmaG, 0, o.GenotypeBound, 0, true, generator);
             var f2 = RegulatoryHillClimber.Fitness(g2, bk, t, o, 0);
             var (gn, _, fn) = RegulatoryHillClimber.Select(g, bk, f, g2, bk, f2);
@@ -433,8 +433,8 @@ public static class GeneralisationExperiment
         int n = o.Traits, genomeSize = n + n * n;
         using var scale = torch.cat(new[]
         {
-            torch.full(n, o.SigmaG, dtype: ScalarType.Float64, device: device),
-            torch.full(n * n, o.SigmaB, dtype: ScalarType.Float64, device: device),
+            ScalarMath.Full(new long[] { n }, o.SigmaG, ScalarType.Float64, device),
+            ScalarMath.Full(new long[] { n * n }, o.SigmaB, ScalarType.Float64, device),
         }); // per-gene mutation size
         using var targetTensor = torch.tensor(targets.SelectMany(t => t).ToArray(), dtype: ScalarType.Float64, device: device).reshape(targets.Length, n);
         using var start = torch.zeros(o.PopulationSize, genomeSize, dtype: ScalarType.Float64, device: device);
@@ -446,14 +446,14 @@ public static class GeneralisationExperiment
             var population = ga.Ask();
             var g = population.narrow(1, 0, n);
             var b = population.narrow(1, n, n * n).reshape(-1, n, n);
-            if (!o.SelfRegulation) b = b * (1 - torch.eye(n, dtype: ScalarType.Float64, device: device));
+            if (!o.SelfRegulation) b = b * torch.eye(n, dtype: ScalarType.Float64, device: device).RSub(1L);
             ga.Tell(RegulatoryHillClimber.Fitness(g, b, target, o, cost));
         }
         // The elite of the last generation (row 0 of the next population), not the best of all time: it carries the
         // regulation evolved under every target, not one lucky individual from an early target period.
         using var last = ga.Ask();
         var evolved = last[0L].narrow(0, n, n * n).reshape(n, n);
-        return o.SelfRegulation ? evolved.clone() : evolved * (1 - torch.eye(n, dtype: ScalarType.Float64, device: device));
+        return o.SelfRegulation ? evolved.clone() : evolved * torch.eye(n, dtype: ScalarType.Float64, device: device).RSub(1L);
     }
 
     // Phenotypic distribution (Kouvaris et al. 2017, fig. 2): develop random genotypes through B and classify the sign
@@ -463,13 +463,13 @@ public static class GeneralisationExperiment
     {
         using var scope = torch.NewDisposeScope();
         using var g = new Generator((ulong)seed, device);
-        var genotypes = torch.randn(new long[] { o.ProbeGenotypes, o.Traits }, dtype: ScalarType.Float64, device: device, generator: g) * o.ProbeSigma;
+        var genotypes = torch.randn(new long[] { o.ProbeGenotypes, o.Traits }, dtype: ScalarType.Float64, device: device, generator: g).Mul(o.ProbeSigma);
         var signs = Develop(genotypes, b, o.DevelopmentSteps, o.Tau1, o.Tau2).sign();                     // (K, N)
         double Share(double[][] targets, bool withNegatives)
         {
             var t = torch.tensor(targets.SelectMany(x => x).ToArray(), dtype: ScalarType.Float64, device: device).reshape(targets.Length, o.Traits);
             var overlap = signs.matmul(t.t());                                                              // (K, targets)
-            var match = withNegatives ? overlap.abs().eq(o.Traits).any(1) : overlap.eq(o.Traits).any(1);    // exact sign match
+            var match = withNegatives ? overlap.abs().Eq(o.Traits).any(1) : overlap.Eq(o.Traits).any(1);    // exact sign match
             return match.to(ScalarType.Float64).mean().item<double>();
         }
         return (Share(training, true), Share(unseen, false));
@@ -489,8 +489,8 @@ public static class GeneralisationExperiment
             using var scope = torch.NewDisposeScope();
             var g = ga.Ask();
             var p = Develop(g, b, o.DevelopmentSteps, o.Tau1, o.Tau2);
-            if ((p * t).gt(0).all(1).any().item<bool>()) return gen;
-            ga.Tell(p.matmul(t) / n);
+            if ((p * t).Gt(0).all(1).any().item<bool>()) return gen;
+            ga.Tell(p.matmul(t).Div(n));
         }
         return null;
     }

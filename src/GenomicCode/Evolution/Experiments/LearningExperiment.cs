@@ -135,7 +135,7 @@ public static class LearningExperiment
         if (count < 1 || count > ShapeNames.Count) throw new UserInputException($"shape count must be in [1, {ShapeNames.Count}], got {count}.");
         if (size < 1) throw new UserInputException($"shape size must be >= 1, got {size}.");
         using var scope = torch.NewDisposeScope();
-        var c = (torch.arange(size, dtype: ScalarType.Float32, device: device) + 0.5f) / (size / 2f) - 1f; // (S) pixel centres in (-1, 1)
+        var c = ScalarMath.Arange(size, ScalarType.Float32, device).Add(0.5).Div(size / 2f).Sub(1.0); // (S) pixel centres in (-1, 1)
         var v = c.view(size, 1).expand(size, size);                                                     // (S, S) row coordinate
         var u = c.view(1, size).expand(size, size);                                                     // (S, S) column coordinate
         var au = u.abs();
@@ -143,10 +143,10 @@ public static class LearningExperiment
         var r = (u.square() + v.square()).sqrt();
         var all = new[]
         {
-            torch.maximum(au, av).le(0.5),
-            r.le(0.6),
-            au.le(0.2).logical_and(av.le(0.75)).logical_or(av.le(0.2).logical_and(au.le(0.75))),
-            r.ge(0.4).logical_and(r.le(0.75)),
+            torch.maximum(au, av).Le(0.5),
+            r.Le(0.6),
+            au.Le(0.2).logical_and(av.Le(0.75)).logical_or(av.Le(0.2).logical_and(au.Le(0.75))),
+            r.Ge(0.4).logical_and(r.Le(0.75)),
         };
         return torch.stack(all.Take(count), dim: 0).unsqueeze(1).to(ScalarType.Float32).MoveToOuterDisposeScope(); // (K, 1, S, S)
     }

@@ -29,7 +29,7 @@ public static class RegulatoryHillClimber
             "l2" => b.square(),
             _ => throw new UserInputException($"Connection-cost norm must be one of {string.Join(", ", CostNorms)}, got '{norm}'."),
         };
-        return magnitude.sum(new long[] { 1, 2 }) * (lambda / n);
+        return magnitude.sum(new long[] { 1, 2 }).Mul(lambda / n);
     }
 
     /// <summary>
@@ -52,7 +52,7 @@ public static class RegulatoryHillClimber
         long n = g.shape[1];
         var p = GeneralisationExperiment.Develop(g, b, o.DevelopmentSteps, o.Tau1, o.Tau2);   // (R, N)
         var match = target.dim() == 1 ? p.matmul(target) : (p * target).sum(1);               // (R)
-        return match / n;
+        return match.Div(n);
     }
 
     /// <summary>
@@ -66,15 +66,15 @@ public static class RegulatoryHillClimber
         long r = g.shape[0], n = g.shape[1];
         var opts = (dtype: g.dtype, device: g.device);
         var mutateB = torch.rand(new[] { r }, dtype: opts.dtype, device: opts.device, generator: generator)
-            .lt(mutateRegulationProbability).to(opts.dtype);                                                 // (R) 1 = mutate B
+            .Lt(mutateRegulationProbability).to(opts.dtype);                                                 // (R) 1 = mutate B
         var traitPick = torch.randint(0, n, new[] { r }, dtype: ScalarType.Int64, device: opts.device, generator: generator);
-        var traitStep = (torch.rand(new[] { r }, dtype: opts.dtype, device: opts.device, generator: generator) * 2 - 1) * sigmaG;
-        var gStep = nn.functional.one_hot(traitPick, n).to(opts.dtype) * (traitStep * (1 - mutateB)).unsqueeze(1); // (R, N)
-        var g2 = (g + gStep).clamp(-bound, bound);
+        var traitStep = torch.rand(new[] { r }, dtype: opts.dtype, device: opts.device, generator: generator).Mul(2L).Sub(1L).Mul(sigmaG);
+        var gStep = nn.functional.one_hot(traitPick, n).to(opts.dtype) * (traitStep * mutateB.RSub(1L)).unsqueeze(1); // (R, N)
+        var g2 = (g + gStep).Clamp(-bound, bound);
         var weightPick = torch.randint(0, n * n, new[] { r }, dtype: ScalarType.Int64, device: opts.device, generator: generator);
-        var weightStep = (torch.rand(new[] { r }, dtype: opts.dtype, device: opts.device, generator: generator) * 2 - 1) * sigmaB;
+        var weightStep = torch.rand(new[] { r }, dtype: opts.dtype, device: opts.device, generator: generator).Mul(2L).Sub(1L).Mul(sigmaB);
         var bStep = (nn.functional.one_hot(weightPick, n * n).to(opts.dtype) * (weightStep * mutateB).unsqueeze(1)).reshape(r, n, n);
-        if (!selfRegulation) bStep = bStep * (1 - torch.eye(n, dtype: opts.dtype, device: opts.device));
+        if (!selfRegulation) bStep = bStep * torch.eye(n, dtype: opts.dtype, device: opts.device).RSub(1L);
         return (g2, b + bStep);
     }
 
