@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using GenomicCode.Core;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -68,20 +69,20 @@ public static class TensorDisplay
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var x = tensor.detach().to(CPU).reshape(batch, channels, h, w).narrow(0, 0, images); // (B, C, H, W)
-        x = x.dtype == ScalarType.Byte ? x.to(ScalarType.Float32).div(255.0) : x.to(ScalarType.Float32);
+        x = x.dtype == ScalarType.Byte ? x.to(ScalarType.Float32).Div(255.0) : x.to(ScalarType.Float32);
         double lo = x.min().item<float>(), hi = x.max().item<float>();
         if (lo < 0 || hi > 1)
-            x = hi > lo ? x.sub(lo).div(hi - lo) : zeros_like(x);
-        x = x.nan_to_num(0.0).clamp(0.0, 1.0);
+            x = hi > lo ? x.Sub(lo).Div(hi - lo) : zeros_like(x);
+        x = x.nan_to_num(0.0).Clamp(0.0, 1.0);
         int pad = rows * columns - images;
-        if (pad > 0) x = cat([x, full(pad, channels, h, w, 0.5f)], 0);              // (R*K, C, H, W)
+        if (pad > 0) x = cat([x, ScalarMath.Full([pad, channels, h, w], 0.5)], 0);     // (R*K, C, H, W)
         int gap = images > 1 ? Gap : 0;
         x = nn.functional.pad(x, [0, gap, 0, gap], value: 0.5);                        // (R*K, C, H+g, W+g)
         x = x.reshape(rows, columns, channels, h + gap, w + gap).permute(0, 3, 1, 4, 2) // (R, H+g, K, W+g, C)
              .reshape(rows * (h + gap), columns * (w + gap), channels);
         int height = rows * (h + gap) - gap, width = columns * (w + gap) - gap;
         x = x.narrow(0, 0, height).narrow(1, 0, width);
-        byte[] pixels = x.mul(255.0).round().clamp(0, 255).to(ScalarType.Byte).contiguous().data<byte>().ToArray();
+        byte[] pixels = x.Mul(255.0).round().Clamp(0, 255).to(ScalarType.Byte).contiguous().data<byte>().ToArray();
         return new TensorImage(PngEncoder.Encode(width, height, channels, pixels), width, height, images, w);
     }
 

@@ -48,13 +48,13 @@ public static class EffectMatrix
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
         long n = genomes.shape[0], genes = genomes.shape[1];
-        var eye = torch.eye(genes, dtype: genomes.dtype, device: genomes.device) * h;              // (G, G)
+        var eye = torch.eye(genes, dtype: genomes.dtype, device: genomes.device).Mul(h);           // (G, G)
         var plus = (genomes.unsqueeze(1) + eye.unsqueeze(0)).reshape(n * genes, genes);           // (N*G, G)
         var minus = (genomes.unsqueeze(1) - eye.unsqueeze(0)).reshape(n * genes, genes);          // (N*G, G)
         var tp = traits.Extract(develop(plus));                                                   // (N*G, T)
         var tm = traits.Extract(develop(minus));
         long traitCount = tp.shape[1];
-        var d = ((tp - tm) / (2 * h)).reshape(n, genes, traitCount).mean(new long[] { 0 });     // (G, T)
+        var d = (tp - tm).Div(2 * h).reshape(n, genes, traitCount).mean(new long[] { 0 });      // (G, T)
         return ToArray(d);
     }
 
@@ -72,7 +72,7 @@ public static class EffectMatrix
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
         long n = genomes.shape[0], genes = genomes.shape[1];
-        var eye = torch.eye(genes, dtype: genomes.dtype, device: genomes.device) * delta;              // (G, G)
+        var eye = torch.eye(genes, dtype: genomes.dtype, device: genomes.device).Mul(delta);           // (G, G)
         var single = (genomes.unsqueeze(1) + eye.unsqueeze(0)).reshape(n * genes, genes);            // (N*G, G)
         var pairs = (genomes.unsqueeze(1).unsqueeze(1) + eye.view(1, genes, 1, genes) + eye.view(1, 1, genes, genes))
             .reshape(n * genes * genes, genes);                                                       // (N*G*G, G)
@@ -87,7 +87,7 @@ public static class EffectMatrix
             eps = eps / torch.tensor(traitScale.Select(s => s > 0 ? s : 1.0).ToArray(), device: genomes.device).to(eps.dtype).view(1, 1, 1, traitCount);
         }
         var m = eps.abs().mean(new long[] { 0, 3 });                                                 // (G, G)
-        m = m * (1 - torch.eye(genes, dtype: m.dtype, device: m.device));
+        m = m * torch.eye(genes, dtype: m.dtype, device: m.device).RSub(1L);
         return ToArray(m);
     }
 

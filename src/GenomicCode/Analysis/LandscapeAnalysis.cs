@@ -50,7 +50,7 @@ public static class LandscapeAnalysis
     {
         if (count < 1 || dims < 1) throw new UserInputException($"need at least one start and one dimension, got {count} starts of {dims}.");
         using var g = new Generator((ulong)seed, device ?? torch.CPU);
-        return (torch.rand(new long[] { count, dims }, generator: g, device: device) * (high - low) + low);
+        return torch.rand(new long[] { count, dims }, generator: g, device: device).Mul(high - low).Add(low);
     }
 
     /// <summary>
@@ -160,13 +160,13 @@ public static class LandscapeAnalysis
     {
         var x = starts.detach().clone();
         record?.Invoke(x);
-        Tensor norm = torch.full(new long[] { starts.shape[0] }, double.PositiveInfinity);
+        Tensor norm = ScalarMath.Full(new long[] { starts.shape[0] }, double.PositiveInfinity);
         for (int t = 0; t < steps; t++)
         {
             using var inner = torch.NewDisposeScope();
             var grad = Gradient(energy, x);
             var gn = grad.norm(1, keepdim: false);
-            using (torch.no_grad()) x.sub_(grad * eta);
+            using (torch.no_grad()) x.sub_(grad.Mul(eta));
             record?.Invoke(x);
             norm.Dispose();
             norm = gn.MoveToOuterDisposeScope();

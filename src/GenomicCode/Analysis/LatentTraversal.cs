@@ -37,8 +37,8 @@ public static class LatentTraversal
         int d = model.LatentSize, v = values.Count;
         var genomes = mean.repeat(d * v, 1);                             // (D*V, D)
         var sweep = torch.tensor(values.Select(x => (float)x).ToArray(), device: device).repeat(d); // (D*V)
-        var rows = torch.arange(d * v, device: device);
-        var dims = torch.arange(d, device: device).repeat_interleave(v); // (D*V) dimension of each row
+        var rows = ScalarMath.Arange(d * v, device: device);
+        var dims = ScalarMath.Arange(d, device: device).repeat_interleave(v); // (D*V) dimension of each row
         genomes.index_put_(sweep, rows, dims);
         return ToArray(model.Develop(genomes));
     }

@@ -56,8 +56,8 @@ public static class Robustness
         var copies = parents.repeat_interleave(mutants, 0);                                    // (N*M, G)
         var order = torch.rand(new long[] { n * mutants, genes }, generator: generator, device: parents.device).argsort(1); // (N*M, G)
         var rank = order.argsort(1);                                                           // rank of each gene in the permutation
-        var mask = (rank < k).to(parents.dtype);                                               // (N*M, G), k ones per row
-        var noise = torch.randn(new long[] { n * mutants, genes }, generator: generator, device: parents.device).to(parents.dtype) * size;
+        var mask = rank.Lt(k).to(parents.dtype);                                               // (N*M, G), k ones per row
+        var noise = torch.randn(new long[] { n * mutants, genes }, generator: generator, device: parents.device).to(parents.dtype).Mul(size);
         return copies + mask * noise;
     }
 
@@ -82,7 +82,7 @@ public static class Robustness
         var parent = parentPhenotypes.reshape(n, 1, -1).to(ScalarType.Float64);                // (N, 1, P)
         double variance = p.var(new long[] { 1 }).mean().item<double>();                       // variance over the M perturbed copies
         var distance = (p - parent).abs().mean(new long[] { 2 });                              // (N, M)
-        double robust = (distance <= epsilon).to(ScalarType.Float64).mean().item<double>();
+        double robust = distance.Le(epsilon).to(ScalarType.Float64).mean().item<double>();
         return new RobustnessPoint(level, variance, robust, distance.mean().item<double>());
     }
 

@@ -57,10 +57,10 @@ public sealed class SpritesTraits : ITraitExtractor
         if (phenotypes.dim() != 4) throw new UserInputException($"sprites traits need phenotypes (B, C, H, W), got ({string.Join(", ", phenotypes.shape)}).");
         long h = phenotypes.shape[2], w = phenotypes.shape[3];
         var p = phenotypes.select(1, 0).to(ScalarType.Float64);                                        // (B, H, W)
-        var xs = (torch.arange(w, ScalarType.Float64, p.device) + 0.5).view(1, 1, w);                 // (1, 1, W) pixel centres
-        var ys = (torch.arange(h, ScalarType.Float64, p.device) + 0.5).view(1, h, 1);                 // (1, H, 1)
+        var xs = ScalarMath.Arange(w, ScalarType.Float64, p.device).Add(0.5).view(1, 1, w);           // (1, 1, W) pixel centres
+        var ys = ScalarMath.Arange(h, ScalarType.Float64, p.device).Add(0.5).view(1, h, 1);           // (1, H, 1)
         var dims = new long[] { 1, 2 };
-        var m00 = p.sum(dims) + Eps;                                                                  // (B)
+        var m00 = p.sum(dims).Add(Eps);                                                               // (B)
         var cx = (p * xs).sum(dims) / m00;                                                            // (B)
         var cy = (p * ys).sum(dims) / m00;
         var dx = xs - cx.view(-1, 1, 1);                                                              // (B, 1, W)
@@ -68,10 +68,10 @@ public sealed class SpritesTraits : ITraitExtractor
         var mu20 = (p * dx * dx).sum(dims) / m00;                                                     // (B)
         var mu02 = (p * dy * dy).sum(dims) / m00;
         var mu11 = (p * dx * dy).sum(dims) / m00;
-        var orientation = 0.5 * torch.atan2(2 * mu11, mu20 - mu02);
-        var spread = torch.sqrt((mu20 - mu02).square() + 4 * mu11.square() + Eps * Eps);
-        var elongation = spread / (mu20 + mu02 + Eps);
-        var traits = torch.stack(new[] { cx / w, cy / h, torch.sqrt(m00) / w, orientation, elongation }, 1); // (B, 5)
+        var orientation = torch.atan2(mu11.Mul(2L), mu20 - mu02).Mul(0.5);
+        var spread = torch.sqrt(((mu20 - mu02).square() + mu11.square().Mul(4L)).Add(Eps * Eps));
+        var elongation = spread / (mu20 + mu02).Add(Eps);
+        var traits = torch.stack(new[] { cx.Div(w), cy.Div(h), torch.sqrt(m00).Div(w), orientation, elongation }, 1); // (B, 5)
         return traits.to(phenotypes.dtype);
     }
 }

@@ -33,6 +33,9 @@ public static class ScalarMath
     /// <summary>In place: <paramref name="t"/> /= <paramref name="value"/>; returns <paramref name="t"/>.</summary>
     public static Tensor Div_(this Tensor t, double value) { using var s = value.ToScalar(); return t.div_(s); }
 
+    /// <summary><paramref name="t"/> / <paramref name="value"/> rounded by <paramref name="roundingMode"/> (integer tensors stay integer: <c>rows.Div(4, RoundingMode.floor)</c>).</summary>
+    public static Tensor Div(this Tensor t, long value, RoundingMode roundingMode) { using var s = value.ToScalar(); return t.div(s, roundingMode); }
+
     /// <summary><paramref name="value"/> / <paramref name="t"/>, element-wise.</summary>
     public static Tensor RDiv(this Tensor t, double value) { using var s = value.ToScalar(); return t.reciprocal().mul(s); }
 
@@ -94,6 +97,12 @@ public static class ScalarMath
 
     /// <summary>Boolean tensor: <paramref name="t"/> &gt;= <paramref name="value"/>.</summary>
     public static Tensor Ge(this Tensor t, double value) { using var s = value.ToScalar(); return t.ge(s); }
+
+    /// <summary>In place: <paramref name="t"/> becomes 1 where <paramref name="t"/> &lt; <paramref name="value"/>, else 0, keeping its dtype; returns <paramref name="t"/>.</summary>
+    public static Tensor Lt_(this Tensor t, double value) { using var s = value.ToScalar(); return t.lt_(s); }
+
+    /// <summary>In place: <paramref name="t"/> becomes 1 where <paramref name="t"/> &gt; <paramref name="value"/>, else 0, keeping its dtype; returns <paramref name="t"/>.</summary>
+    public static Tensor Gt_(this Tensor t, double value) { using var s = value.ToScalar(); return t.gt_(s); }
 
     /// <summary>Boolean tensor: <paramref name="t"/> == <paramref name="value"/> (an integer value compares exactly with integer tensors).</summary>
     public static Tensor Eq(this Tensor t, long value) { using var s = value.ToScalar(); return t.eq(s); }

@@ -244,9 +244,9 @@ public static class DevelopmentBenchmark
     public static Tensor Disc(int batch, int grid, Device device)
     {
         using var scope = torch.NewDisposeScope();
-        var r = torch.arange(grid, dtype: ScalarType.Float32, device: device) - grid / 2;  // (G)
-        var d2 = r.view(-1, 1).pow(2) + r.view(1, -1).pow(2);                              // (G, G)
-        var disc = d2.le(grid * grid / 16.0).to(ScalarType.Float32);
+        var r = ScalarMath.Arange(grid, ScalarType.Float32, device).Sub(grid / 2);         // (G)
+        var d2 = r.view(-1, 1).Pow(2) + r.view(1, -1).Pow(2);                              // (G, G)
+        var disc = d2.Le(grid * grid / 16.0).to(ScalarType.Float32);
         return disc.view(1, 1, grid, grid).expand(batch, 1, grid, grid).contiguous().MoveToOuterDisposeScope();
     }
 

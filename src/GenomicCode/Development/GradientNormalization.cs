@@ -1,3 +1,4 @@
+using GenomicCode.Core;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -18,7 +19,7 @@ public static class GradientNormalization
             var g = p.grad;
             if (g is null) continue;
             using var norm = g.norm();
-            using var denom = norm.add(eps);
+            using var denom = norm.Add(eps);
             g.div_(denom);
         }
     }

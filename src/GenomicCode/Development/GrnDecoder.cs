@@ -44,15 +44,15 @@ public sealed class GrnDecoder : DevelopmentalDecoder
         int inputs = genes + 3 * morphogens;
         hyperHidden = Linear(genomeSize, options.HiddenSize);
         hyperOut = Linear(options.HiddenSize, genes * inputs + genes);
-        using (torch.no_grad()) hyperOut.weight!.mul_(0.1);
-        baseWeights = new Parameter(torch.randn(genes, inputs) / Math.Sqrt(inputs));
+        using (torch.no_grad()) hyperOut.weight!.Mul_(0.1);
+        baseWeights = new Parameter(torch.randn(genes, inputs).Div(Math.Sqrt(inputs)));
         var bias = torch.zeros(genes);
         bias[readout] = torch.tensor(2f); // the alive gene starts switched on, so the zygote's descendants live at initialisation
         baseBias = new Parameter(bias);
         diffusion = DiffusionKernel(morphogens);
         maternal = Linear(genomeSize, genes - readout - 1);
-        readoutGain = new Parameter(torch.full(new long[] { 1, readout, 1, 1 }, 3f));
-        readoutBias = new Parameter(torch.full(new long[] { 1, readout, 1, 1 }, -3f));
+        readoutGain = new Parameter(ScalarMath.Full(new long[] { 1, readout, 1, 1 }, 3.0));
+        readoutBias = new Parameter(ScalarMath.Full(new long[] { 1, readout, 1, 1 }, -3.0));
         RegisterComponents();
     }
 
@@ -153,17 +153,17 @@ public sealed class GrnDecoder : DevelopmentalDecoder
         var device = x.device;
         double tau = Options.Tau, threshold = Options.AliveThreshold, noise = Options.Noise;
         {
-            var alivePre = nn.functional.max_pool2d(x.narrow(1, readout, 1), 3, 1, 1).gt(threshold);    // (B, 1, G, G)
+            var alivePre = nn.functional.max_pool2d(x.narrow(1, readout, 1), 3, 1, 1).Gt(threshold);    // (B, 1, G, G)
             var signals = nn.functional.conv2d(x.narrow(1, 0, morphogens), diffusion, padding: new long[] { 1, 1 }, groups: morphogens); // (B, 3M, G, G)
             var inputs = torch.cat(new[] { x, signals }, 1).view(b, RegulatoryInputs, cells);           // (B, N+3M, G*G)
             var drive = torch.bmm(w, inputs).add_(biasMap).view(b, genes, g, g);                        // (B, N, G, G) = W [x; s] + b
             var target = Options.Activation == "sigmoid" ? torch.sigmoid(drive) : torch.tanh(drive);
             var next = torch.lerp(x, target, tau);                                                         // (1 - tau) x + tau f(.)
-            if (noise > 0) next = next + torch.randn(next.shape, generator: generator, device: device).mul_(noise);
-            var alivePost = nn.functional.max_pool2d(next.narrow(1, readout, 1), 3, 1, 1).gt(threshold);
+            if (noise > 0) next = next + torch.randn(next.shape, generator: generator, device: device).Mul_(noise);
+            var alivePost = nn.functional.max_pool2d(next.narrow(1, readout, 1), 3, 1, 1).Gt(threshold);
             return next * alivePre.logical_and_(alivePost);
         }
     }
 
-    private Tensor Readout(Tensor x) => torch.addcmul(readoutBias, x.narrow(1, 0, readout), readoutGain, 1); // (B, P, G, G)
+    private Tensor Readout(Tensor x) => readoutBias.AddCMul(x.narrow(1, 0, readout), readoutGain, 1);        // (B, P, G, G)
 }

@@ -42,7 +42,7 @@ public sealed class LandscapeDecoder : DevelopmentalDecoder
     /// <summary>The potential E(x; g) (B) of states (B, K) under genomes (B, D).</summary>
     public Tensor Energy(Tensor state, Tensor genome)
     {
-        var bowl = state.pow(2).sum(dim: 1).mul(0.5);                                                   // (B)
+        var bowl = state.Pow(2).sum(dim: 1).Mul(0.5);                                                   // (B)
         var h = nn.functional.tanh(stateIn.forward(state) + genomeIn.forward(genome));                // (B, H)
         return bowl + energyOut.forward(h).squeeze(1);                                                 // (B)
     }
@@ -68,9 +68,9 @@ public sealed class LandscapeDecoder : DevelopmentalDecoder
                 var xIn = x.requires_grad ? x : x.detach().requires_grad_(true);
                 var energy = Energy(xIn, genome).sum();
                 var grads = torch.autograd.grad(new[] { energy }, new[] { xIn }, retain_graph: buildGraph, create_graph: buildGraph);
-                var next = xIn - grads[0] * eta;                                                      // (B, K)
+                var next = xIn - grads[0].Mul(eta);                                                   // (B, K)
                 foreach (var d in grads) d.Dispose();
-                if (temperature > 0) next = next + torch.randn(next.shape, generator: generator, device: genome.device).mul_(Math.Sqrt(2 * eta * temperature));
+                if (temperature > 0) next = next + torch.randn(next.shape, generator: generator, device: genome.device).Mul_(Math.Sqrt(2 * eta * temperature));
                 x = (buildGraph ? next : next.detach()).MoveToOuterDisposeScope();
             }
             if (!kept) previous.Dispose(); // a recorded state belongs to the caller

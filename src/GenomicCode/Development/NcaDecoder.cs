@@ -42,7 +42,7 @@ public sealed class NcaDecoder : DevelopmentalDecoder
         seed = Linear(genomeSize, channels - readout - 1);
         everyCell = options.ConditionEveryCell ? Linear(genomeSize, options.HiddenSize) : null;
         readoutGain = new Parameter(torch.ones(1, readout, 1, 1));
-        readoutBias = new Parameter(torch.full(new long[] { 1, readout, 1, 1 }, -3f));
+        readoutBias = new Parameter(ScalarMath.Full(new long[] { 1, readout, 1, 1 }, -3.0));
         RegisterComponents();
     }
 
@@ -99,9 +99,9 @@ public sealed class NcaDecoder : DevelopmentalDecoder
         double threshold = Options.AliveThreshold;
         Tensor alive;
         using (torch.no_grad())
-            alive = nn.functional.max_pool2d(state.narrow(1, readout, 1), 3, 1, 1).gt_(threshold);    // (B, 1, G, G) 0/1 before
+            alive = nn.functional.max_pool2d(state.narrow(1, readout, 1), 3, 1, 1).Gt_(threshold);    // (B, 1, G, G) 0/1 before
         var p = nn.functional.conv2d(state, perception, padding: new long[] { 1, 1 }, groups: channels); // (B, 3C, G, G)
-        var fire = torch.rand(new long[] { b, 1, g, g }, generator: generator, device: state.device).lt_(Options.FireRate); // (B, 1, G, G) 0/1
+        var fire = torch.rand(new long[] { b, 1, g, g }, generator: generator, device: state.device).Lt_(Options.FireRate); // (B, 1, G, G) 0/1
         Tensor next;
         Tensor? update = Options.SparseUpdates ? SparseUpdate(state, p, condition, fire, alive, generator) : null;
         if (update is not null)
@@ -115,11 +115,11 @@ public sealed class NcaDecoder : DevelopmentalDecoder
             h.relu_();
             var dx = this.update.forward(h);                                                           // (B, C, G, G)
             if (Options.Noise > 0)
-                dx = dx + torch.randn(dx.shape, generator: generator, device: state.device).mul_(Options.Noise);
-            next = torch.addcmul(state, dx, fire, 1);                                                  // x + dx * fire
+                dx = dx + torch.randn(dx.shape, generator: generator, device: state.device).Mul_(Options.Noise);
+            next = state.AddCMul(dx, fire, 1);                                                         // x + dx * fire
         }
         using (torch.no_grad())
-            alive.mul_(nn.functional.max_pool2d(next.narrow(1, readout, 1), 3, 1, 1).gt_(threshold)); // alive before and after
+            alive.mul_(nn.functional.max_pool2d(next.narrow(1, readout, 1), 3, 1, 1).Gt_(threshold)); // alive before and after
         return next.mul_(alive);                                                                       // (B, C, G, G)
     }
 
@@ -141,11 +141,11 @@ public sealed class NcaDecoder : DevelopmentalDecoder
         var perceived = p.permute(0, 2, 3, 1).reshape(cells, 3 * channels).index_select(0, rows);   // (N, 3C)
         var h = nn.functional.linear(perceived, hidden.weight!.view(hidden.weight.shape[0], -1), hidden.bias); // (N, H)
         if (condition is not null)
-            h.add_(condition.view(b, -1).index_select(0, rows.div(g * g, rounding_mode: RoundingMode.floor))); // + genome term of each row's organism
+            h.add_(condition.view(b, -1).index_select(0, rows.Div(g * g, RoundingMode.floor)));                // + genome term of each row's organism
         h.relu_();
         var dx = nn.functional.linear(h, this.update.weight!.view(channels, -1));                    // (N, C)
         if (Options.Noise > 0)
-            dx = dx + torch.randn(dx.shape, generator: generator, device: state.device).mul_(Options.Noise);
+            dx = dx + torch.randn(dx.shape, generator: generator, device: state.device).Mul_(Options.Noise);
         var scattered = torch.zeros(cells, channels, dtype: dx.dtype, device: dx.device).index_copy(0, rows, dx); // (B*G*G, C)
         return scattered.view(b, g, g, channels).permute(0, 3, 1, 2);                                 // (B, C, G, G) view
     }
@@ -154,7 +154,7 @@ public sealed class NcaDecoder : DevelopmentalDecoder
     private const double DenseFraction = 0.75;
 
     /// <summary>Phenotype logits on the grid (B, P, G, G) from a state.</summary>
-    public Tensor Readout(Tensor state) => torch.addcmul(readoutBias, state.narrow(1, 0, readout), readoutGain, 1);
+    public Tensor Readout(Tensor state) => readoutBias.AddCMul(state.narrow(1, 0, readout), readoutGain, 1);
 
     /// <inheritdoc />
     protected override Tensor Grow(Tensor genome, int steps, Generator generator, ISet<int> capture, Action<Tensor> record)

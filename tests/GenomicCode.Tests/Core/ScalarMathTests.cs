@@ -52,6 +52,12 @@ public class ScalarMathTests
         Assert.Equal(new float[] { 1.5f, 3.5f }, Values(t));
         t.Fill_(7);
         Assert.Equal(new float[] { 7, 7 }, Values(t));
+        Assert.Same(t, t.Gt_(6.5));
+        Assert.Equal(ScalarType.Float32, t.dtype);
+        Assert.Equal(new float[] { 1, 1 }, Values(t));
+        var u = tensor(new float[] { 0.25f, 0.75f });
+        Assert.Same(u, u.Lt_(0.5));
+        Assert.Equal(new float[] { 1, 0 }, Values(u));
     }
 
     [Fact]
@@ -65,6 +71,9 @@ public class ScalarMathTests
         Assert.Equal(new long[] { 4, -1, -6 }, t.RSub(1L).data<long>().ToArray());
         Assert.Equal(new long[] { 1, 2, 3 }, t.Remainder(4).data<long>().ToArray()); // Python's sign: -3 mod 4 = 1
         Assert.Equal(new[] { false, true, false }, t.Eq(2L).data<bool>().ToArray());
+        var floored = t.Div(2, RoundingMode.floor);
+        Assert.Equal(ScalarType.Int64, floored.dtype);
+        Assert.Equal(new long[] { -2, 1, 3 }, floored.data<long>().ToArray()); // floor(-1.5) = -2
         var full = ScalarMath.Full([2, 2], 3L);
         Assert.Equal(ScalarType.Int64, full.dtype);
         Assert.Equal(new long[] { 3, 3, 3, 3 }, full.data<long>().ToArray());
