@@ -84,7 +84,7 @@ public static class TrainingFigures
             var final = decoder.Descend(genome, decoder.Options.Steps, g).detach();                       // (1, K)
             var centre = final.to(torch.CPU).to(torch.ScalarType.Float64).data<double>().ToArray();
             var energy = LandscapeAnalysis.ForGenome(decoder, genome);
-            var starts = final + LandscapeAnalysis.RandomStarts(8, decoder.StateSize, -2, 2, (long)Seeds.Derive(seed, 7), device);
+            var starts = final.Plus(LandscapeAnalysis.RandomStarts(8, decoder.StateSize, -2, 2, (long)Seeds.Derive(seed, 7), device));
             slice = LandscapeAnalysis.Slice(energy, centre, 0, 1, 3, 41, starts, decoder.Options.StepSize, decoder.Options.Steps);
         }
         return LandscapeFigure.Save(new LandscapePlotData(slice.Xs, slice.Ys, slice.Energy, slice.Trajectories),

@@ -58,7 +58,7 @@ public sealed class AnalyzeCommand : Command<AnalyzeSettings>
             (g, gen) => Developments.InChunks(x =>
             {
                 var logits = model.Decoder.forward(x);                                                   // (B, C, H, W)
-                return torch.sigmoid(logits + torch.randn(logits.shape, generator: gen, device: logits.device).Mul(sigma));
+                return torch.sigmoid(logits.Plus(torch.randn(logits.shape, generator: gen, device: logits.device).Mul(sigma)));
             }, Chunk)(g),
             develop, genomes, settings.Mutants, settings.Epsilon, settings.Seed, sigma)).ToList();
 

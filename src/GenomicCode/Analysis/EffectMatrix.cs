@@ -49,7 +49,7 @@ public static class EffectMatrix
         using var noGrad = torch.no_grad();
         long n = genomes.shape[0], genes = genomes.shape[1];
         var eye = torch.eye(genes, dtype: genomes.dtype, device: genomes.device).Mul(h);           // (G, G)
-        var plus = (genomes.unsqueeze(1) + eye.unsqueeze(0)).reshape(n * genes, genes);           // (N*G, G)
+        var plus = genomes.unsqueeze(1).Plus(eye.unsqueeze(0)).reshape(n * genes, genes);            // (N*G, G)
         var minus = (genomes.unsqueeze(1) - eye.unsqueeze(0)).reshape(n * genes, genes);          // (N*G, G)
         var tp = traits.Extract(develop(plus));                                                   // (N*G, T)
         var tm = traits.Extract(develop(minus));
@@ -73,14 +73,14 @@ public static class EffectMatrix
         using var noGrad = torch.no_grad();
         long n = genomes.shape[0], genes = genomes.shape[1];
         var eye = torch.eye(genes, dtype: genomes.dtype, device: genomes.device).Mul(delta);           // (G, G)
-        var single = (genomes.unsqueeze(1) + eye.unsqueeze(0)).reshape(n * genes, genes);            // (N*G, G)
-        var pairs = (genomes.unsqueeze(1).unsqueeze(1) + eye.view(1, genes, 1, genes) + eye.view(1, 1, genes, genes))
+        var single = genomes.unsqueeze(1).Plus(eye.unsqueeze(0)).reshape(n * genes, genes);             // (N*G, G)
+        var pairs = genomes.unsqueeze(1).unsqueeze(1).Plus(eye.view(1, genes, 1, genes)).Plus(eye.view(1, 1, genes, genes))
             .reshape(n * genes * genes, genes);                                                       // (N*G*G, G)
         var t0 = traits.Extract(develop(genomes));                                                    // (N, T)
         long traitCount = t0.shape[1];
         var ts = traits.Extract(develop(single)).reshape(n, genes, traitCount);                       // (N, G, T)
         var tp = traits.Extract(develop(pairs)).reshape(n, genes, genes, traitCount);                 // (N, G, G, T)
-        var eps = tp - ts.unsqueeze(2) - ts.unsqueeze(1) + t0.view(n, 1, 1, traitCount);            // (N, G, G, T)
+        var eps = (tp - ts.unsqueeze(2) - ts.unsqueeze(1)).Plus(t0.view(n, 1, 1, traitCount));           // (N, G, G, T)
         if (traitScale is not null)
         {
             if (traitScale.Length != traitCount) throw new UserInputException($"traitScale needs {traitCount} values, got {traitScale.Length}.");

@@ -102,7 +102,7 @@ public static class LandscapeAnalysis
         var a = torch.tensor(from.Select(v => (float)v).ToArray()).view(1, -1);
         var b = torch.tensor(to.Select(v => (float)v).ToArray()).view(1, -1);
         var t = torch.linspace(0, 1, points).view(-1, 1);                 // (P, 1)
-        var states = a + t * (b - a);                                      // (P, K)
+        var states = a.Plus(t * (b - a));                                   // (P, K)
         return energy(states).to(ScalarType.Float64).data<double>().ToArray();
     }
 

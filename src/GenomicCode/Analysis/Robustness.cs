@@ -58,7 +58,7 @@ public static class Robustness
         var rank = order.argsort(1);                                                           // rank of each gene in the permutation
         var mask = rank.Lt(k).to(parents.dtype);                                               // (N*M, G), k ones per row
         var noise = torch.randn(new long[] { n * mutants, genes }, generator: generator, device: parents.device).to(parents.dtype).Mul(size);
-        return copies + mask * noise;
+        return copies.Plus(mask * noise);
     }
 
     /// <summary>

@@ -69,8 +69,8 @@ public sealed class SpritesTraits : ITraitExtractor
         var mu02 = (p * dy * dy).sum(dims) / m00;
         var mu11 = (p * dx * dy).sum(dims) / m00;
         var orientation = torch.atan2(mu11.Mul(2L), mu20 - mu02).Mul(0.5);
-        var spread = torch.sqrt(((mu20 - mu02).square() + mu11.square().Mul(4L)).Add(Eps * Eps));
-        var elongation = spread / (mu20 + mu02).Add(Eps);
+        var spread = torch.sqrt((mu20 - mu02).Square().Plus(mu11.Square().Mul(4L)).Add(Eps * Eps));
+        var elongation = spread / mu20.Plus(mu02).Add(Eps);
         var traits = torch.stack(new[] { cx.Div(w), cy.Div(h), torch.sqrt(m00).Div(w), orientation, elongation }, 1); // (B, 5)
         return traits.to(phenotypes.dtype);
     }

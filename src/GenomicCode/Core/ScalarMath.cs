@@ -8,7 +8,8 @@ namespace GenomicCode.Core;
 /// </summary>
 /// <remarks>
 /// TorchSharp 0.107 turns a number into a native <see cref="Scalar"/> for <c>t * 0.5</c>, <c>t.mul(0.5)</c>,
-/// <c>torch.full(shape, 1.0)</c> and the like, passes its handle to libtorch and keeps no reference to it during the call.
+/// <c>torch.full(shape, 1.0)</c> and the like (and for the implicit alpha 1 of <c>a + b</c> and the 2 of <c>square()</c>),
+/// passes its handle to libtorch and keeps no reference to it during the call.
 /// When another thread triggers a garbage collection meanwhile (a notebook kernel, a progress display, any
 /// <c>Parallel</c> loop), the finaliser can free the native scalar while libtorch still reads it: the call fails with
 /// "Unknown scalar type", or worse, computes with whatever now sits in that memory. Each method here makes the
@@ -18,6 +19,22 @@ namespace GenomicCode.Core;
 /// </remarks>
 public static class ScalarMath
 {
+    // Held for the life of the process (static roots are never finalised): the alpha of every addition, and the square's exponent.
+    private static readonly Scalar One = 1L.ToScalar();
+    private static readonly Scalar Two = 2L.ToScalar();
+
+    /// <summary>
+    /// <paramref name="a"/> + <paramref name="b"/>. Use it instead of the + operator: TorchSharp's <c>a + b</c> is
+    /// <c>a.add(b, 1)</c> with an unheld scalar for the 1.
+    /// </summary>
+    public static Tensor Plus(this Tensor a, Tensor b) => a.add(b, One);
+
+    /// <summary>In place: <paramref name="t"/> += <paramref name="other"/>; returns <paramref name="t"/> (TorchSharp's <c>add_(other)</c> makes an unheld alpha 1).</summary>
+    public static Tensor Add_(this Tensor t, Tensor other) => t.add_(other, One);
+
+    /// <summary><paramref name="t"/> squared, element-wise (TorchSharp's <c>square()</c> is <c>pow(2)</c> with an unheld 2).</summary>
+    public static Tensor Square(this Tensor t) => t.pow(Two);
+
     /// <summary><paramref name="t"/> * <paramref name="value"/>.</summary>
     public static Tensor Mul(this Tensor t, double value) { using var s = value.ToScalar(); return t.mul(s); }
 
@@ -40,13 +57,13 @@ public static class ScalarMath
     public static Tensor RDiv(this Tensor t, double value) { using var s = value.ToScalar(); return t.reciprocal().mul(s); }
 
     /// <summary><paramref name="t"/> + <paramref name="value"/>.</summary>
-    public static Tensor Add(this Tensor t, double value) { using var s = value.ToScalar(); return t.add(s); }
+    public static Tensor Add(this Tensor t, double value) { using var s = value.ToScalar(); return t.add(s, One); }
 
     /// <summary><paramref name="t"/> + <paramref name="value"/> (integer scalar: integer tensors stay integer).</summary>
-    public static Tensor Add(this Tensor t, long value) { using var s = value.ToScalar(); return t.add(s); }
+    public static Tensor Add(this Tensor t, long value) { using var s = value.ToScalar(); return t.add(s, One); }
 
     /// <summary>In place: <paramref name="t"/> += <paramref name="value"/>; returns <paramref name="t"/>.</summary>
-    public static Tensor Add_(this Tensor t, double value) { using var s = value.ToScalar(); return t.add_(s); }
+    public static Tensor Add_(this Tensor t, double value) { using var s = value.ToScalar(); return t.add_(s, One); }
 
     /// <summary><paramref name="t"/> + <paramref name="alpha"/> * <paramref name="other"/>.</summary>
     public static Tensor Add(this Tensor t, Tensor other, double alpha) { using var s = alpha.ToScalar(); return t.add(other, s); }
@@ -61,10 +78,10 @@ public static class ScalarMath
     public static Tensor Sub(this Tensor t, long value) { using var s = value.ToScalar(); return t.sub(s); }
 
     /// <summary><paramref name="value"/> - <paramref name="t"/>, element-wise.</summary>
-    public static Tensor RSub(this Tensor t, double value) { using var s = value.ToScalar(); return t.neg().add(s); }
+    public static Tensor RSub(this Tensor t, double value) { using var s = value.ToScalar(); return t.neg().add(s, One); }
 
     /// <summary><paramref name="value"/> - <paramref name="t"/> (integer scalar: integer tensors stay integer).</summary>
-    public static Tensor RSub(this Tensor t, long value) { using var s = value.ToScalar(); return t.neg().add(s); }
+    public static Tensor RSub(this Tensor t, long value) { using var s = value.ToScalar(); return t.neg().add(s, One); }
 
     /// <summary><paramref name="t"/> raised to <paramref name="exponent"/>.</summary>
     public static Tensor Pow(this Tensor t, double exponent) { using var s = exponent.ToScalar(); return t.pow(s); }
@@ -121,6 +138,9 @@ public static class ScalarMath
 
     /// <summary>In place: <paramref name="t"/> += <paramref name="value"/> * <paramref name="a"/> * <paramref name="b"/>; returns <paramref name="t"/>.</summary>
     public static Tensor AddCMul_(this Tensor t, Tensor a, Tensor b, double value) { using var s = value.ToScalar(); return t.addcmul_(a, b, s); }
+
+    /// <summary>In place: <paramref name="t"/> += <paramref name="value"/> * <paramref name="a"/> / <paramref name="b"/>; returns <paramref name="t"/>.</summary>
+    public static Tensor AddCDiv_(this Tensor t, Tensor a, Tensor b, double value) { using var s = value.ToScalar(); return t.addcdiv_(a, b, s); }
 
     /// <summary>Leaky ReLU with negative slope <paramref name="slope"/> (use instead of <c>nn.LeakyReLU</c>, whose forward makes an unheld scalar).</summary>
     public static Tensor LeakyRelu(this Tensor t, double slope) { using var s = slope.ToScalar(); return t.leaky_relu(s); }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json.Serialization;
 using GenomicCode.Core;
+using GenomicCode.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -186,7 +187,7 @@ public static class DevelopmentBenchmark
         // 2. Training steps: development unrolled + loss + backward + Adam.
         decoder.train();
         var parameters = decoder.parameters().ToList();
-        using var adam = torch.optim.Adam(parameters, workload.LearningRate);
+        using var adam = new HeldScalarOptimizers.Adam(parameters, workload.LearningRate);
         progress?.Invoke($"train: {workload.Warmup} warm-up + {workload.Iterations} timed steps");
         var train = new List<double>();
         var trainCpu = new List<double>();
@@ -245,7 +246,7 @@ public static class DevelopmentBenchmark
     {
         using var scope = torch.NewDisposeScope();
         var r = ScalarMath.Arange(grid, ScalarType.Float32, device).Sub(grid / 2);         // (G)
-        var d2 = r.view(-1, 1).Pow(2) + r.view(1, -1).Pow(2);                              // (G, G)
+        var d2 = r.view(-1, 1).Pow(2).Plus(r.view(1, -1).Pow(2));                               // (G, G)
         var disc = d2.Le(grid * grid / 16.0).to(ScalarType.Float32);
         return disc.view(1, 1, grid, grid).expand(batch, 1, grid, grid).contiguous().MoveToOuterDisposeScope();
     }

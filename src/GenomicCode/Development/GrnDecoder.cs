@@ -81,8 +81,8 @@ public sealed class GrnDecoder : DevelopmentalDecoder
         CheckGenome(genome);
         long b = genome.shape[0];
         var flat = hyperOut.forward(nn.functional.tanh(hyperHidden.forward(genome)));            // (B, N(N+M) + N)
-        var w = flat.narrow(1, 0, genes * RegulatoryInputs).view(b, genes, RegulatoryInputs) + baseWeights; // (B, N, N+M)
-        var bias = flat.narrow(1, genes * RegulatoryInputs, genes) + baseBias;                 // (B, N)
+        var w = flat.narrow(1, 0, genes * RegulatoryInputs).view(b, genes, RegulatoryInputs).Plus(baseWeights); // (B, N, N+M)
+        var bias = flat.narrow(1, genes * RegulatoryInputs, genes).Plus(baseBias);                  // (B, N)
         return (w, bias);
     }
 
@@ -156,10 +156,10 @@ public sealed class GrnDecoder : DevelopmentalDecoder
             var alivePre = nn.functional.max_pool2d(x.narrow(1, readout, 1), 3, 1, 1).Gt(threshold);    // (B, 1, G, G)
             var signals = nn.functional.conv2d(x.narrow(1, 0, morphogens), diffusion, padding: new long[] { 1, 1 }, groups: morphogens); // (B, 3M, G, G)
             var inputs = torch.cat(new[] { x, signals }, 1).view(b, RegulatoryInputs, cells);           // (B, N+3M, G*G)
-            var drive = torch.bmm(w, inputs).add_(biasMap).view(b, genes, g, g);                        // (B, N, G, G) = W [x; s] + b
+            var drive = torch.bmm(w, inputs).Add_(biasMap).view(b, genes, g, g);                        // (B, N, G, G) = W [x; s] + b
             var target = Options.Activation == "sigmoid" ? torch.sigmoid(drive) : torch.tanh(drive);
             var next = torch.lerp(x, target, tau);                                                         // (1 - tau) x + tau f(.)
-            if (noise > 0) next = next + torch.randn(next.shape, generator: generator, device: device).Mul_(noise);
+            if (noise > 0) next = next.Plus(torch.randn(next.shape, generator: generator, device: device).Mul_(noise));
             var alivePost = nn.functional.max_pool2d(next.narrow(1, readout, 1), 3, 1, 1).Gt(threshold);
             return next * alivePre.logical_and_(alivePost);
         }

@@ -43,8 +43,8 @@ public sealed class LandscapeDecoder : DevelopmentalDecoder
     public Tensor Energy(Tensor state, Tensor genome)
     {
         var bowl = state.Pow(2).sum(dim: 1).Mul(0.5);                                                   // (B)
-        var h = nn.functional.tanh(stateIn.forward(state) + genomeIn.forward(genome));                // (B, H)
-        return bowl + energyOut.forward(h).squeeze(1);                                                 // (B)
+        var h = nn.functional.tanh(stateIn.forward(state).Plus(genomeIn.forward(genome)));                 // (B, H)
+        return bowl.Plus(energyOut.forward(h).squeeze(1));                                              // (B)
     }
 
     /// <summary>
@@ -70,7 +70,7 @@ public sealed class LandscapeDecoder : DevelopmentalDecoder
                 var grads = torch.autograd.grad(new[] { energy }, new[] { xIn }, retain_graph: buildGraph, create_graph: buildGraph);
                 var next = xIn - grads[0].Mul(eta);                                                   // (B, K)
                 foreach (var d in grads) d.Dispose();
-                if (temperature > 0) next = next + torch.randn(next.shape, generator: generator, device: genome.device).Mul_(Math.Sqrt(2 * eta * temperature));
+                if (temperature > 0) next = next.Plus(torch.randn(next.shape, generator: generator, device: genome.device).Mul_(Math.Sqrt(2 * eta * temperature)));
                 x = (buildGraph ? next : next.detach()).MoveToOuterDisposeScope();
             }
             if (!kept) previous.Dispose(); // a recorded state belongs to the caller

@@ -106,16 +106,16 @@ public sealed class NcaDecoder : DevelopmentalDecoder
         Tensor? update = Options.SparseUpdates ? SparseUpdate(state, p, condition, fire, alive, generator) : null;
         if (update is not null)
         {
-            next = state + update;                                                                     // x + dx on firing living cells
+            next = state.Plus(update);                                                                 // x + dx on firing living cells
         }
         else
         {
             var h = hidden.forward(p);                                                                 // (B, H, G, G)
-            if (condition is not null) h.add_(condition);                                              // + (B, H, 1, 1)
+            if (condition is not null) h.Add_(condition);                                              // + (B, H, 1, 1)
             h.relu_();
             var dx = this.update.forward(h);                                                           // (B, C, G, G)
             if (Options.Noise > 0)
-                dx = dx + torch.randn(dx.shape, generator: generator, device: state.device).Mul_(Options.Noise);
+                dx = dx.Plus(torch.randn(dx.shape, generator: generator, device: state.device).Mul_(Options.Noise));
             next = state.AddCMul(dx, fire, 1);                                                         // x + dx * fire
         }
         using (torch.no_grad())
@@ -141,11 +141,11 @@ public sealed class NcaDecoder : DevelopmentalDecoder
         var perceived = p.permute(0, 2, 3, 1).reshape(cells, 3 * channels).index_select(0, rows);   // (N, 3C)
         var h = nn.functional.linear(perceived, hidden.weight!.view(hidden.weight.shape[0], -1), hidden.bias); // (N, H)
         if (condition is not null)
-            h.add_(condition.view(b, -1).index_select(0, rows.Div(g * g, RoundingMode.floor)));                // + genome term of each row's organism
+            h.Add_(condition.view(b, -1).index_select(0, rows.Div(g * g, RoundingMode.floor)));                // + genome term of each row's organism
         h.relu_();
         var dx = nn.functional.linear(h, this.update.weight!.view(channels, -1));                    // (N, C)
         if (Options.Noise > 0)
-            dx = dx + torch.randn(dx.shape, generator: generator, device: state.device).Mul_(Options.Noise);
+            dx = dx.Plus(torch.randn(dx.shape, generator: generator, device: state.device).Mul_(Options.Noise));
         var scattered = torch.zeros(cells, channels, dtype: dx.dtype, device: dx.device).index_copy(0, rows, dx); // (B*G*G, C)
         return scattered.view(b, g, g, channels).permute(0, 3, 1, 2);                                 // (B, C, G, G) view
     }

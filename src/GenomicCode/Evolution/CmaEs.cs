@@ -97,7 +97,7 @@ public sealed class CmaEs : StrategyBase
         var y = mode == CmaCovariance.Full ? (z * scales).matmul(basis.t()) : z * scales;
         steps?.Dispose();
         steps = y.DetachFromDisposeScope();
-        return mean.unsqueeze(0) + y.Mul(sigma);                                                               // eq. 40
+        return mean.unsqueeze(0).Plus(y.Mul(sigma));                                                          // eq. 40
     }
 
     /// <inheritdoc />
@@ -122,13 +122,13 @@ public sealed class CmaEs : StrategyBase
         if (mode == CmaCovariance.Full)
         {
             var rankMu = (ySel * weights.unsqueeze(1)).t().matmul(ySel);          // (n, n)
-            next = covariance.Mul(1 - c1 - cMu) + (pC.outer(pC) + covariance.Mul(deltaH)).Mul(c1) + rankMu.Mul(cMu);
-            next = (next + next.t()).Mul(0.5);                                    // keep it exactly symmetric
+            next = covariance.Mul(1 - c1 - cMu).Plus(pC.outer(pC).Plus(covariance.Mul(deltaH)).Mul(c1)).Plus(rankMu.Mul(cMu));
+            next = next.Plus(next.t()).Mul(0.5);                                  // keep it exactly symmetric
         }
         else
         {
-            var rankMu = (weights.unsqueeze(1) * ySel.square()).sum(dim: 0);
-            next = covariance.Mul(1 - c1 - cMu) + (pC.square() + covariance.Mul(deltaH)).Mul(c1) + rankMu.Mul(cMu);
+            var rankMu = (weights.unsqueeze(1) * ySel.Square()).sum(dim: 0);
+            next = covariance.Mul(1 - c1 - cMu).Plus(pC.Square().Plus(covariance.Mul(deltaH)).Mul(c1)).Plus(rankMu.Mul(cMu));
         }
         covariance.Dispose();
         covariance = next.DetachFromDisposeScope();

@@ -35,6 +35,6 @@ public sealed class GaussianMutation : IMutation
             var hit = torch.rand(genomes.shape, dtype: genomes.dtype, device: genomes.device, generator: generator).Lt(Rate);
             noise = noise * hit.to(genomes.dtype);
         }
-        return (genomes + noise).MoveToOuterDisposeScope();
+        return genomes.Plus(noise).MoveToOuterDisposeScope();
     }
 }

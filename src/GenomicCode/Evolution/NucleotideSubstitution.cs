@@ -30,7 +30,7 @@ public sealed class NucleotideSubstitution : IMutation
         var hit = torch.rand(genomes.shape, device: genomes.device, generator: generator).Lt(Rate);
         // Adding 1..3 modulo 4 moves to one of the three other bases with equal probability.
         var shift = torch.randint(1, 4, genomes.shape, dtype: ScalarType.Int64, device: genomes.device, generator: generator);
-        var mutated = torch.where(hit, (genomes + shift).Remainder(4), genomes);
+        var mutated = torch.where(hit, genomes.Plus(shift).Remainder(4), genomes);
         return mutated.MoveToOuterDisposeScope();
     }
 }

@@ -57,7 +57,7 @@ public sealed class OpenAiEs : StrategyBase
         var half = torch.randn(new long[] { populationSize / 2, mean.shape[0] }, dtype: ScalarType.Float64, device: Device, generator: Random);
         epsilon?.Dispose();
         epsilon = torch.cat(new[] { half, -half }, 0).DetachFromDisposeScope(); // (N, G): mirrored pairs
-        return mean.unsqueeze(0) + epsilon.Mul(sigma);
+        return mean.unsqueeze(0).Plus(epsilon.Mul(sigma));
     }
 
     /// <inheritdoc />

@@ -22,6 +22,6 @@ public sealed class ScaledGaussianMutation : IMutation
     {
         using var scope = torch.NewDisposeScope();
         var noise = torch.randn(genomes.shape, dtype: genomes.dtype, device: genomes.device, generator: generator) * scale.to(genomes.dtype);
-        return (genomes + noise).MoveToOuterDisposeScope();
+        return genomes.Plus(noise).MoveToOuterDisposeScope();
     }
 }

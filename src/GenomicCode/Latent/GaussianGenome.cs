@@ -17,7 +17,7 @@ public static class GaussianGenome
     public static Tensor Sample(Tensor mean, Tensor logVar, Generator? generator)
     {
         var eps = torch.randn(mean.shape, dtype: mean.dtype, device: mean.device, generator: generator);
-        return mean + logVar.Mul(0.5).exp() * eps;
+        return mean.Plus(logVar.Mul(0.5).exp() * eps);
     }
 
     /// <summary>
@@ -25,5 +25,5 @@ public static class GaussianGenome
     /// (Kingma and Welling 2014, appendix B). Shape (B, D) in, (B, D) out.
     /// </summary>
     public static Tensor KlToStandardNormal(Tensor mean, Tensor logVar) =>
-        (mean.square() + logVar.exp() - logVar).Sub(1.0).Mul(0.5);
+        (mean.Square().Plus(logVar.exp()) - logVar).Sub(1.0).Mul(0.5);
 }

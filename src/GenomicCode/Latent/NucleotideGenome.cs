@@ -51,7 +51,7 @@ public static class NucleotideGenome
             throw new UserInputException($"Gumbel temperature must be a finite number > 0, got {temperature}.");
         var u = torch.rand(logits.shape, dtype: logits.dtype, device: logits.device, generator: generator).Clamp(1e-10, 1 - 1e-7);
         var gumbel = -(-u.log()).log();
-        return (logits + gumbel).Div(temperature).softmax(-1);
+        return logits.Plus(gumbel).Div(temperature).softmax(-1);
     }
 
     /// <summary>

@@ -16,7 +16,7 @@ public static class NucleotideOperators
         Guard.InRange(rate, 0, 1);
         var mutate = torch.rand(indices.shape, device: indices.device, generator: generator).Lt(rate);
         var shift = torch.randint(1, 4, indices.shape, dtype: ScalarType.Int64, device: indices.device, generator: generator);
-        return torch.where(mutate, (indices + shift).Remainder(4), indices);
+        return torch.where(mutate, indices.Plus(shift).Remainder(4), indices);
     }
 
     /// <summary>Sets one position of every genome to a given base (for mutational-effect studies): (B, L) in and out.</summary>

@@ -96,7 +96,7 @@ public sealed class GenomeVae : nn.Module
         var klPerDim = GaussianGenome.KlToStandardNormal(mean, logVar); // (B, D)
         var terms = regularizer.Compute(new LatentBatch(mean, logVar, genome, klPerDim), step);
         var loss = reconstruction;
-        foreach (var t in terms.Values) loss = loss + t;
+        foreach (var t in terms.Values) loss = loss.Plus(t);
         return new GenomeVaeOutput(loss, reconstruction, klPerDim.sum(dim: 1).mean(), klPerDim.mean(new long[] { 0 }), terms, logits, genome, mean, logVar);
     }
 

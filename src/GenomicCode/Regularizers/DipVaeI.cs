@@ -56,8 +56,8 @@ public sealed class DipVaeI : IRegularizer
     public static (Tensor OffDiagonal, Tensor Diagonal) Penalties(Tensor covariance)
     {
         var diagonal = covariance.diagonal();                         // (D)
-        var offDiagonal = covariance.square().sum() - diagonal.square().sum();
-        return (offDiagonal, diagonal.Sub(1.0).square().sum());
+        var offDiagonal = covariance.Square().sum() - diagonal.Square().sum();
+        return (offDiagonal, diagonal.Sub(1.0).Square().sum());
     }
 
     /// <inheritdoc />

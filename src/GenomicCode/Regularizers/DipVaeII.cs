@@ -47,7 +47,7 @@ public sealed class DipVaeII : IRegularizer
 
     /// <summary>Cov_q(z) = diag(mean_b exp(logVar_b)) + Cov_batch[mean]: (D, D).</summary>
     public static Tensor AggregateCovariance(Tensor mean, Tensor logVar) =>
-        DipVaeI.Covariance(mean) + torch.diag(logVar.exp().mean(new long[] { 0 }));
+        DipVaeI.Covariance(mean).Plus(torch.diag(logVar.exp().mean(new long[] { 0 })));
 
     /// <inheritdoc />
     public IReadOnlyDictionary<string, Tensor> Compute(LatentBatch latent, long step)

@@ -1,4 +1,5 @@
 using GenomicCode.Core;
+using GenomicCode.Training;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -79,7 +80,7 @@ public sealed class FactorVae : IAdversarialRegularizer, IStatefulRegularizer, I
         discriminator = nn.Sequential(layers);
         device ??= CPU;
         discriminator.to(device);
-        optimizer = optim.Adam(discriminator.parameters(), options.DiscriminatorLearningRate, options.DiscriminatorBeta1, options.DiscriminatorBeta2);
+        optimizer = new HeldScalarOptimizers.Adam(discriminator.parameters(), options.DiscriminatorLearningRate, options.DiscriminatorBeta1, options.DiscriminatorBeta2);
         permutation = new Generator((ulong)(seed & 0x7FFFFFFFFFFFFFFF), device);
     }
 
@@ -130,7 +131,7 @@ public sealed class FactorVae : IAdversarialRegularizer, IStatefulRegularizer, I
         var logitsFake = discriminator.forward(fake);                 // (B, 2)
         var zeros = torch.zeros(real.shape[0], dtype: ScalarType.Int64, device: real.device);
         var ones = torch.ones(fake.shape[0], dtype: ScalarType.Int64, device: fake.device);
-        var loss = (nn.functional.cross_entropy(logitsReal, zeros) + nn.functional.cross_entropy(logitsFake, ones)).Mul(0.5);
+        var loss = nn.functional.cross_entropy(logitsReal, zeros).Plus(nn.functional.cross_entropy(logitsFake, ones)).Mul(0.5);
         loss.backward();
         optimizer.step();
         double accuracy = 0.5 * (logitsReal.argmax(1).eq(zeros).to(ScalarType.Float32).mean().item<float>()

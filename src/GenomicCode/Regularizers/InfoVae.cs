@@ -71,7 +71,7 @@ public sealed class InfoVae : IRegularizer, IDisposable
     public static Tensor KernelMatrix(Tensor x, Tensor y, string kernel, double scale)
     {
         double c = 2.0 * x.shape[1] * scale * scale;
-        var d2 = (x.unsqueeze(1) - y.unsqueeze(0)).square().sum(dim: 2); // (N, M); no sqrt, so gradients stay finite at 0
+        var d2 = (x.unsqueeze(1) - y.unsqueeze(0)).Square().sum(dim: 2); // (N, M); no sqrt, so gradients stay finite at 0
         return kernel == "rbf" ? d2.Div(-c).exp() : d2.Add(c).RDiv(c);
     }
 
@@ -80,7 +80,7 @@ public sealed class InfoVae : IRegularizer, IDisposable
     /// mean k(x, x') + mean k(y, y') - 2 mean k(x, y); exactly 0 when the two samples are the same.
     /// </summary>
     public static Tensor Mmd(Tensor x, Tensor y, string kernel, double scale) =>
-        KernelMatrix(x, x, kernel, scale).mean() + KernelMatrix(y, y, kernel, scale).mean() - KernelMatrix(x, y, kernel, scale).mean().Mul(2.0);
+        KernelMatrix(x, x, kernel, scale).mean().Plus(KernelMatrix(y, y, kernel, scale).mean()) - KernelMatrix(x, y, kernel, scale).mean().Mul(2.0);
 
     /// <inheritdoc />
     public IReadOnlyDictionary<string, Tensor> Compute(LatentBatch latent, long step)

@@ -27,7 +27,7 @@ public static class TotalCorrelation
     /// Broadcasts, so (M, 1, D) against (1, M, D) gives the (M, M, D) matrix log q(z_i,d | n_j).
     /// </summary>
     public static Tensor GaussianLogDensity(Tensor x, Tensor mean, Tensor logVar) =>
-        (logVar.Add(Math.Log(2 * Math.PI)) + (x - mean).square() * (-logVar).exp()).Mul(-0.5);
+        logVar.Add(Math.Log(2 * Math.PI)).Plus((x - mean).Square() * (-logVar).exp()).Mul(-0.5);
 
     /// <summary>
     /// Decomposes the KL term for samples z_i ~ q(z|n_i) (all (M, D)). log q(z_i) is estimated by
@@ -44,10 +44,10 @@ public static class TotalCorrelation
             throw new UserInputException($"the stratified estimator needs dataset size N >= batch size M, got N = {datasetSize}, M = {m}.");
         var logQ = GaussianLogDensity(sample.unsqueeze(1), mean.unsqueeze(0), logVar.unsqueeze(0)); // (M, M, D): log q(z_i,d | n_j)
         var logW = LogWeights(m, datasetSize, estimator, sample.dtype, sample.device);               // (M, M)
-        var logQz = (logQ.sum(dim: 2) + logW).logsumexp(1);                                        // (M)
-        var logQzProduct = (logQ + logW.unsqueeze(2)).logsumexp(1).sum(dim: 1);                     // (M)
+        var logQz = logQ.sum(dim: 2).Plus(logW).logsumexp(1);                                         // (M)
+        var logQzProduct = logQ.Plus(logW.unsqueeze(2)).logsumexp(1).sum(dim: 1);                      // (M)
         var logQzGivenN = GaussianLogDensity(sample, mean, logVar).sum(dim: 1);                       // (M)
-        var logPz = sample.square().Add(Math.Log(2 * Math.PI)).Mul(-0.5).sum(dim: 1);                 // (M)
+        var logPz = sample.Square().Add(Math.Log(2 * Math.PI)).Mul(-0.5).sum(dim: 1);                 // (M)
         return new KlDecomposition((logQzGivenN - logQz).mean(), (logQz - logQzProduct).mean(), (logQzProduct - logPz).mean());
     }
 

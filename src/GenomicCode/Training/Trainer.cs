@@ -33,7 +33,7 @@ public sealed class Trainer : IDisposable
         Device = device;
         if (options.Threads > 0) torch.set_num_threads(options.Threads);
         parameters = model.parameters().ToList();
-        optimizer = torch.optim.Adam(parameters, options.LearningRate, options.AdamBeta1, options.AdamBeta2, options.AdamEpsilon);
+        optimizer = new HeldScalarOptimizers.Adam(parameters, options.LearningRate, options.AdamBeta1, options.AdamBeta2, options.AdamEpsilon);
         noise = new Generator((ulong)options.Seed, device);
     }
 

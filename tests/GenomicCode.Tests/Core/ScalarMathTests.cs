@@ -21,6 +21,8 @@ public class ScalarMathTests
         Assert.Equal(new float[] { -3, -0.5f, 3 }, Values(t.Sub(1.0)));
         Assert.Equal(new float[] { 3, 0.5f, -3 }, Values(t.RSub(1.0)));
         Assert.Equal(new float[] { 4, 0.25f, 16 }, Values(t.Pow(2)));
+        Assert.Equal(new float[] { 4, 0.25f, 16 }, Values(t.Square()));
+        Assert.Equal(new float[] { -1, 2.5f, 8 }, Values(t.Plus(tensor(new float[] { 1, 2, 4 }))));
         Assert.Equal(new float[] { -1, 0.5f, 1 }, Values(t.Clamp(-1, 1)));
         Assert.Equal(new float[] { 0, 0.5f, 4 }, Values(t.ClampMin(0)));
         Assert.Equal(new float[] { -2, 0.5f, 3 }, Values(t.ClampMax(3)));
@@ -46,7 +48,9 @@ public class ScalarMathTests
         Assert.Equal(new float[] { 1.5f, 3 }, Values(t));
         t.Add_(0.5);
         Assert.Equal(new float[] { 2, 3.5f }, Values(t));
-        t.Add_(tensor(new float[] { 2, 2 }), -0.5);
+        t.Add_(tensor(new float[] { 1, 1 }));
+        Assert.Equal(new float[] { 3, 4.5f }, Values(t));
+        t.Add_(tensor(new float[] { 4, 4 }), -0.5);
         Assert.Equal(new float[] { 1, 2.5f }, Values(t));
         t.AddCMul_(tensor(new float[] { 1, 2 }), tensor(new float[] { 2, 2 }), 0.25);
         Assert.Equal(new float[] { 1.5f, 3.5f }, Values(t));
@@ -94,6 +98,10 @@ public class ScalarMathTests
         var f = x.RSub(3.0).mul(x.RDiv(2.0)).sum();
         f.backward();
         Assert.Equal(new[] { -24.0, -1.5 }, x.grad!.data<double>().ToArray());
+        // g = x^2 + x via Square and Plus: g' = 2x + 1.
+        var y = tensor(new[] { 0.5, 2.0 }, requires_grad: true);
+        y.Square().Plus(y).sum().backward();
+        Assert.Equal(new[] { 2.0, 5.0 }, y.grad!.data<double>().ToArray());
     }
 
     [Fact]
@@ -107,6 +115,9 @@ public class ScalarMathTests
             "GenomicCode.Tests.Core.UnheldScalarSamples::Operator calls TorchSharp.torch/Tensor::op_Multiply(Tensor,double)",
             "GenomicCode.Tests.Core.UnheldScalarSamples::ReversedOperator calls TorchSharp.torch/Tensor::op_Subtraction(int,Tensor)",
             "GenomicCode.Tests.Core.UnheldScalarSamples::ConvertingInside calls TorchSharp.torch/nn/functional::leaky_relu(Tensor,double,Boolean)",
+            "GenomicCode.Tests.Core.UnheldScalarSamples::TensorSum calls TorchSharp.torch/Tensor::op_Addition(Tensor,Tensor)",
+            "GenomicCode.Tests.Core.UnheldScalarSamples::Squared calls TorchSharp.torch/Tensor::square()",
+            "GenomicCode.Tests.Core.UnheldScalarSamples::Optimizer calls TorchSharp.torch/optim::Adam(IEnumerable`1<Parameter>,double,double,double,double,double,Boolean,Boolean)",
         }.Order(StringComparer.Ordinal), found.Order(StringComparer.Ordinal));
     }
 
@@ -122,7 +133,7 @@ public class ScalarMathTests
     }
 }
 
-/// <summary>Each method makes an unheld Scalar one way (the scanner must find all five); <see cref="Held"/> makes none.</summary>
+/// <summary>Each method makes an unheld Scalar one way (the scanner must find all eight); <see cref="Held"/> makes none.</summary>
 internal static class UnheldScalarSamples
 {
     public static Tensor Conversion(Tensor t) => t.mul(0.5);
@@ -130,5 +141,8 @@ internal static class UnheldScalarSamples
     public static Tensor ReversedOperator(Tensor t) => 1 - t;
     public static Tensor ConvertingInside(Tensor t) => nn.functional.leaky_relu(t, 0.1);
     public static nn.Module<Tensor, Tensor> LeakyModule() => nn.LeakyReLU(0.2);
-    public static Tensor Held(Tensor t) => t.Mul(0.5).RSub(1L) + t * t;
+    public static Tensor TensorSum(Tensor a, Tensor b) => a + b;          // a.add(b, 1): the 1 is the unheld scalar
+    public static Tensor Squared(Tensor t) => t.square();                 // pow(2)
+    public static optim.Optimizer Optimizer(IEnumerable<TorchSharp.Modules.Parameter> p) => optim.Adam(p); // its step makes unheld scalars
+    public static Tensor Held(Tensor t) => t.Mul(0.5).RSub(1L).Plus(t * t - t).Square();
 }

@@ -13,20 +13,23 @@ namespace GenomicCode.Tests.Core;
 /// </summary>
 public static class UnheldScalarScanner
 {
-    // Modules whose forward passes a number to one of the converting methods (nn.LeakyReLU(0.2) and kin).
-    private static readonly string[] ConvertingModuleFactories =
-        ["LeakyReLU", "ELU", "CELU", "Softplus", "Hardtanh", "Threshold", "Softshrink", "Hardshrink", "Softmin"];
-
     private static readonly Dictionary<short, OperandType> Operands = typeof(OpCodes).GetFields()
         .Select(f => (OpCode)f.GetValue(null)!).ToDictionary(o => o.Value, o => o.OperandType);
 
     private static readonly Lazy<HashSet<string>> Converting = new(ConvertingTorchSharpMethods);
 
+    // TorchSharp types whose step or forward (reached by a virtual call, so not through the fixed point) makes unheld
+    // Scalars: Adam and the other optimizers, LeakyReLU and the other parameterised activations, BatchNorm, ...
+    private static readonly Lazy<HashSet<string>> ConvertingTypes = new(() => Converting.Value
+        .Where(m => m.Contains("::step(", StringComparison.Ordinal) || m.Contains("::forward(", StringComparison.Ordinal))
+        .Select(m => m[..m.IndexOf("::", StringComparison.Ordinal)]).ToHashSet(StringComparer.Ordinal));
+
     /// <summary>
-    /// "Type::Method calls Target" for every hazardous call in the assembly at <paramref name="assemblyPath"/>, outside the
-    /// types named in <paramref name="allowedTypes"/>; only types whose full name starts with <paramref name="typePrefix"/>.
+    /// "Type::Method calls Target" for every hazardous call in the assembly at <paramref name="assemblyPath"/>, in types whose
+    /// full name starts with <paramref name="typePrefix"/>. The types named in <paramref name="scalarMakers"/> may make
+    /// Scalars themselves (they hold them), but like every other type must not call TorchSharp methods that make unheld ones.
     /// </summary>
-    public static IReadOnlyList<string> Find(string assemblyPath, string typePrefix, params string[] allowedTypes)
+    public static IReadOnlyList<string> Find(string assemblyPath, string typePrefix, params string[] scalarMakers)
     {
         var found = new List<string>();
         using var pe = new PEReader(File.OpenRead(assemblyPath));
@@ -34,28 +37,32 @@ public static class UnheldScalarScanner
         foreach (var typeHandle in md.TypeDefinitions)
         {
             string type = TypeName(md, typeHandle);
-            if (!type.StartsWith(typePrefix, StringComparison.Ordinal) || allowedTypes.Any(a => type == a || type.StartsWith(a + "/", StringComparison.Ordinal))) continue;
+            if (!type.StartsWith(typePrefix, StringComparison.Ordinal)) continue;
+            bool maker = scalarMakers.Any(a => type == a || type.StartsWith(a + "/", StringComparison.Ordinal));
             foreach (var methodHandle in md.GetTypeDefinition(typeHandle).GetMethods())
             {
                 var method = md.GetMethodDefinition(methodHandle);
                 if (method.RelativeVirtualAddress == 0) continue;
-                foreach (var target in CallTargets(md, pe.GetMethodBody(method.RelativeVirtualAddress)))
-                    if (IsHazard(target)) found.Add($"{type}::{md.GetString(method.Name)} calls {target}");
+                foreach (var call in CallTargets(md, pe.GetMethodBody(method.RelativeVirtualAddress)))
+                    if (IsHazard(call) && !(maker && MakesScalar(call.Target))) found.Add($"{type}::{md.GetString(method.Name)} calls {call.Target}");
             }
         }
         return found;
     }
 
-    private static bool IsHazard(string target)
+    private static bool IsHazard(Call call)
     {
-        if (target.StartsWith("TorchSharp.Scalar::op_Implicit(", StringComparison.Ordinal)) return true;
-        if (target.StartsWith("TorchSharp.ScalarExtensionMethods::ToScalar(", StringComparison.Ordinal)) return true;
+        string target = call.Target;
+        if (MakesScalar(target)) return true;
+        // Making a module or optimizer whose forward or step makes unheld Scalars: new Adam(...), torch.optim.Adam(...), nn.LeakyReLU(0.2).
+        string declaring = target[..target.IndexOf("::", StringComparison.Ordinal)];
+        if (call.IsNew && ConvertingTypes.Value.Contains(declaring)) return true;
+        if (target.StartsWith("TorchSharp.", StringComparison.Ordinal)
+            && ConvertingTypes.Value.Any(t => t.EndsWith("." + call.ReturnType, StringComparison.Ordinal) || t.EndsWith("/" + call.ReturnType, StringComparison.Ordinal))) return true;
         if (target.StartsWith("TorchSharp.torch/Tensor::op_", StringComparison.Ordinal)
             && !target.StartsWith("TorchSharp.torch/Tensor::op_Implicit(", StringComparison.Ordinal)
             && !target.StartsWith("TorchSharp.torch/Tensor::op_Explicit(", StringComparison.Ordinal)
             && HasNumberParameter(target)) return true;
-        if (target.StartsWith("TorchSharp.torch/nn::", StringComparison.Ordinal)
-            && ConvertingModuleFactories.Any(f => target.StartsWith($"TorchSharp.torch/nn::{f}(", StringComparison.Ordinal))) return true;
         return Converting.Value.Contains(target);
     }
 
@@ -65,12 +72,17 @@ public static class UnheldScalarScanner
         return parameters.Split(',').Any(p => p is "double" or "float" or "int" or "long" or "short" or "byte" or "sbyte");
     }
 
-    /// <summary>TorchSharp methods with a number parameter that make a Scalar inside (leaky_relu(Tensor, double, bool) and kin).</summary>
+    /// <summary>
+    /// TorchSharp methods that make a Scalar inside and hand it to libtorch unheld (<c>leaky_relu(Tensor, double, bool)</c>,
+    /// <c>add(Tensor)</c> with its implicit alpha 1, <c>square()</c> as <c>pow(2)</c>, ...), and every TorchSharp method that
+    /// calls one of them (<c>operator +(Tensor, Tensor)</c> calls <c>add(Tensor)</c>): a fixed point over TorchSharp's
+    /// direct calls.
+    /// </summary>
     private static HashSet<string> ConvertingTorchSharpMethods()
     {
-        var set = new HashSet<string>(StringComparer.Ordinal);
         using var pe = new PEReader(File.OpenRead(typeof(TorchSharp.Scalar).Assembly.Location));
         var md = pe.GetMetadataReader();
+        var calls = new Dictionary<string, string[]>(StringComparer.Ordinal);
         foreach (var typeHandle in md.TypeDefinitions)
         {
             string type = TypeName(md, typeHandle);
@@ -80,21 +92,33 @@ public static class UnheldScalarScanner
                 var method = md.GetMethodDefinition(methodHandle);
                 if (method.RelativeVirtualAddress == 0) continue;
                 string self = $"{type}::{md.GetString(method.Name)}({string.Join(",", method.DecodeSignature(new SignatureNames(), null).ParameterTypes)})";
-                if (!HasNumberParameter(self)) continue;
-                if (CallTargets(md, pe.GetMethodBody(method.RelativeVirtualAddress)).Any(t =>
-                        t.StartsWith("TorchSharp.Scalar::op_Implicit(", StringComparison.Ordinal)
-                        || t.StartsWith("TorchSharp.ScalarExtensionMethods::ToScalar(", StringComparison.Ordinal)))
-                    set.Add(self);
+                calls[self] = CallTargets(md, pe.GetMethodBody(method.RelativeVirtualAddress)).Select(c => c.Target).ToArray();
             }
+        }
+        var set = new HashSet<string>(StringComparer.Ordinal);
+        bool grew = true;
+        while (grew)
+        {
+            grew = false;
+            foreach (var (method, targets) in calls)
+                if (!set.Contains(method) && targets.Any(t => MakesScalar(t) || set.Contains(t)))
+                    grew |= set.Add(method);
         }
         return set;
     }
 
-    /// <summary>"Namespace.Type/Nested::Name(parameter types)" of every call, callvirt, newobj, ldftn and ldvirtftn in a body.</summary>
-    private static IEnumerable<string> CallTargets(MetadataReader md, MethodBodyBlock body)
+    private static bool MakesScalar(string target) =>
+        target.StartsWith("TorchSharp.Scalar::op_Implicit(", StringComparison.Ordinal)
+        || target.StartsWith("TorchSharp.ScalarExtensionMethods::ToScalar(", StringComparison.Ordinal);
+
+    /// <summary>One call in IL: "Namespace.Type/Nested::Name(parameter types)", whether it was a newobj, and the return type's simple name.</summary>
+    private sealed record Call(string Target, bool IsNew, string ReturnType);
+
+    /// <summary>Every call, callvirt, newobj, ldftn and ldvirtftn in a body.</summary>
+    private static IEnumerable<Call> CallTargets(MetadataReader md, MethodBodyBlock body)
     {
         var il = body.GetILReader();
-        var targets = new List<string>();
+        var targets = new List<Call>();
         while (il.RemainingBytes > 0)
         {
             short value = il.ReadByte();
@@ -103,7 +127,8 @@ public static class UnheldScalarScanner
             switch (operand)
             {
                 case OperandType.InlineMethod:
-                    targets.Add(MethodName(md, MetadataTokens.EntityHandle(il.ReadInt32())));
+                    var (name, returns) = MethodName(md, MetadataTokens.EntityHandle(il.ReadInt32()));
+                    targets.Add(new Call(name, value == OpCodes.Newobj.Value, returns));
                     break;
                 case OperandType.InlineNone: break;
                 case OperandType.ShortInlineBrTarget or OperandType.ShortInlineI or OperandType.ShortInlineVar: il.ReadByte(); break;
@@ -121,7 +146,7 @@ public static class UnheldScalarScanner
         return targets;
     }
 
-    private static string MethodName(MetadataReader md, EntityHandle handle)
+    private static (string Name, string ReturnType) MethodName(MetadataReader md, EntityHandle handle)
     {
         var names = new SignatureNames();
         switch (handle.Kind)
@@ -129,7 +154,8 @@ public static class UnheldScalarScanner
             case HandleKind.MethodDefinition:
             {
                 var d = md.GetMethodDefinition((MethodDefinitionHandle)handle);
-                return $"{TypeName(md, d.GetDeclaringType())}::{md.GetString(d.Name)}({string.Join(",", d.DecodeSignature(names, null).ParameterTypes)})";
+                var signature = d.DecodeSignature(names, null);
+                return ($"{TypeName(md, d.GetDeclaringType())}::{md.GetString(d.Name)}({string.Join(",", signature.ParameterTypes)})", signature.ReturnType);
             }
             case HandleKind.MemberReference:
             {
@@ -140,12 +166,14 @@ public static class UnheldScalarScanner
                     HandleKind.TypeDefinition => TypeName(md, (TypeDefinitionHandle)m.Parent),
                     _ => "?",
                 };
-                return $"{parent}::{md.GetString(m.Name)}({string.Join(",", m.DecodeMethodSignature(names, null).ParameterTypes)})";
+                if (m.GetKind() != MemberReferenceKind.Method) return ($"{parent}::{md.GetString(m.Name)}", "");
+                var signature = m.DecodeMethodSignature(names, null);
+                return ($"{parent}::{md.GetString(m.Name)}({string.Join(",", signature.ParameterTypes)})", signature.ReturnType);
             }
             case HandleKind.MethodSpecification:
                 return MethodName(md, md.GetMethodSpecification((MethodSpecificationHandle)handle).Method);
             default:
-                return "?";
+                return ("?::?()", "");
         }
     }
 

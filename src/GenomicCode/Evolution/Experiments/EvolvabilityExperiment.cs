@@ -98,14 +98,14 @@ public static class EvolvabilityExperiment
         var generator = new Generator((ulong)(Seeds.Derive(options.Seed, 1) & 0x7FFFFFFFFFFFFFFF), parents.device);
         int p = (int)parents.shape[0], m = options.MutantsPerParent;
         var mutants = parents.repeat_interleave(m, 0);
-        mutants = mutants + torch.randn(mutants.shape, dtype: mutants.dtype, device: mutants.device, generator: generator).Mul(options.MutationSigma);
+        mutants = mutants.Plus(torch.randn(mutants.shape, dtype: mutants.dtype, device: mutants.device, generator: generator).Mul(options.MutationSigma));
         Tensor offspringTraits, parentTraitTensor;
         using (torch.no_grad())
         {
             offspringTraits = TraitsTensor(traitOf, mutants, options.ChunkSize).reshape(p, m);
             parentTraitTensor = torch.tensor(parentTraits, dtype: ScalarType.Float64, device: offspringTraits.device).unsqueeze(1);
         }
-        Tensor Fitness(Tensor trait) => -trait.Sub(targetA).Div(std).square();
+        Tensor Fitness(Tensor trait) => -trait.Sub(targetA).Div(std).Square();
         var changes = (Fitness(offspringTraits) - Fitness(parentTraitTensor)).reshape(-1).to(torch.CPU).data<double>().ToArray();
         double fitter = changes.Count(c => c > 0) / (double)changes.Length;
         var sorted = changes.OrderBy(c => c).ToArray();

@@ -47,13 +47,13 @@ public static class EvolvedEncoding
     {
         var p = probabilities.to(ScalarType.Float64).Clamp(ProbabilityFloor, 1 - ProbabilityFloor);
         var x = target.to(ScalarType.Float64);
-        var perPixel = -(x * p.log() + x.RSub(1L) * p.RSub(1L).log());
+        var perPixel = (x * p.log()).Plus(x.RSub(1L) * p.RSub(1L).log()).neg();
         return perPixel.flatten(1).sum(dim: 1);
     }
 
     /// <summary>Mean squared error per pixel between (N, C, H, W) phenotypes and a (1 or N, C, H, W) target; returns (N).</summary>
     public static Tensor MeanSquaredError(Tensor probabilities, Tensor target) =>
-        (probabilities.to(ScalarType.Float64) - target.to(ScalarType.Float64)).square().flatten(1).mean(new long[] { 1 });
+        (probabilities.to(ScalarType.Float64) - target.to(ScalarType.Float64)).Square().flatten(1).mean(new long[] { 1 });
 
     /// <summary>The per-individual loss (N) of phenotypes against the target.</summary>
     public static Tensor LossOf(PhenotypeLoss loss, Tensor probabilities, Tensor target) =>

@@ -272,7 +272,7 @@ public static class GeneralisationExperiment
         var p = g;
         var batched = b.dim() == 3 ? b : b.unsqueeze(0).expand(g.shape[0], -1, -1);
         for (int t = 0; t < steps; t++)
-            p = p + torch.tanh(torch.bmm(batched, p.unsqueeze(2)).squeeze(2)).Mul(tau1) - p.Mul(tau2);
+            p = p.Plus(torch.tanh(torch.bmm(batched, p.unsqueeze(2)).squeeze(2)).Mul(tau1)) - p.Mul(tau2);
         return p;
     }
 

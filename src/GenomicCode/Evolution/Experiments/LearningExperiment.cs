@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using GenomicCode.Core;
 using GenomicCode.Development;
+using GenomicCode.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -140,7 +141,7 @@ public static class LearningExperiment
         var u = c.view(1, size).expand(size, size);                                                     // (S, S) column coordinate
         var au = u.abs();
         var av = v.abs();
-        var r = (u.square() + v.square()).sqrt();
+        var r = u.Square().Plus(v.Square()).sqrt();
         var all = new[]
         {
             torch.maximum(au, av).Le(0.5),
@@ -243,7 +244,7 @@ public static class LearningExperiment
         Func<double> curveLoss, double initialLoss, long total, Action<LearningProgress>? progress, CancellationToken cancel)
     {
         var parameters = decoder.parameters().Where(p => p.requires_grad).ToArray();
-        using var optimizer = torch.optim.Adam(parameters, options.LearningRate);
+        using var optimizer = new HeldScalarOptimizers.Adam(parameters, options.LearningRate);
         using var noise = new Generator(Seeds.Derive(seed, 4), genomes.device);
         var curve = new CurveBuilder("gradient", initialLoss);
         long every = Math.Max(1, options.Steps / options.CurvePoints);

@@ -26,7 +26,7 @@ public static class RegulatoryHillClimber
         var magnitude = norm switch
         {
             "l1" => b.abs(),
-            "l2" => b.square(),
+            "l2" => b.Square(),
             _ => throw new UserInputException($"Connection-cost norm must be one of {string.Join(", ", CostNorms)}, got '{norm}'."),
         };
         return magnitude.sum(new long[] { 1, 2 }).Mul(lambda / n);
@@ -70,12 +70,12 @@ public static class RegulatoryHillClimber
         var traitPick = torch.randint(0, n, new[] { r }, dtype: ScalarType.Int64, device: opts.device, generator: generator);
         var traitStep = torch.rand(new[] { r }, dtype: opts.dtype, device: opts.device, generator: generator).Mul(2L).Sub(1L).Mul(sigmaG);
         var gStep = nn.functional.one_hot(traitPick, n).to(opts.dtype) * (traitStep * mutateB.RSub(1L)).unsqueeze(1); // (R, N)
-        var g2 = (g + gStep).Clamp(-bound, bound);
+        var g2 = g.Plus(gStep).Clamp(-bound, bound);
         var weightPick = torch.randint(0, n * n, new[] { r }, dtype: ScalarType.Int64, device: opts.device, generator: generator);
         var weightStep = torch.rand(new[] { r }, dtype: opts.dtype, device: opts.device, generator: generator).Mul(2L).Sub(1L).Mul(sigmaB);
         var bStep = (nn.functional.one_hot(weightPick, n * n).to(opts.dtype) * (weightStep * mutateB).unsqueeze(1)).reshape(r, n, n);
         if (!selfRegulation) bStep = bStep * torch.eye(n, dtype: opts.dtype, device: opts.device).RSub(1L);
-        return (g2, b + bStep);
+        return (g2, b.Plus(bStep));
     }
 
     /// <summary>
