@@ -1,3 +1,4 @@
+
 namespace GenomicCode.Core.Catalogues;
 
 /// <summary>

@@ -1,8 +1,7 @@
-using GenomicCode.Core;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace GenomicCode.Development;
+namespace GenomicCode.Numerics;
 
 /// <summary>Gradient helpers for training developmental decoders.</summary>
 public static class GradientNormalization

@@ -1,11 +1,12 @@
 using System.Diagnostics;
 using GenomicCode.Core;
 using GenomicCode.Development;
-using GenomicCode.Training;
+using GenomicCode.Evolution;
+using GenomicCode.Numerics;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace GenomicCode.Evolution.Experiments;
+namespace GenomicCode.Experiments;
 
 /// <summary>
 /// Settings of <see cref="LearningExperiment"/>. Defaults are ours, sized so that both learners finish in a few minutes

@@ -1,8 +1,10 @@
 using GenomicCode.Core;
+using GenomicCode.Evolution;
+using GenomicCode.Numerics;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace GenomicCode.Evolution.Experiments;
+namespace GenomicCode.Experiments;
 
 /// <summary>Settings of <see cref="EvolvabilityExperiment"/>. Defaults are ours, sized for a trained sprites decoder on 2 CPU cores.</summary>
 public sealed record EvolvabilityOptions

@@ -1,8 +1,9 @@
 using GenomicCode.Core;
+using GenomicCode.Numerics;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace GenomicCode.Evolution.Experiments;
+namespace GenomicCode.Experiments;
 
 /// <summary>
 /// The (1+1) hill climber over a genotype (G, B) used by Watson et al. 2014 and Kouvaris et al. 2017: each generation one

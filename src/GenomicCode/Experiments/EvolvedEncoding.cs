@@ -1,8 +1,10 @@
 using GenomicCode.Core;
+using GenomicCode.Evolution;
+using GenomicCode.Numerics;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace GenomicCode.Evolution.Experiments;
+namespace GenomicCode.Experiments;
 
 /// <summary>How a developed phenotype is compared with its target.</summary>
 public enum PhenotypeLoss

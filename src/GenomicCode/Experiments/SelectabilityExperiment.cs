@@ -1,8 +1,9 @@
 using GenomicCode.Core;
+using GenomicCode.Evolution;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace GenomicCode.Evolution.Experiments;
+namespace GenomicCode.Experiments;
 
 /// <summary>Settings of <see cref="SelectabilityExperiment"/>. Defaults are ours, chosen to run in about a minute on 2 CPU cores.</summary>
 public sealed record SelectabilityOptions

@@ -1,7 +1,8 @@
 using GenomicCode.Core;
+using GenomicCode.Runs;
 using GenomicCode.Training;
 
-namespace GenomicCode.Tests.Training;
+namespace GenomicCode.Tests.Runs;
 
 public class PresetTests
 {

@@ -1,6 +1,6 @@
 using GenomicCode.Core;
 
-namespace GenomicCode.Training;
+namespace GenomicCode.Runs;
 
 /// <summary>Finds presets by name (the JSON files of models/, embedded in the library) or by path to a JSON file.</summary>
 public static class PresetCatalog

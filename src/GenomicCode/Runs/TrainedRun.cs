@@ -6,12 +6,12 @@ using GenomicCode.Models;
 using GenomicCode.Training;
 using TorchSharp;
 
-namespace GenomicCode.Cli;
+namespace GenomicCode.Runs;
 
 /// <summary>A trained model loaded from a run folder, with the data it was trained on.</summary>
-public sealed class RunModel : IDisposable
+public sealed class TrainedRun : IDisposable
 {
-    private RunModel(RunFolder run, Preset preset, Checkpoint.Header header, GenomeVae model, IGroundTruthData data, torch.Device device)
+    private TrainedRun(RunFolder run, Preset preset, Checkpoint.Header header, GenomeVae model, IGroundTruthData data, torch.Device device)
     {
         Run = run;
         Preset = preset;
@@ -43,7 +43,7 @@ public sealed class RunModel : IDisposable
     /// Opens a run folder and loads its checkpoint; a folder without a checkpoint is a one-line error. The model is built
     /// as TrainCommand builds it, from the options stored in the checkpoint.
     /// </summary>
-    public static RunModel Load(string path, string? device)
+    public static TrainedRun Load(string path, string? device)
     {
         var run = RunFolder.OpenExisting(path);
         string checkpoint = run.File(RunFolder.CheckpointFile);
@@ -56,7 +56,7 @@ public sealed class RunModel : IDisposable
         var model = GenomeVae.Create(header.Model, data.ObservationShape, header.Seed, dev);
         Checkpoint.Load(checkpoint, model, null);
         model.eval();
-        return new RunModel(run, preset, header, model, data, dev);
+        return new TrainedRun(run, preset, header, model, data, dev);
     }
 
     /// <summary>

@@ -1,8 +1,10 @@
 using GenomicCode.Core;
+using GenomicCode.Evolution;
+using GenomicCode.Numerics;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace GenomicCode.Evolution.Experiments;
+namespace GenomicCode.Experiments;
 
 /// <summary>
 /// Settings of <see cref="GeneralisationExperiment"/>. The defaults are our reading of Watson et al. 2014 and Kouvaris et

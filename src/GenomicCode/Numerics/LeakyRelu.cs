@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace GenomicCode.Core;
+namespace GenomicCode.Numerics;
 
 /// <summary>
 /// Leaky ReLU layer, max(x, 0) + slope * min(x, 0) (Maas et al. 2013), computed through <see cref="ScalarMath.LeakyRelu"/>:

@@ -1,8 +1,9 @@
 using GenomicCode.Core;
+using GenomicCode.Numerics;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace GenomicCode.Tests.Core;
+namespace GenomicCode.Tests.Numerics;
 
 public class ScalarMathTests
 {
@@ -110,14 +111,14 @@ public class ScalarMathTests
         var found = UnheldScalarScanner.Find(typeof(ScalarMathTests).Assembly.Location, typeof(UnheldScalarSamples).FullName!);
         Assert.Equal(new[]
         {
-            "GenomicCode.Tests.Core.UnheldScalarSamples::Conversion calls TorchSharp.Scalar::op_Implicit(double)",
-            "GenomicCode.Tests.Core.UnheldScalarSamples::LeakyModule calls TorchSharp.torch/nn::LeakyReLU(double,Boolean)",
-            "GenomicCode.Tests.Core.UnheldScalarSamples::Operator calls TorchSharp.torch/Tensor::op_Multiply(Tensor,double)",
-            "GenomicCode.Tests.Core.UnheldScalarSamples::ReversedOperator calls TorchSharp.torch/Tensor::op_Subtraction(int,Tensor)",
-            "GenomicCode.Tests.Core.UnheldScalarSamples::ConvertingInside calls TorchSharp.torch/nn/functional::leaky_relu(Tensor,double,Boolean)",
-            "GenomicCode.Tests.Core.UnheldScalarSamples::TensorSum calls TorchSharp.torch/Tensor::op_Addition(Tensor,Tensor)",
-            "GenomicCode.Tests.Core.UnheldScalarSamples::Squared calls TorchSharp.torch/Tensor::square()",
-            "GenomicCode.Tests.Core.UnheldScalarSamples::Optimizer calls TorchSharp.torch/optim::Adam(IEnumerable`1<Parameter>,double,double,double,double,double,Boolean,Boolean)",
+            "GenomicCode.Tests.Numerics.UnheldScalarSamples::Conversion calls TorchSharp.Scalar::op_Implicit(double)",
+            "GenomicCode.Tests.Numerics.UnheldScalarSamples::LeakyModule calls TorchSharp.torch/nn::LeakyReLU(double,Boolean)",
+            "GenomicCode.Tests.Numerics.UnheldScalarSamples::Operator calls TorchSharp.torch/Tensor::op_Multiply(Tensor,double)",
+            "GenomicCode.Tests.Numerics.UnheldScalarSamples::ReversedOperator calls TorchSharp.torch/Tensor::op_Subtraction(int,Tensor)",
+            "GenomicCode.Tests.Numerics.UnheldScalarSamples::ConvertingInside calls TorchSharp.torch/nn/functional::leaky_relu(Tensor,double,Boolean)",
+            "GenomicCode.Tests.Numerics.UnheldScalarSamples::TensorSum calls TorchSharp.torch/Tensor::op_Addition(Tensor,Tensor)",
+            "GenomicCode.Tests.Numerics.UnheldScalarSamples::Squared calls TorchSharp.torch/Tensor::square()",
+            "GenomicCode.Tests.Numerics.UnheldScalarSamples::Optimizer calls TorchSharp.torch/optim::Adam(IEnumerable`1<Parameter>,double,double,double,double,double,Boolean,Boolean)",
         }.Order(StringComparer.Ordinal), found.Order(StringComparer.Ordinal));
     }
 
@@ -129,7 +130,7 @@ public class ScalarMathTests
     {
         var found = UnheldScalarScanner.Find(typeInAssembly.Assembly.Location, "GenomicCode", typeof(ScalarMath).FullName!);
         Assert.True(found.Count == 0, $"{found.Count} calls make a TorchSharp Scalar that nobody holds during the native call; " +
-            "use GenomicCode.Core.ScalarMath (t.Mul(0.5), t.RSub(1), ScalarMath.Full(...)) instead:\n" + string.Join("\n", found));
+            "use GenomicCode.Numerics.ScalarMath (t.Mul(0.5), t.RSub(1), ScalarMath.Full(...)) instead:\n" + string.Join("\n", found));
     }
 }
 

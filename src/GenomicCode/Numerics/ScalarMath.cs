@@ -1,7 +1,7 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace GenomicCode.Core;
+namespace GenomicCode.Numerics;
 
 /// <summary>
 /// Tensor-and-number arithmetic that keeps its TorchSharp <see cref="Scalar"/> alive until libtorch is done with it.

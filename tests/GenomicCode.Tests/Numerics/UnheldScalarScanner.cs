@@ -4,11 +4,11 @@ using System.Reflection.Metadata;
 using System.Reflection.Metadata.Ecma335;
 using System.Reflection.PortableExecutable;
 
-namespace GenomicCode.Tests.Core;
+namespace GenomicCode.Tests.Numerics;
 
 /// <summary>
 /// Finds, in compiled IL, the calls that make a TorchSharp <c>Scalar</c> nobody holds during the native call (see
-/// <see cref="GenomicCode.Core.ScalarMath"/>): number-to-Scalar conversions, tensor operators taking a number, TorchSharp
+/// <see cref="GenomicCode.Numerics.ScalarMath"/>): number-to-Scalar conversions, tensor operators taking a number, TorchSharp
 /// methods that convert a number argument to a Scalar inside, and module factories whose forward does.
 /// </summary>
 public static class UnheldScalarScanner

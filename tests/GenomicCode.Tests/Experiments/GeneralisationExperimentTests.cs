@@ -1,9 +1,9 @@
 using GenomicCode.Core;
-using GenomicCode.Evolution.Experiments;
+using GenomicCode.Experiments;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace GenomicCode.Tests.Evolution;
+namespace GenomicCode.Tests.Experiments;
 
 public class GeneralisationExperimentTests
 {

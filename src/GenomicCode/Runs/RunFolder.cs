@@ -1,7 +1,7 @@
 using System.Text.Json;
 using GenomicCode.Core;
 
-namespace GenomicCode.Training;
+namespace GenomicCode.Runs;
 
 /// <summary>
 /// A folder that describes one training run: config.json (the options actually used), environment.json, metrics.jsonl,
@@ -72,15 +72,7 @@ public sealed class RunFolder
     }
 
     /// <summary>Writes an object as indented JSON, atomically (temporary file, then rename).</summary>
-    public void WriteJson<T>(string name, T value) => WriteAtomic(File(name), JsonSerializer.Serialize(value, Preset.Json));
-
-    /// <summary>Writes text to a file through a temporary file and a rename.</summary>
-    public static void WriteAtomic(string path, string text)
-    {
-        string temp = path + ".tmp";
-        System.IO.File.WriteAllText(temp, text);
-        System.IO.File.Move(temp, path, overwrite: true);
-    }
+    public void WriteJson<T>(string name, T value) => AtomicFile.WriteAllText(File(name), JsonSerializer.Serialize(value, JsonSettings.Default));
 
     /// <summary>Reads the config.json of this run.</summary>
     public Preset ReadConfig()

@@ -1,9 +1,8 @@
-using GenomicCode.Core;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace GenomicCode.Training;
+namespace GenomicCode.Numerics;
 
 /// <summary>
 /// Optimizers whose steps hold their TorchSharp scalars for the whole native call (see <see cref="ScalarMath"/>). Each has

@@ -1,10 +1,10 @@
 using GenomicCode.Core;
 using GenomicCode.Evolution;
-using GenomicCode.Evolution.Experiments;
+using GenomicCode.Experiments;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace GenomicCode.Tests.Evolution;
+namespace GenomicCode.Tests.Experiments;
 
 public class EvolvedEncodingTests
 {

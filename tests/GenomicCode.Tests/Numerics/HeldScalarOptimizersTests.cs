@@ -1,9 +1,10 @@
+using GenomicCode.Numerics;
 using GenomicCode.Training;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace GenomicCode.Tests.Training;
+namespace GenomicCode.Tests.Numerics;
 
 public class HeldScalarOptimizersTests
 {
