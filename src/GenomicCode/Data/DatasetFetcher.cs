@@ -95,13 +95,17 @@ public sealed class DatasetFetcher
                     throw new UserInputException($"{from} gave no {set.Package.Path}/{f.Name}; the package differs from the one data/datasets.json records.");
                 long size = new FileInfo(file).Length;
                 if (size != f.Bytes || !string.Equals(DatasetManifest.Sha256Of(file), f.Sha256, StringComparison.OrdinalIgnoreCase))
-                    throw new UserInputException($"{f.Name} from {from} ({size} bytes) does not match its recorded size ({f.Bytes}) and SHA-256; the package differs from the one data/datasets.json records, nothing was written.");
+                    throw new UserInputException($"{f.Name} from {from} ({size} bytes) does not match its recorded size ({f.Bytes}) and SHA-256; the package differs from the one data/datasets.json records, nothing was written" +
+                                                 (from.StartsWith("the installed", StringComparison.Ordinal) ? " (fetch a fresh copy with --source download)." : "."));
             }
             long bytes = 0;
             foreach (var f in needed)
             {
-                // Same file system (the work folder is inside the cache): a rename, so the final name only ever holds a checked file.
-                File.Move(Path.Combine(payload, f.Name), Path.Combine(target, f.Name), overwrite: true);
+                // On disk first, then a rename on the same file system (the work folder is inside the cache): the final name
+                // only ever holds a checked, complete file.
+                string file = Path.Combine(payload, f.Name);
+                using (var stream = new FileStream(file, FileMode.Open, FileAccess.ReadWrite)) stream.Flush(flushToDisk: true);
+                File.Move(file, Path.Combine(target, f.Name), overwrite: true);
                 bytes += f.Bytes;
             }
             progress?.Invoke($"{name}: {needed.Count} file(s) checked and moved into {target}");
