@@ -104,7 +104,12 @@ public sealed class DatasetFetcher
                 // On disk first, then a rename on the same file system (the work folder is inside the cache): the final name
                 // only ever holds a checked, complete file.
                 string file = Path.Combine(payload, f.Name);
-                using (var stream = new FileStream(file, FileMode.Open, FileAccess.ReadWrite)) stream.Flush(flushToDisk: true);
+                try
+                {
+                    using var stream = new FileStream(file, FileMode.Open, FileAccess.ReadWrite);
+                    stream.Flush(flushToDisk: true);
+                }
+                catch (UnauthorizedAccessException) { } // a read-only file (as a package may ship it) is renamed unflushed
                 File.Move(file, Path.Combine(target, f.Name), overwrite: true);
                 bytes += f.Bytes;
             }
