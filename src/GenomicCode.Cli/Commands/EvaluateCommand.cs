@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using GenomicCode.Analysis;
 using GenomicCode.Core;
+using GenomicCode.Data;
 using GenomicCode.Metrics;
 using GenomicCode.Plotting;
 using GenomicCode.Runs;
@@ -104,7 +105,7 @@ public sealed class EvaluateCommand : Command<EvaluateSettings>
             ["options"] = options,
             ["vote_options"] = voteOptions,
             ["seconds"] = seconds,
-            ["factor_names"] = loaded.Data.FactorNames,
+            ["factor_names"] = loaded.Data.ScoredFactorNames(),
             ["normalized_mutual_information"] = Enumerable.Range(0, normalised.GetLength(0))
                 .Select(i => Enumerable.Range(0, normalised.GetLength(1)).Select(j => normalised[i, j]).ToArray()).ToArray(),
         };
@@ -117,7 +118,7 @@ public sealed class EvaluateCommand : Command<EvaluateSettings>
             new Dictionary<string, IReadOnlyDictionary<string, double>> { [Path.GetFileName(loaded.Run.Path)] = barScores }, loaded.Run.File(MetricsFigure));
         written.Add(MetricsFigure);
         AnalysisFigures.SaveHeatmap("Mutual information of codes and factors / factor entropy", normalised,
-            Enumerable.Range(0, normalised.GetLength(0)).Select(i => $"z{i}").ToArray(), loaded.Data.FactorNames, loaded.Run.File(InformationFigure), "I(z; v) / H(v)");
+            Enumerable.Range(0, normalised.GetLength(0)).Select(i => $"z{i}").ToArray(), loaded.Data.ScoredFactorNames(), loaded.Run.File(InformationFigure), "I(z; v) / H(v)");
         written.Add(InformationFigure);
         var curves = TrainingCurves.Read(loaded.Run.File(RunFolder.MetricsFile));
         var chosen = curves.Where(c => c.Key is "loss" or "reconstruction" or "kl").ToDictionary(c => c.Key, c => c.Value);
