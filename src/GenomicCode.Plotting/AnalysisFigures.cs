@@ -193,9 +193,19 @@ internal static class FigureFiles
         string? dir = Path.GetDirectoryName(Path.GetFullPath(path));
         if (dir is not null) Directory.CreateDirectory(dir);
         string temp = Path.Combine(dir ?? ".", "." + Path.GetFileName(path) + ".tmp" + Path.GetExtension(path));
-        if (path.EndsWith(".svg", StringComparison.OrdinalIgnoreCase)) plot.SaveSvg(temp, width, height);
-        else plot.SavePng(temp, width, height);
-        File.Move(temp, path, overwrite: true);
+        try
+        {
+            if (path.EndsWith(".svg", StringComparison.OrdinalIgnoreCase)) plot.SaveSvg(temp, width, height);
+            else plot.SavePng(temp, width, height);
+            File.Move(temp, path, overwrite: true);
+        }
+        catch
+        {
+            // A failed write (a full disk) leaves the previous figure and no temporary file.
+            try { File.Delete(temp); }
+            catch (IOException) { }
+            throw;
+        }
         return path;
     }
 }

@@ -30,6 +30,7 @@ public sealed class AnalyzeCommand : Command<AnalyzeSettings>
     /// <inheritdoc />
     public override int Execute(CommandContext context, AnalyzeSettings settings, CancellationToken cancellationToken)
     {
+        RunFolder.CheckOutputs(settings.Run!); // the folder takes analysis.json and the figures, checked before any work
         var noise = ParseLevels(settings.Noise);
         using var loaded = TrainedRun.Load(settings.Run!, settings.Device);
         var model = loaded.Model;
@@ -85,7 +86,7 @@ public sealed class AnalyzeCommand : Command<AnalyzeSettings>
             ["mutational"] = mutational,
             ["developmental_noise"] = developmental,
         };
-        AtomicFile.WriteAllText(loaded.Run.File(AnalysisFile), System.Text.Json.JsonSerializer.Serialize(record, JsonSettings.Default));
+        loaded.Run.WriteJson(AnalysisFile, record);
 
         string name = Path.GetFileName(loaded.Run.Path);
         AnalysisFigures.SaveHeatmap($"Genome -> trait effects of {name} (trait SDs per unit gene)", standardised, geneNames, traits.TraitNames,

@@ -37,6 +37,7 @@ public sealed class EvaluateCommand : Command<EvaluateSettings>
     /// <inheritdoc />
     public override int Execute(CommandContext context, EvaluateSettings settings, CancellationToken cancellationToken)
     {
+        RunFolder.CheckOutputs(settings.Run!); // the folder takes evaluation.json and the figures, checked before any work
         var options = new MetricOptions();
         if (settings.NumTrain is int n) options = options with { NumTrain = n, NumVarianceEstimate = n };
         if (settings.NumTest is int t) options = options with { NumTest = t };
@@ -110,7 +111,7 @@ public sealed class EvaluateCommand : Command<EvaluateSettings>
                 .Select(i => Enumerable.Range(0, normalised.GetLength(1)).Select(j => normalised[i, j]).ToArray()).ToArray(),
         };
         foreach (var (k, v) in scores) record[k] = v;
-        AtomicFile.WriteAllText(loaded.Run.File(EvaluationFile), System.Text.Json.JsonSerializer.Serialize(record, JsonSettings.Default));
+        loaded.Run.WriteJson(EvaluationFile, record);
 
         var written = new List<string> { EvaluationFile };
         var barScores = scores.Where(s => !s.Key.EndsWith("_active_dims", StringComparison.Ordinal)).ToDictionary(s => s.Key, s => s.Value);

@@ -36,6 +36,7 @@ public sealed class EvolvabilityCommand : Command<EvolvabilitySettings>
             TargetOffset = settings.TargetOffset, Tolerance = settings.Tolerance, Seed = settings.Seed,
         }.Validate();
         RunFolder.OpenExisting(settings.Run!);
+        AtomicFile.CheckDestination(settings.Json ?? Path.Combine(settings.Run!, ResultFile), RunFolder.ReportBytes, settings.Json is null ? "run folder" : "--json");
         using var run = TrainedRun.Load(settings.Run!, settings.Device);
         string name = traits.TraitNames[trait];
         console.MarkupLine($"evolvability of [bold]{name}[/] in {Markup.Escape(run.Run.Path)} (step {run.Header.Step}): {settings.Parents} parents x " +

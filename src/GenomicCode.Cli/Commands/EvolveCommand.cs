@@ -30,6 +30,7 @@ public sealed class EvolveCommand : Command<EvolveSettings>
     /// <inheritdoc />
     public override int Execute(CommandContext context, EvolveSettings settings, CancellationToken cancellationToken)
     {
+        AtomicFile.CheckDestination(settings.Json ?? Path.Combine(settings.Run!, EvolveFile), RunFolder.ReportBytes, settings.Json is null ? "run folder" : "--json");
         using var loaded = TrainedRun.Load(settings.Run!, settings.Device);
         var (c, h, w) = loaded.Data.ObservationShape;
         using var target = ReadTarget(settings.Target!, loaded, c, h, w);                 // (1, C, H, W)

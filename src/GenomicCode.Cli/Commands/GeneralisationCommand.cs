@@ -37,6 +37,7 @@ public sealed class GeneralisationCommand : Command<GeneralisationSettings>
             SwitchEvery = settings.SwitchEvery ?? start.SwitchEvery, SigmaG = settings.SigmaG ?? start.SigmaG,
             SigmaB = settings.SigmaB ?? start.SigmaB, Tau1 = settings.Tau1 ?? start.Tau1, Tau2 = settings.Tau2 ?? start.Tau2,
         }).Validate(); // before anything is written
+        AtomicFile.CheckDestination(Path.Combine(settings.Out, ResultFile), GenomicCode.Runs.RunFolder.ReportBytes, "--out");
         console.MarkupLine($"generalisation experiment ({options.Strategy}, {options.TargetSet} targets): {options.Traits} traits in {options.Modules} modules, " +
                            $"{options.TrainingGenerations} training generations, {options.Replicates} replicate(s), {options.CostNorm} connection cost {F(options.ConnectionCost)}, seed {settings.Seed}");
         var result = GeneralisationExperiment.Run(options, settings.Seed, progress: line => console.WriteLine(line));

@@ -36,6 +36,7 @@ public sealed class LearningCommand : Command<LearningSettings>
         var device = Devices.Parse(settings.Device);
         string dir = Path.GetFullPath(settings.Out);
         if (File.Exists(dir)) throw new UserInputException($"--out '{settings.Out}' is a file; pass a folder.");
+        AtomicFile.CheckDestination(Path.Combine(dir, ResultFile), GenomicCode.Runs.RunFolder.ReportBytes, "--out");
         console.MarkupLine($"learning experiment: {options.Decoder} decoder, {options.Targets} target shapes at {options.Size}x{options.Size}; " +
                            $"gradient: {options.Steps} Adam steps; evolution: {options.Strategy}, population {options.Population}, " +
                            $"{options.Generations} generations; seed {settings.Seed}, {device}");

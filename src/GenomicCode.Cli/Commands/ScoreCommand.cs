@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using GenomicCode.Core;
 using GenomicCode.Metrics;
+using GenomicCode.Runs;
 using GenomicCode.Training;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -19,6 +20,7 @@ public sealed class ScoreCommand : Command<ScoreSettings>
     /// <inheritdoc />
     public override int Execute(CommandContext context, ScoreSettings settings, CancellationToken cancellationToken)
     {
+        if (settings.Json is not null) AtomicFile.CheckDestination(settings.Json, RunFolder.ReportBytes, "--json"); // before any metric runs
         var metrics = MetricCatalog.Parse(settings.Metrics, MetricCatalog.CodeMetricNames);
         foreach (var m in metrics)
             if (m is not ICodeMetric)
