@@ -156,14 +156,14 @@ public static class GenomicCodeApp
     }
 
     /// <summary>
-    /// Writes "error: message" as one line, past Spectre's layout so that it never wraps at the console's width (the
-    /// prefix in red where the console takes colour).
+    /// Writes "error: message" as one line: laid out for an unbounded width, so that it never wraps at the console's
+    /// width (80 columns when output is piped, the terminal's otherwise).
     /// </summary>
     internal static void WriteError(IAnsiConsole console, string message)
     {
-        string line = message.ReplaceLineEndings(" ");
-        var writer = console.Profile.Out.Writer;
-        writer.WriteLine(console.Profile.Capabilities.Ansi ? $"\u001b[31merror:\u001b[0m {line}" : $"error: {line}");
-        writer.Flush();
+        int width = console.Profile.Width;
+        console.Profile.Width = UnwrappedWidth;
+        try { console.MarkupLine($"[red]error:[/] {Markup.Escape(message.ReplaceLineEndings(" "))}"); }
+        finally { console.Profile.Width = width; }
     }
 }

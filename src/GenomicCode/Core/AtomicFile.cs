@@ -217,6 +217,7 @@ public static class AtomicFile
         if (e is IOException && code == EROFS) return "the file system is read-only";
         if (e is UnauthorizedAccessException) return "permission denied";
         if (e is DirectoryNotFoundException) return "its folder does not exist";
+        if (e is FileNotFoundException) return "files cannot be created there";
         string message = e.Message.ReplaceLineEndings(" ").Replace($" : '{temp}'", "", StringComparison.Ordinal)
             .Replace($"'{temp}'", "the temporary file", StringComparison.Ordinal).Trim().TrimEnd('.');
         return message.Length == 0 ? e.GetType().Name : message;

@@ -363,19 +363,24 @@ public static class Checkpoint
     {
         var a = JsonSerializer.SerializeToElement(stored.Model, JsonSettings.Default);
         var b = JsonSerializer.SerializeToElement(wanted, JsonSettings.Default);
+        // Scalars show both values ("latentSize: checkpoint 3, model 5"); nested options only their name.
         var fields = a.EnumerateObject()
             .Where(p => !b.TryGetProperty(p.Name, out var q) || p.Value.GetRawText() != q.GetRawText())
-            .Select(p => p.Name).ToList();
+            .Select(p => b.TryGetProperty(p.Name, out var q) && IsShortScalar(p.Value) && IsShortScalar(q)
+                ? $"{p.Name}: checkpoint {p.Value.GetRawText()}, model {q.GetRawText()}" : p.Name).ToList();
         string differs = fields.Count switch
         {
             0 => "its options",
-            <= 3 => string.Join(", ", fields),
-            _ => $"{string.Join(", ", fields.Take(3))} and {fields.Count - 3} more",
+            <= 3 => string.Join("; ", fields),
+            _ => $"{string.Join("; ", fields.Take(3))} and {fields.Count - 3} more",
         };
         string owner = stored.Preset is null ? "another model" : $"preset '{stored.Preset}'";
         string fix = stored.Preset is null ? "use the preset it was trained with" : $"use --preset {stored.Preset} (or the run's config.json)";
         return new UserInputException($"checkpoint '{path}' belongs to {owner}, whose model differs in {differs}; {fix}, or another run folder.");
     }
+
+    private static bool IsShortScalar(JsonElement e) =>
+        e.ValueKind is not (JsonValueKind.Object or JsonValueKind.Array) && e.GetRawText().Length <= 24;
 
     private static string OneLine(string message) => message.ReplaceLineEndings(" ").Trim().TrimEnd('.');
 }
