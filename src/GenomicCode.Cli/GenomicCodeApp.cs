@@ -163,7 +163,9 @@ public static class GenomicCodeApp
     {
         int width = console.Profile.Width;
         console.Profile.Width = UnwrappedWidth;
-        try { console.MarkupLine($"[red]error:[/] {Markup.Escape(message.ReplaceLineEndings(" "))}"); }
+        // Control characters quoted from a damaged file (escape sequences, NUL) are shown as '?', never sent to the terminal.
+        string line = new(message.ReplaceLineEndings(" ").Select(c => char.IsControl(c) ? '?' : c).ToArray());
+        try { console.MarkupLine($"[red]error:[/] {Markup.Escape(line)}"); }
         finally { console.Profile.Width = width; }
     }
 }

@@ -48,15 +48,17 @@ public static class Npy
         if (major == 1) { headerLength = BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(8)); offset = 10; }
         else if (major is 2 or 3) { headerLength = (int)BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(8)); offset = 12; }
         else throw new UserInputException($"'{path}': NPY format version {major} is not supported (1, 2 or 3).");
-        if (offset + headerLength > bytes.Length) throw new UserInputException($"'{path}': the NPY header is cut short.");
+        if (headerLength < 0 || offset + (long)headerLength > bytes.Length) throw new UserInputException($"'{path}': the NPY header is cut short.");
         string header = (major == 3 ? Encoding.UTF8 : Encoding.Latin1).GetString(bytes, offset, headerLength);
         string descr = Field(header, "descr", path);
         bool fortran = Field(header, "fortran_order", path) == "True";
         var shape = ParseShape(Field(header, "shape", path), path);
-        long count = shape.Aggregate(1L, (a, b) => a * b);
         var (kind, size, bigEndian) = ParseDescr(descr, path);
         int data = offset + headerLength;
-        if (bytes.Length - data < count * size)
+        long count;
+        try { count = checked(shape.Aggregate(1L, (a, b) => a * b)); }
+        catch (OverflowException) { count = long.MaxValue; }
+        if (count > (bytes.Length - data) / size)
             throw new UserInputException($"'{path}': holds {(bytes.Length - data) / size} values but its shape ({string.Join(", ", shape)}) needs {count}.");
         var values = new double[count];
         for (long i = 0; i < count; i++) values[i] = Decode(bytes.AsSpan((int)(data + i * size), size), kind, bigEndian);
@@ -112,10 +114,11 @@ public static class Npy
     {
         try
         {
-            return text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                .Select(s => long.Parse(s.TrimEnd('L'), CultureInfo.InvariantCulture)).ToArray();
+            var shape = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(s => long.Parse(s.TrimEnd('L'), NumberStyles.None, CultureInfo.InvariantCulture)).ToArray();
+            return shape.Length <= 32 ? shape : throw new FormatException();
         }
-        catch (FormatException)
+        catch (Exception e) when (e is FormatException or OverflowException)
         {
             throw new UserInputException($"'{path}': cannot read the NPY shape '({text})'.");
         }

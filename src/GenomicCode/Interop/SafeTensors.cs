@@ -130,6 +130,21 @@ public static class SafeTensors
         catch (JsonException e) { throw new UserInputException($"{where}: its JSON header does not parse ({e.Message.Split('.')[0]})."); }
         var tensors = new Dictionary<string, Tensor>();
         var metadata = new Dictionary<string, string>();
+        try
+        {
+            ReadEntries(doc, all, (int)n, dataStart, dataLength, path, where, tensors, metadata);
+        }
+        catch (InvalidOperationException e)
+        {
+            // Names or strings that are not valid UTF-8, or values of the wrong JSON kind, in a damaged header.
+            throw new UserInputException($"{where}: its JSON header is damaged ({e.Message.ReplaceLineEndings(" ").TrimEnd('.')}).");
+        }
+        return (tensors, metadata);
+    }
+
+    private static void ReadEntries(JsonDocument doc, byte[] all, int n, int dataStart, long dataLength, string path, string where,
+        Dictionary<string, Tensor> tensors, Dictionary<string, string> metadata)
+    {
         using (doc)
         {
             if (doc.RootElement.ValueKind != JsonValueKind.Object) throw new UserInputException($"{where}: the header is not a JSON object.");
@@ -140,7 +155,7 @@ public static class SafeTensors
                     metadata[m.Name] = m.Value.ValueKind == JsonValueKind.String ? m.Value.GetString() ?? ""
                         : throw new UserInputException($"{where}: metadata '{m.Name}' is not a string.");
             }
-            VerifyIntegrity(all, (int)n, metadata, path);
+            VerifyIntegrity(all, n, metadata, path);
             try
             {
                 foreach (var entry in doc.RootElement.EnumerateObject())
@@ -149,10 +164,10 @@ public static class SafeTensors
             catch
             {
                 foreach (var t in tensors.Values) t.Dispose();
+                tensors.Clear();
                 throw;
             }
         }
-        return (tensors, metadata);
     }
 
     /// <summary>Writes a module's parameters and buffers (its state dict) with PyTorch's dotted names.</summary>
