@@ -129,8 +129,7 @@ public static class Npy
         var m = Regex.Match(descr, "^([<>|=])([fiub])(\\d+)$");
         if (!m.Success) throw new UserInputException($"'{path}': dtype '{descr}' is not supported; save codes as float32/float64 and factors as integers.");
         char kind = m.Groups[2].Value[0];
-        int size = int.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture);
-        bool ok = kind switch { 'f' => size is 4 or 8, 'i' or 'u' => size is 1 or 2 or 4 or 8, _ => size == 1 };
+        bool ok = int.TryParse(m.Groups[3].Value, NumberStyles.None, CultureInfo.InvariantCulture, out int size) && kind switch { 'f' => size is 4 or 8, 'i' or 'u' => size is 1 or 2 or 4 or 8, _ => size == 1 };
         if (!ok) throw new UserInputException($"'{path}': dtype '{descr}' is not supported; save codes as float32/float64 and factors as integers.");
         return (kind, size, m.Groups[1].Value == ">");
     }
