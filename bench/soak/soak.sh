@@ -32,19 +32,5 @@ while kill -0 "$pid" 2>/dev/null; do
 done
 wait "$pid" && status=0 || status=$?
 elapsed=$SECONDS
-python3 - "$out/rss.csv" "$steps" "$preset" "$elapsed" "$status" <<'PY'
-import csv, sys
-rows = [r for r in csv.DictReader(open(sys.argv[1])) if int(r["step"] or 0) > 0]
-steps, preset, elapsed, status = int(sys.argv[2]), sys.argv[3], float(sys.argv[4]), sys.argv[5]
-if not rows:
-    print(f"soak {preset}: no logged step (exit {status})"); sys.exit(1)
-first = rows[0]
-tenth = next((r for r in rows if int(r["step"]) >= steps // 10), rows[0])
-last = rows[-1]
-peak = max(float(r["rss_mib"]) for r in rows)
-growth = 100 * (float(last["rss_mib"]) - float(tenth["rss_mib"])) / float(tenth["rss_mib"])
-print(f"soak {preset}: {last['step']} of {steps} steps in {elapsed/60:.1f} min (exit {status}); RSS MiB at step "
-      f"{first['step']}: {float(first['rss_mib']):.0f}, at step {tenth['step']}: {float(tenth['rss_mib']):.0f}, "
-      f"at step {last['step']}: {float(last['rss_mib']):.0f}, peak {peak:.0f}; growth from 10% to the end {growth:+.1f}%")
-PY
+python3 "$(dirname "$0")/summarize.py" "$out/rss.csv" "$steps" "$preset" "$elapsed" "$status"
 exit "$status"

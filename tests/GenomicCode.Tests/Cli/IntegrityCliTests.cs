@@ -174,6 +174,18 @@ public class IntegrityCliTests(TinyRunFixture tiny) : IClassFixture<TinyRunFixtu
     }
 
     [Fact]
+    public void Should_RefuseBeforeTheFirstStepAndLeaveNothing_When_TrainingIntoARealFullTmpfs()
+    {
+        using var mount = SmallTmpfs.TryMount(200);
+        Assert.SkipWhen(mount is null, "needs root and tmpfs (mount -t tmpfs -o size=200k)");
+        string run = Path.Combine(mount!.Path, "run");
+        var r = Run("train", "--preset", tiny.Preset, "--out", run);
+        AssertOneLineUsageError(r, $"not enough free space for training into '{run}' (");
+        Assert.Contains($"'{mount.Path}' has 200.0 KB free; free some space or choose another folder.", r.Output);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(mount.Path));
+    }
+
+    [Fact]
     public void Should_KeepThePreviousCheckpointAndLeaveNoTemporary_When_TheDiskFillsWhileWritingOne()
     {
         using var dir = new TempDir();
