@@ -30,17 +30,22 @@ public sealed class StudyPlanCommand(IAnsiConsole console) : Command<StudyPlanSe
         var estimate = StudyCost.Estimate(study, existing, settings.WarmupSteps, settings.ProbeSteps, settings.Threads,
             line => Raw(console, line), cancellationToken);
         var cost = new Table().AddColumn("configuration").AddColumn(new TableColumn("runs").RightAligned()).AddColumn(new TableColumn("steps").RightAligned())
-            .AddColumn(new TableColumn("s/step").RightAligned()).AddColumn(new TableColumn("hours").RightAligned()).AddColumn("how");
+            .AddColumn(new TableColumn("s/step").RightAligned()).AddColumn(new TableColumn("CPU s/step").RightAligned())
+            .AddColumn(new TableColumn("hours").RightAligned()).AddColumn("how");
         foreach (var g in estimate.Groups)
             cost.AddRow(Markup.Escape(g.Label), g.Runs.ToString(CultureInfo.InvariantCulture), g.Steps.ToString(CultureInfo.InvariantCulture),
                 g.SecondsPerStep is double s ? s.ToString("F4", CultureInfo.InvariantCulture) : "-",
+                g.CpuSecondsPerStep is double c ? c.ToString("F4", CultureInfo.InvariantCulture) : "-",
                 g.SecondsPerStep is double h ? (h * g.Steps / 3600).ToString("F2", CultureInfo.InvariantCulture) : "-", Markup.Escape(g.Source));
         console.Write(cost);
         int parallel = settings.Parallel ?? Math.Max(1, Environment.ProcessorCount / estimate.Threads);
         if (estimate.TotalSeconds is double total)
         {
+            string hours = estimate.GpuHours is double gpu
+                ? string.Create(CultureInfo.InvariantCulture, $"{gpu:F2} GPU-hours (one GPU per run, probed on {estimate.Device})")
+                : string.Create(CultureInfo.InvariantCulture, $"{estimate.CpuHours:F2} CPU-hours");
             Raw(console, string.Create(CultureInfo.InvariantCulture,
-                $"estimate: {total / 3600:F2} h of runs one after another at {estimate.Threads} thread(s) = {estimate.CpuHours:F2} CPU-hours; about {total / 3600 / parallel:F2} h wall with {parallel} at once on this machine."));
+                $"estimate: {total / 3600:F2} h of runs one after another at {estimate.Threads} thread(s) = {hours}; about {total / 3600 / parallel:F2} h wall with {parallel} at once on this machine."));
             Raw(console, estimate.MeasureSecondsPerRun is double m
                 ? string.Create(CultureInfo.InvariantCulture, $"measurements: {m:F1} s per run, the mean of {estimate.FinishedRuns} finished run(s) of this study (included).")
                 : "measurements: not included (their time is known once a run of this study has finished; plan again with --out).");
@@ -49,7 +54,8 @@ public sealed class StudyPlanCommand(IAnsiConsole console) : Command<StudyPlanSe
         {
             Raw(console, "estimate: not measured (--probe-steps 0 and no finished runs).");
         }
-        Raw(console, "how: seconds per training step on this machine, times the steps of each run; speeds come from finished runs of this study where there are some (their training time over their steps, start-up included), else from the timed probe steps. CPU-hours count one core per thread. No GPU estimate is made.");
+        Raw(console, "how: seconds per training step on this machine, times the steps of each run; speeds come from finished runs of this study where there are some (their training time over their steps, start-up included), else from the timed probe steps. " +
+                     (estimate.OnGpu ? "GPU-hours count one GPU per run." : "CPU-hours are the probe's process CPU time per step (all threads) times the steps, or wall time times threads where only wall time is known; runs train on the CPU here, so no GPU estimate is made (on a machine with CUDA, device auto probes the GPU)."));
         return 0;
     }
 }

@@ -54,24 +54,50 @@ public sealed class LocalExecutor(StudyFolder folder, ToolCommand tool, LocalOpt
         var failed = new List<string>();
         var running = new List<Worker>();
         bool stopped = false;
-        using var stopRegistration = cancellationToken.Register(() =>
+        // A terminal's Ctrl+C reaches the workers as well (one process group) and they stop after their step; a worker
+        // still running 5 s later (or when the token was cancelled in-process) gets one interrupt, and is killed after 2 min.
+        using var stopRegistration = cancellationToken.Register(() => _ = Task.Run(async () =>
         {
-            lock (running) foreach (var w in running) w.Interrupt();
-        });
-        while (queue.Count > 0 || running.Count > 0)
+            await Task.Delay(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+            foreach (var w in Snapshot(running)) w.Interrupt();
+            await Task.Delay(TimeSpan.FromMinutes(2)).ConfigureAwait(false);
+            foreach (var w in Snapshot(running)) w.Kill();
+        }));
+        try
         {
-            while (!cancellationToken.IsCancellationRequested && queue.Count > 0 && running.Count < options.Parallel)
+            while (queue.Count > 0 || running.Count > 0)
             {
-                var run = queue.Dequeue();
-                int attempt = attempts[run.Index] = attempts.GetValueOrDefault(run.Index) + 1;
-                var worker = Worker.Start(folder, tool, run, options.Threads, attempt);
-                lock (running) running.Add(worker);
-                SetRun(run.Index, e => e with { State = StudyStates.Running, Attempts = attempt, Log = worker.Log });
-                progress($"started {run.Id} (attempt {attempt})");
+                while (!cancellationToken.IsCancellationRequested && queue.Count > 0 && running.Count < options.Parallel)
+                {
+                    var run = queue.Dequeue();
+                    int attempt = attempts[run.Index] = attempts.GetValueOrDefault(run.Index) + 1;
+                    var worker = Worker.Start(folder, tool, run, options.Threads, attempt);
+                    lock (running) running.Add(worker);
+                    SetRun(run.Index, e => e with { State = StudyStates.Running, Attempts = attempt, Log = worker.Log });
+                    progress($"started {run.Id} (attempt {attempt})");
+                }
+                if (running.Count == 0) break;
+                var finished = Task.WhenAny(Snapshot(running).Select(w => w.Exited)).GetAwaiter().GetResult().GetAwaiter().GetResult();
+                lock (running) running.Remove(finished);
+                Settle(finished);
+                finished.Dispose();
             }
-            if (running.Count == 0) break;
-            var finished = Task.WhenAny(running.Select(w => w.Exited)).GetAwaiter().GetResult().GetAwaiter().GetResult();
-            lock (running) running.Remove(finished);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Leave no worker behind and no run marked as running.
+            foreach (var w in Snapshot(running)) w.Kill();
+            foreach (var w in Snapshot(running)) { w.Exited.Wait(TimeSpan.FromSeconds(30)); w.Dispose(); }
+            folder.Update(r => r with
+            {
+                State = StudyStates.Stopped,
+                Runs = r.Runs.Select(x => x.State is StudyStates.Running or StudyStates.Pending ? x with { State = StudyStates.Stopped } : x).ToList(),
+            });
+            throw;
+        }
+
+        void Settle(Worker finished)
+        {
             var entry = finished.Run;
             bool complete = folder.ReadRun(entry)?.IsComplete(kinds) == true;
             string seconds = finished.Elapsed.TotalSeconds.ToString("F1", System.Globalization.CultureInfo.InvariantCulture);
@@ -89,7 +115,7 @@ public sealed class LocalExecutor(StudyFolder folder, ToolCommand tool, LocalOpt
             }
             else
             {
-                string why = folder.ReadRun(entry)?.Error ?? $"exit code {finished.ExitCode}";
+                string why = (folder.ReadRun(entry)?.Error ?? $"exit code {finished.ExitCode}").TrimEnd('.');
                 if (attempts[entry.Index] <= options.Retries)
                 {
                     queue.Enqueue(entry);
@@ -103,7 +129,6 @@ public sealed class LocalExecutor(StudyFolder folder, ToolCommand tool, LocalOpt
                     progress($"failed {entry.Id} (exit {finished.ExitCode}: {why}); log {finished.Log}");
                 }
             }
-            finished.Dispose();
         }
         if (cancellationToken.IsCancellationRequested) stopped = true;
         string state = stopped ? StudyStates.Stopped : failed.Count > 0 ? StudyStates.Failed : done.Count == record.Runs.Count ? StudyStates.Done : StudyStates.Stopped;
@@ -113,6 +138,11 @@ public sealed class LocalExecutor(StudyFolder folder, ToolCommand tool, LocalOpt
             Runs = r.Runs.Select(e => stopped && e.State == StudyStates.Pending ? e with { State = StudyStates.Stopped } : e).ToList(),
         });
         return new LocalOutcome(done.Count, skipped, failed, stopped);
+    }
+
+    private static Worker[] Snapshot(List<Worker> running)
+    {
+        lock (running) return running.ToArray();
     }
 
     private void SetRun(int index, Func<RunEntry, RunEntry> change) =>
@@ -186,10 +216,20 @@ public sealed class LocalExecutor(StudyFolder folder, ToolCommand tool, LocalOpt
             try
             {
                 if (process.HasExited) return;
-                if (!OperatingSystem.IsWindows() && Kill(process.Id, 2) == 0) return;
+                if (!OperatingSystem.IsWindows() && SendSignal(process.Id, 2) == 0) return;
                 process.Kill(entireProcessTree: true);
             }
-            catch (InvalidOperationException) { }
+            catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception) { }
+        }
+
+        /// <summary>Kills the process and its children.</summary>
+        internal void Kill()
+        {
+            try
+            {
+                if (!process.HasExited) process.Kill(entireProcessTree: true);
+            }
+            catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception) { }
         }
 
         public void Dispose()
@@ -199,6 +239,6 @@ public sealed class LocalExecutor(StudyFolder folder, ToolCommand tool, LocalOpt
         }
 
         [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-        private static extern int Kill(int pid, int signal);
+        private static extern int SendSignal(int pid, int signal);
     }
 }

@@ -101,8 +101,9 @@ public sealed class SlurmExecutor(StudyFolder folder, ToolCommand tool, ISlurmCl
         // Which runs need a job: not done, and not already queued or running under a job of an earlier invocation.
         var done = new HashSet<int>();
         var inflight = new Dictionary<int, string>(); // grid index -> ARRAY_TASK key
-        var previous = record.Runs.Where(r => r.Job is not null).ToList();
-        var known = previous.Count > 0 ? slurm.States(previous.Select(r => r.Job!.Split('_')[0]).Distinct().ToList()) : new Dictionary<string, string>();
+        var previous = record.Runs.Where(r => r.Job is not null).Select(r => r.Job!.Split('_')[0])
+            .Concat(record.Jobs.Where(j => j.Kind == "gather").Select(j => j.Id)).Distinct().ToList();
+        var known = previous.Count > 0 ? slurm.States(previous) : new Dictionary<string, string>();
         var submit = new List<int>();
         foreach (var run in record.Runs)
         {
@@ -122,7 +123,7 @@ public sealed class SlurmExecutor(StudyFolder folder, ToolCommand tool, ISlurmCl
 
         SubmitArrays(submit, inflight, submitted, resubmit: false);
         string? gather = record.Jobs.LastOrDefault(j => j.Kind == "gather" && known.TryGetValue(j.Id, out string? gs) && Active.Contains(gs))?.Id;
-        var arraysInFlight = inflight.Values.Select(k => k.Split('_')[0]).Distinct().ToList();
+        var arraysInFlight = ArraysOf(inflight);
         if (arraysInFlight.Count > 0)
         {
             if (gather is null || !slurm.UpdateDependency(gather, Dependency(arraysInFlight))) gather = SubmitGather(arraysInFlight, submitted);
@@ -196,7 +197,7 @@ public sealed class SlurmExecutor(StudyFolder folder, ToolCommand tool, ISlurmCl
             if (again.Count > 0)
             {
                 SubmitArrays(again, inflight, submitted, resubmit: true);
-                var waitFor = inflight.Values.Select(k => k.Split('_')[0]).Distinct().ToList();
+                var waitFor = ArraysOf(inflight);
                 if (gather is null || !slurm.UpdateDependency(gather, Dependency(waitFor)))
                 {
                     progress("the gathering job has already started; submitting another for the resubmitted tasks");
@@ -224,6 +225,10 @@ public sealed class SlurmExecutor(StudyFolder folder, ToolCommand tool, ISlurmCl
         if (stopped) progress("stopped following; the jobs keep running. Follow them again with the same `genomic-code study run` command.");
         return new SlurmOutcome(done.Count, failed, submitted, !stopped, gatherState);
     }
+
+    /// <summary>The array jobs of the tasks in flight, in submission order.</summary>
+    private static List<string> ArraysOf(Dictionary<int, string> inflight) =>
+        inflight.Values.Select(k => k.Split('_')[0]).Distinct().OrderBy(id => long.Parse(id, CultureInfo.InvariantCulture)).ToList();
 
     private void Sleep(CancellationToken cancellationToken) => cancellationToken.WaitHandle.WaitOne(options.Poll);
 

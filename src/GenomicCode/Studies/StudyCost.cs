@@ -13,23 +13,42 @@ namespace GenomicCode.Studies;
 /// <param name="Steps">Training steps summed over those runs.</param>
 /// <param name="SecondsPerStep">Training seconds per step; null when not measured.</param>
 /// <param name="Source">How <paramref name="SecondsPerStep"/> was obtained.</param>
-public sealed record CostGroup(string Label, int Runs, long Steps, double? SecondsPerStep, string Source);
+/// <param name="CpuSecondsPerStep">Process CPU seconds per step (all threads) where the probe measured them; null otherwise.</param>
+public sealed record CostGroup(string Label, int Runs, long Steps, double? SecondsPerStep, string Source, double? CpuSecondsPerStep = null);
 
 /// <summary>A study's estimated cost.</summary>
 /// <param name="Groups">One entry per distinct configuration.</param>
 /// <param name="Threads">Torch threads the estimate assumes per run (the probe's, or the finished runs').</param>
 /// <param name="MeasureSecondsPerRun">Measurement seconds per run from finished runs; null when none has finished.</param>
 /// <param name="FinishedRuns">Finished runs the estimate read.</param>
-public sealed record CostEstimate(IReadOnlyList<CostGroup> Groups, int Threads, double? MeasureSecondsPerRun, int FinishedRuns)
+/// <param name="Device">The device the runs train on (that of the base preset on this machine): <c>cpu</c> or <c>cuda...</c>.</param>
+public sealed record CostEstimate(IReadOnlyList<CostGroup> Groups, int Threads, double? MeasureSecondsPerRun, int FinishedRuns, string Device)
 {
+    /// <summary>Whether the runs train on a GPU here (then the estimate is in GPU-hours, one GPU per run).</summary>
+    public bool OnGpu => Device.StartsWith("cuda", StringComparison.Ordinal);
+
+    /// <summary>GPU-hours (one GPU per run) when the runs train on a GPU; null otherwise.</summary>
+    public double? GpuHours => OnGpu && TotalSeconds is double s ? s / 3600 : null;
+
     /// <summary>Training seconds of every run one after another at <see cref="Threads"/> threads; null when a group is unmeasured.</summary>
     public double? TrainSeconds => Groups.All(g => g.SecondsPerStep is not null) ? Groups.Sum(g => g.Steps * g.SecondsPerStep!.Value) : null;
 
     /// <summary>Training plus measurement seconds (measurements only when known).</summary>
     public double? TotalSeconds => TrainSeconds is double t ? t + (MeasureSecondsPerRun ?? 0) * Groups.Sum(g => g.Runs) : null;
 
-    /// <summary>CPU-hours: <see cref="TotalSeconds"/> times <see cref="Threads"/> cores, over 3600.</summary>
-    public double? CpuHours => TotalSeconds is double s ? s * Threads / 3600 : null;
+    /// <summary>
+    /// CPU-hours (CPU runs only): training at the probe's measured CPU seconds per step where every group has them
+    /// (wall seconds times <see cref="Threads"/> otherwise), plus measurement seconds times <see cref="Threads"/>.
+    /// </summary>
+    public double? CpuHours
+    {
+        get
+        {
+            if (OnGpu || TrainSeconds is not double wall) return null;
+            double train = Groups.All(g => g.CpuSecondsPerStep is not null) ? Groups.Sum(g => g.Steps * g.CpuSecondsPerStep!.Value) : wall * Threads;
+            return (train + (MeasureSecondsPerRun ?? 0) * Groups.Sum(g => g.Runs) * Threads) / 3600;
+        }
+    }
 }
 
 /// <summary>
@@ -74,8 +93,8 @@ public static class StudyCost
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 progress($"probing {runs[0].Setting}: {warmupSteps} warm-up + {probeSteps} timed steps");
-                double perStep = Probe(ToPreset(runs[0]), warmupSteps, probeSteps, threads);
-                groups.Add(new CostGroup(runs[0].Setting, runs.Count, steps, perStep, $"probe: {probeSteps} steps after {warmupSteps} warm-up, {threads} thread(s)"));
+                var probe = Probe(ToPreset(runs[0]), warmupSteps, probeSteps, threads);
+                groups.Add(new CostGroup(runs[0].Setting, runs.Count, steps, probe.WallSeconds, $"probe: {probeSteps} steps after {warmupSteps} warm-up, {threads} thread(s)", probe.CpuSeconds));
             }
             else
             {
@@ -83,14 +102,16 @@ public static class StudyCost
             }
         }
         double? measure = finished.Count > 0 ? finished.Average(f => f.Record.Measurements.Values.Sum(m => m.Seconds)) : null;
-        return new CostEstimate(groups, usedThreads, measure, finished.Count);
+        string device = study.Runs.Count == 0 ? "cpu" : Devices.Parse(ToPreset(study.Runs[0]).Training.Device).ToString();
+        return new CostEstimate(groups, usedThreads, measure, finished.Count, device);
     }
 
     /// <summary>
-    /// Seconds per training step of <paramref name="preset"/> on this machine: builds its model, trains
-    /// <paramref name="warmupSteps"/> steps untimed, then times <paramref name="steps"/> steps (no checkpoint, no log).
+    /// Seconds per training step of <paramref name="preset"/> on this machine, wall-clock and process CPU time (all
+    /// threads): builds its model, trains <paramref name="warmupSteps"/> steps untimed, then times
+    /// <paramref name="steps"/> steps (no checkpoint, no log). On a shared machine the CPU time is the steadier of the two.
     /// </summary>
-    public static double Probe(Preset preset, int warmupSteps, int steps, int threads)
+    public static (double WallSeconds, double CpuSeconds) Probe(Preset preset, int warmupSteps, int steps, int threads)
     {
         if (steps < 1) throw new UserInputException($"the probe needs at least one timed step, got {steps}.");
         if (warmupSteps < 0) throw new UserInputException($"warm-up steps must be >= 0, got {warmupSteps}.");
@@ -104,9 +125,13 @@ public static class StudyCost
             using var model = GenomeVae.Create(preset.Model, data.ObservationShape, training.Seed, device, data.Count);
             using var trainer = new Trainer(model, data, training, device);
             for (int i = 0; i < warmupSteps; i++) trainer.TrainStep();
+            using var self = Process.GetCurrentProcess();
+            var cpu = self.TotalProcessorTime;
             var watch = Stopwatch.StartNew();
             for (int i = 0; i < steps; i++) trainer.TrainStep();
-            return watch.Elapsed.TotalSeconds / steps;
+            double wall = watch.Elapsed.TotalSeconds;
+            self.Refresh();
+            return (wall / steps, (self.TotalProcessorTime - cpu).TotalSeconds / steps);
         }
         finally
         {

@@ -102,7 +102,10 @@ public sealed class StudyReport
         var missing = new List<string>();
         foreach (var (entry, run) in runs)
         {
-            string status = IsDone(run) ? StudyStates.Done : run?.State is string s && s != StudyStates.Done ? s : entry.State;
+            // A run is done when its own record says so and holds every measurement; study.json alone does not count.
+            string status = IsDone(run) ? StudyStates.Done
+                : run is not null ? (run.State == StudyStates.Done ? "incomplete" : run.State)
+                : entry.State == StudyStates.Done ? StudyStates.Planned : entry.State;
             if (status != StudyStates.Done) missing.Add($"{entry.Id} ({status})");
             var row = new JsonObject { ["index"] = entry.Index, ["run"] = entry.Id, ["status"] = status, ["setting"] = entry.Setting };
             foreach (var a in axes.Where(a => !a.IsSeed)) row[a.Name] = entry.Values is not null && entry.Values.TryGetPropertyValue(a.Name, out var v) ? v?.DeepClone() : entry.Labels.GetValueOrDefault(a.Name);
