@@ -202,18 +202,15 @@ public sealed class SlurmCommands(string? binDirectory = null, string? slurmConf
             UseShellExecute = false,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            RedirectStandardInput = input is not null,
+            RedirectStandardInput = true, // closed at once when there is no input: nothing waits on the terminal
         };
         foreach (string a in arguments) info.ArgumentList.Add(a);
         if (slurmConf is not null) info.Environment["SLURM_CONF"] = Path.GetFullPath(slurmConf);
         using var process = Process.Start(info) ?? throw new UserInputException($"cannot start {path}.");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        if (input is not null)
-        {
-            process.StandardInput.Write(input);
-            process.StandardInput.Close();
-        }
+        if (input is not null) process.StandardInput.Write(input);
+        process.StandardInput.Close();
         if (!process.WaitForExit(Timeout))
         {
             try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }

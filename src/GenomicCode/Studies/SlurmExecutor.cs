@@ -121,16 +121,25 @@ public sealed class SlurmExecutor(StudyFolder folder, ToolCommand tool, ISlurmCl
             Runs = r.Runs.Select(e => done.Contains(e.Index) ? e with { State = StudyStates.Done, Message = null } : submit.Contains(e.Index) ? e with { Resubmits = 0 } : e).ToList(),
         });
 
-        SubmitArrays(submit, inflight, submitted, resubmit: false);
         string? gather = record.Jobs.LastOrDefault(j => j.Kind == "gather" && known.TryGetValue(j.Id, out string? gs) && Active.Contains(gs))?.Id;
-        var arraysInFlight = ArraysOf(inflight);
-        if (arraysInFlight.Count > 0)
+        try
         {
-            if (gather is null || !slurm.UpdateDependency(gather, Dependency(arraysInFlight))) gather = SubmitGather(arraysInFlight, submitted);
+            SubmitArrays(submit, inflight, submitted, resubmit: false);
+            var arraysInFlight = ArraysOf(inflight);
+            if (arraysInFlight.Count > 0)
+            {
+                if (gather is null || !slurm.UpdateDependency(gather, Dependency(arraysInFlight))) gather = SubmitGather(arraysInFlight, submitted);
+            }
+            else if (done.Count == record.Runs.Count && gather is null)
+            {
+                gather = SubmitGather(new List<string>(), submitted);
+            }
         }
-        else if (done.Count == record.Runs.Count && gather is null)
+        catch (UserInputException)
         {
-            gather = SubmitGather(new List<string>(), submitted);
+            // What was submitted is recorded job by job; the study itself is not running.
+            folder.Update(r => r with { State = StudyStates.Stopped });
+            throw;
         }
         if (!options.Follow)
         {

@@ -51,6 +51,20 @@ internal static class StudyCli
         return bin;
     }
 
+    /// <summary>A folder of stand-in Slurm commands with the given shell bodies.</summary>
+    internal static string FakeSlurmBin(TempDir dir, IReadOnlyDictionary<string, string> bodies)
+    {
+        string bin = dir["fake-slurm"];
+        Directory.CreateDirectory(bin);
+        foreach (var (tool, body) in bodies)
+        {
+            string path = Path.Combine(bin, tool);
+            File.WriteAllText(path, "#!/bin/sh\n" + body + "\n");
+            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+        return bin;
+    }
+
     internal static string[] Csv(string studyFolder) => File.ReadAllLines(Path.Combine(studyFolder, StudyFolder.TableFile));
 }
 
@@ -137,6 +151,25 @@ public class StudyCliTests
 
         AssertOneLineUsageError(r, "the Slurm controller is unreachable (Slurmctld(primary) at node1 is DOWN); start slurmctld, or set SLURM_CONF");
         Assert.False(Directory.Exists(dir["s"]));
+    }
+
+    [Fact]
+    public void Should_RemoveTheNewStudyFolder_When_SubmissionFailsAfterTheChecks()
+    {
+        // sbatch --test-only accepts the job, the real submission is refused.
+        using var dir = new TempDir();
+        string bin = StudyCli.FakeSlurmBin(dir, new Dictionary<string, string>
+        {
+            ["scontrol"] = "[ \"$1\" = ping ] && echo 'Slurmctld(primary) at node1 is UP'; exit 0",
+            ["squeue"] = "exit 0",
+            ["sbatch"] = "[ \"$1\" = --test-only ] && { cat >/dev/null; exit 0; }; echo 'sbatch: error: Batch job submission failed: Invalid account or account/partition combination specified' >&2; exit 1",
+        });
+
+        var r = Run("study", "run", StudyCli.TinyStudy(dir), "--executor", "slurm", "--out", dir["s"], "--slurm-bin", bin);
+
+        AssertOneLineUsageError(r, "sbatch failed: Batch job submission failed: Invalid account or account/partition combination specified");
+        Assert.False(Directory.Exists(dir["s"]));
+        Assert.Empty(Directory.GetDirectories(dir.Path, ".s.new-*"));
     }
 
     [Fact]

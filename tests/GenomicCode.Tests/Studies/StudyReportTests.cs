@@ -112,6 +112,26 @@ public class StudyReportTests
     }
 
     [Fact]
+    public void Should_EstimateFromFinishedRuns_When_TheStudyFolderHasSome()
+    {
+        // Runs 0-2 finished: 2 s of training for 3 steps each, 1 s of measurement. beta=1 (runs 0, 1) trains at
+        // 4 s / 6 steps; beta=4 has only run 2 (2 s / 3 steps). Every group: 2/3 s per step x 6 steps = 4 s.
+        using var dir = new TempDir();
+        var folder = FolderWithDoneRuns(dir, (0.2, 5), (0.4, 7), (0.9, 3));
+
+        var estimate = StudyCost.Estimate(Parse(Mini), folder, 0, 0, threads: 2, _ => { }, default);
+
+        Assert.Equal(new[] { "read from 2 finished run(s)", "read from 1 finished run(s)" }, estimate.Groups.Select(g => g.Source));
+        Assert.All(estimate.Groups, g => Assert.Equal(2.0 / 3, g.SecondsPerStep!.Value, 12));
+        Assert.Equal(8, estimate.TrainSeconds!.Value, 12);
+        Assert.Equal(1, estimate.MeasureSecondsPerRun!.Value, 12);
+        Assert.Equal(12, estimate.TotalSeconds!.Value, 12);              // + 1 s x 4 runs
+        Assert.Equal(24.0 / 3600, estimate.CpuHours!.Value, 12);        // x 2 threads
+        Assert.Equal("cpu", estimate.Device);
+        Assert.Null(estimate.GpuHours);
+    }
+
+    [Fact]
     public void Should_MatchHandComputedRankCorrelations_When_ValuesHaveTies()
     {
         // x = 1,2,3,4 and y = 1,3,2,4: d^2 = 0,1,1,0, rho = 1 - 6 * 2 / (4 * 15) = 0.8
