@@ -1,4 +1,5 @@
 using GenomicCode.Studies;
+using GenomicCode.Runs;
 using GenomicCode.Training;
 using Spectre.Console;
 

@@ -1,6 +1,7 @@
 using GenomicCode.Cli.Commands;
 using GenomicCode.Core;
 using GenomicCode.Metrics;
+using GenomicCode.Runs;
 using GenomicCode.Studies;
 
 namespace GenomicCode.Cli.Studies;
@@ -18,13 +19,13 @@ internal sealed class UdrMeasurement(string? device) : ISettingMeasurement
     /// <inheritdoc />
     public IReadOnlyList<double> Measure(IReadOnlyList<string> runFolders, long seed, CancellationToken cancellationToken)
     {
-        var runs = new List<RunModel>();
+        var runs = new List<TrainedRun>();
         try
         {
             foreach (string dir in runFolders)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                runs.Add(RunModel.Load(dir, device));
+                runs.Add(TrainedRun.Load(dir, device));
             }
             var kl = runs.Select(r => EvaluateCommand.MeanKl(r, (long)Seeds.Derive(seed, 6))).ToList();
             var representations = runs.Select(r => r.Representation(false, (long)Seeds.Derive(seed, 99))).ToList();

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using GenomicCode.Core;
-using GenomicCode.Training;
 
 namespace GenomicCode.Studies;
 
@@ -95,8 +94,8 @@ public sealed class SlurmExecutor(StudyFolder folder, ToolCommand tool, ISlurmCl
         var record = folder.Read();
         var kinds = StudyFolder.MeasurementKinds(record);
         string arrayScript = folder.File(StudyFolder.ArrayScript), gatherScript = folder.File(StudyFolder.GatherScript);
-        RunFolder.WriteAtomic(arrayScript, ArrayScript(record.Name, folder.Path, tool, options.Resources, record.Runs.Count));
-        RunFolder.WriteAtomic(gatherScript, GatherScript(record.Name, folder.Path, tool, options.Resources));
+        AtomicFile.WriteAllText(arrayScript, ArrayScript(record.Name, folder.Path, tool, options.Resources, record.Runs.Count));
+        AtomicFile.WriteAllText(gatherScript, GatherScript(record.Name, folder.Path, tool, options.Resources));
 
         // Which runs need a job: not done, and not already queued or running under a job of an earlier invocation.
         var done = new HashSet<int>();

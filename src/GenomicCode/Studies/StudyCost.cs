@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using GenomicCode.Core;
 using GenomicCode.Data;
 using GenomicCode.Models;
+using GenomicCode.Runs;
 using GenomicCode.Training;
 
 namespace GenomicCode.Studies;

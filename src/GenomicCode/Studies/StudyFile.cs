@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using GenomicCode.Core;
-using GenomicCode.Training;
+using GenomicCode.Runs;
 
 namespace GenomicCode.Studies;
 
@@ -45,24 +45,22 @@ public static partial class StudyFile
         StudyDefinition definition;
         try
         {
-            definition = JsonSerializer.Deserialize<StudyDefinition>(json, Preset.Json)
+            definition = JsonSerializer.Deserialize<StudyDefinition>(json, JsonSettings.Default)
                 ?? throw new UserInputException($"{source}: the file is empty or 'null'; expected a study object.");
         }
         catch (JsonException e)
         {
-            string where = e.LineNumber is long line ? $"line {line + 1}" : "unknown line";
-            string field = string.IsNullOrEmpty(e.Path) || e.Path == "$" ? "" : $", field '{e.Path.TrimStart('$', '.')}'";
-            throw new UserInputException($"{source}: malformed study at {where}{field}: {FirstSentence(e.Message)}");
+            throw JsonSettings.Malformed(e, source, "study");
         }
         return new Checker(source, map, baseDirectory, measurements).Check(definition);
     }
 
     /// <summary>The study definition as indented JSON (the form study.json records).</summary>
-    public static JsonNode ToJson(StudyDefinition definition) => JsonSerializer.SerializeToNode(definition, Preset.Json)!;
+    public static JsonNode ToJson(StudyDefinition definition) => JsonSerializer.SerializeToNode(definition, JsonSettings.Default)!;
 
     /// <summary>Reads a definition back from <see cref="ToJson"/>'s form.</summary>
     public static StudyDefinition FromJson(JsonNode node) =>
-        node.Deserialize<StudyDefinition>(Preset.Json) ?? throw new UserInputException("study record holds no study definition.");
+        node.Deserialize<StudyDefinition>(JsonSettings.Default) ?? throw new UserInputException("study record holds no study definition.");
 
     /// <summary>
     /// Checks a preset given as JSON: deserialised with the preset rules and validated. Errors name the preset field.
@@ -71,13 +69,13 @@ public static partial class StudyFile
     {
         try
         {
-            var preset = json.Deserialize<Preset>(Preset.Json) ?? throw new UserInputException("the preset is null.");
+            var preset = json.Deserialize<Preset>(JsonSettings.Default) ?? throw new UserInputException("the preset is null.");
             return preset.Validate();
         }
         catch (JsonException e)
         {
             string field = string.IsNullOrEmpty(e.Path) || e.Path == "$" ? "" : $"field '{e.Path.TrimStart('$', '.')}': ";
-            throw new UserInputException($"{field}{FirstSentence(e.Message)}");
+            throw new UserInputException($"{field}{JsonSettings.Reason(e)}");
         }
     }
 
@@ -107,12 +105,6 @@ public static partial class StudyFile
     public static double? Numeric(JsonNode? value) =>
         value is JsonValue v && v.GetValueKind() == JsonValueKind.Number
             && double.TryParse(v.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture, out double d) ? d : null;
-
-    private static string FirstSentence(string message)
-    {
-        int cut = message.IndexOf(" Path:", StringComparison.Ordinal);
-        return (cut > 0 ? message[..cut] : message).ReplaceLineEndings(" ").Trim();
-    }
 
     [GeneratedRegex("^[A-Za-z0-9._-]+$")]
     private static partial Regex SafeName();

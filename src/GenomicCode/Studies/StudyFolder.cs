@@ -1,6 +1,6 @@
 using System.Text.Json;
 using GenomicCode.Core;
-using GenomicCode.Training;
+using GenomicCode.Runs;
 
 namespace GenomicCode.Studies;
 
@@ -97,7 +97,7 @@ public sealed class StudyFolder
                     Values = r.Values,
                 }).ToList(),
             };
-            RunFolder.WriteAtomic(System.IO.Path.Combine(temp, RecordFile), JsonSerializer.Serialize(record, Preset.Json));
+            AtomicFile.WriteAllText(System.IO.Path.Combine(temp, RecordFile), JsonSerializer.Serialize(record, JsonSettings.Default));
             if (Directory.Exists(full)) Directory.Delete(full); // empty (checked above)
             Directory.Move(temp, full);
         }
@@ -119,7 +119,7 @@ public sealed class StudyFolder
         string path = File(RecordFile);
         try
         {
-            return JsonSerializer.Deserialize<StudyRecord>(System.IO.File.ReadAllText(path), Preset.Json)
+            return JsonSerializer.Deserialize<StudyRecord>(System.IO.File.ReadAllText(path), JsonSettings.Default)
                 ?? throw new UserInputException($"{path} is empty; the study folder is damaged.");
         }
         catch (JsonException e)
@@ -138,7 +138,7 @@ public sealed class StudyFolder
         using var held = Lock(File(RecordLock), TimeSpan.FromSeconds(60))
             ?? throw new UserInputException($"study.json of '{Path}' stayed locked for 60 s; is a stuck `genomic-code study` process holding it?");
         var updated = change(Read()) with { Updated = DateTime.UtcNow };
-        RunFolder.WriteAtomic(File(RecordFile), JsonSerializer.Serialize(updated, Preset.Json));
+        AtomicFile.WriteAllText(File(RecordFile), JsonSerializer.Serialize(updated, JsonSettings.Default));
         return updated;
     }
 
@@ -157,7 +157,7 @@ public sealed class StudyFolder
     {
         string path = System.IO.Path.Combine(RunPath(run), RunRecordFile);
         if (!System.IO.File.Exists(path)) return null;
-        try { return JsonSerializer.Deserialize<RunRecord>(System.IO.File.ReadAllText(path), Preset.Json); }
+        try { return JsonSerializer.Deserialize<RunRecord>(System.IO.File.ReadAllText(path), JsonSettings.Default); }
         catch (Exception e) when (e is JsonException or IOException)
         {
             return null; // a damaged record counts as not started: the run is redone from its checkpoint
@@ -166,7 +166,7 @@ public sealed class StudyFolder
 
     /// <summary>Writes a run's study-run.json atomically.</summary>
     public void WriteRun(RunEntry run, RunRecord record) =>
-        RunFolder.WriteAtomic(System.IO.Path.Combine(RunPath(run), RunRecordFile), JsonSerializer.Serialize(record, Preset.Json));
+        AtomicFile.WriteAllText(System.IO.Path.Combine(RunPath(run), RunRecordFile), JsonSerializer.Serialize(record, JsonSettings.Default));
 
     /// <summary>The measurement kinds the study's definition asks for.</summary>
     public static IReadOnlyList<string> MeasurementKinds(StudyRecord record) =>

@@ -2,7 +2,8 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using GenomicCode.Training;
+using GenomicCode.Core;
+using GenomicCode.Runs;
 
 namespace GenomicCode.Studies;
 
@@ -149,7 +150,7 @@ public sealed class StudyReport
     /// <summary>Writes study.csv and the report section of study.json (atomically); <paramref name="figures"/> are listed there.</summary>
     public void Write(StudyFolder folder, IReadOnlyList<string> figures)
     {
-        RunFolder.WriteAtomic(folder.File(StudyFolder.TableFile), ToCsv());
+        AtomicFile.WriteAllText(folder.File(StudyFolder.TableFile), ToCsv());
         folder.Update(r => r with
         {
             Report = new StudyReportRecord

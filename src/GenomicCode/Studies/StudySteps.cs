@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using GenomicCode.Core;
-using GenomicCode.Training;
 
 namespace GenomicCode.Studies;
 
@@ -62,15 +61,12 @@ public static class MeasurementOptions
         if (options is null) return new T();
         try
         {
-            return options.Deserialize<T>(Preset.Json) ?? new T();
+            return options.Deserialize<T>(JsonSettings.Default) ?? new T();
         }
         catch (JsonException e)
         {
             string field = string.IsNullOrEmpty(e.Path) || e.Path == "$" ? "" : $" option '{e.Path.TrimStart('$', '.')}':";
-            string why = e.Message;
-            int cut = why.IndexOf(" Path:", StringComparison.Ordinal);
-            if (cut > 0) why = why[..cut];
-            throw new UserInputException($"measurement '{kind}':{field} {why.ReplaceLineEndings(" ").Trim()}");
+            throw new UserInputException($"measurement '{kind}':{field} {JsonSettings.Reason(e)}");
         }
     }
 }

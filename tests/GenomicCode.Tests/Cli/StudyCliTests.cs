@@ -1,6 +1,7 @@
 using System.Text.Json;
 using GenomicCode.Studies;
 using GenomicCode.Training;
+using GenomicCode.Core;
 
 using static GenomicCode.Tests.Cli.CliHarness;
 
@@ -212,7 +213,7 @@ public class StudyLocalTests
         Assert.Equal("2", csv[2].Split(',')[Array.IndexOf(header, "attempts")]);
         foreach (string figure in new[] { "mig_by_setting.png", "mig_vs_beta.png", "udr_by_setting.png", "metric_rank_correlation.png" })
             Assert.True(File.Exists(Path.Combine(folder, "figures", figure)), $"missing {figure}");
-        var record = JsonSerializer.Deserialize<StudyRecord>(File.ReadAllText(Path.Combine(folder, "study.json")), Preset.Json)!;
+        var record = JsonSerializer.Deserialize<StudyRecord>(File.ReadAllText(Path.Combine(folder, "study.json")), JsonSettings.Default)!;
         Assert.Equal(StudyStates.Done, record.State);
         Assert.Equal(4, record.Report!.Done);
         Assert.Equal(2, record.Runs[1].Attempts);
@@ -224,8 +225,8 @@ public class StudyLocalTests
 
         // 3. A run interrupted after training (its record says running, no measurement yet) resumes from its checkpoint.
         string run0 = Path.Combine(folder, "runs", "000_beta=1_seed=0");
-        var runRecord = JsonSerializer.Deserialize<RunRecord>(File.ReadAllText(Path.Combine(run0, "study-run.json")), Preset.Json)!;
-        File.WriteAllText(Path.Combine(run0, "study-run.json"), JsonSerializer.Serialize(runRecord with { State = StudyStates.Running, Trained = false, Measurements = new() }, Preset.Json));
+        var runRecord = JsonSerializer.Deserialize<RunRecord>(File.ReadAllText(Path.Combine(run0, "study-run.json")), JsonSettings.Default)!;
+        File.WriteAllText(Path.Combine(run0, "study-run.json"), JsonSerializer.Serialize(runRecord with { State = StudyStates.Running, Trained = false, Measurements = new() }, JsonSettings.Default));
         var resumed = Run("study", "run", study, "--out", folder, "--parallel", "2", "--no-report");
         Assert.True(resumed.Code == 0, resumed.Output);
         Assert.Contains("3 already done, 1 to run", resumed.Output);

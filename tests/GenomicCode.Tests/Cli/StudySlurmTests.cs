@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using GenomicCode.Studies;
-using GenomicCode.Training;
+using GenomicCode.Core;
 
 using static GenomicCode.Tests.Cli.CliHarness;
 
@@ -110,7 +110,7 @@ public class StudySlurmTests(SlurmCluster cluster) : IClassFixture<SlurmCluster>
         Assert.True(r.Code == 0, r.Output);
         Assert.Contains("ended FAILED: run 002_beta=4_seed=0 failed on purpose", r.Output);
         Assert.Contains("resubmitted array job", r.Output);
-        var record = JsonSerializer.Deserialize<StudyRecord>(File.ReadAllText(Path.Combine(folder, "study.json")), Preset.Json)!;
+        var record = JsonSerializer.Deserialize<StudyRecord>(File.ReadAllText(Path.Combine(folder, "study.json")), JsonSettings.Default)!;
         Assert.Equal(StudyStates.Done, record.State);
         Assert.All(record.Runs, run => Assert.Equal(StudyStates.Done, run.State));
         Assert.Equal(new[] { 0, 0, 1, 0 }, record.Runs.Select(x => x.Resubmits));

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using GenomicCode.Core;
 using GenomicCode.Studies;
-using GenomicCode.Training;
+using GenomicCode.Runs;
 
 using static GenomicCode.Tests.Studies.StudyFiles;
 
