@@ -51,7 +51,8 @@ cat > "$work/study.json" <<JSON
 JSON
 dry="$("$work/tools/genomic-code" study run "$work/study.json" --executor slurm --dry-run --out "$work/study" 2>&1)" \
   || { echo "$dry"; echo "consumer: genomic-code study run --dry-run FAILED"; exit 1; }
-grep -q "^exec $work/tools/genomic-code study task " <<<"$dry" || { echo "$dry"; echo "consumer: the Slurm script does not start the installed tool"; exit 1; }
+# (the installed tool's own executable: the shim in the tool path, or the apphost it starts in the tool store)
+grep -Eq "^exec $work/tools/(\.store/.*/)?genomic-code study task " <<<"$dry" || { echo "$dry"; echo "consumer: the Slurm script does not start the installed tool"; exit 1; }
 study="$("$work/tools/genomic-code" study run "$work/study.json" --executor local --parallel 2 --out "$work/study" 2>&1)" \
   || { echo "$study"; echo "consumer: genomic-code study run FAILED"; exit 1; }
 [ "$(grep -c ',done,' "$work/study/study.csv")" = "2" ] || { echo "$study"; echo "consumer: the study did not finish its 2 runs"; exit 1; }

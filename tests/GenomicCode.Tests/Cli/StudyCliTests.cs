@@ -174,6 +174,33 @@ public class StudyCliTests
     }
 
     [Fact]
+    public void Should_RetryAFailedRunOnceAndExitOne_When_ItKeepsFailing()
+    {
+        // A stand-in tool: `study task DIR --index I ...` records run I as done, except run 1, which always exits 3.
+        using var dir = new TempDir();
+        File.WriteAllText(dir["fake-task.sh"], """
+            dir="$3"; index="$5"
+            [ "$index" = 1 ] && { echo "run 1 breaks"; exit 3; }
+            run=$(ls -d "$dir"/runs/$(printf %03d "$index")_*)
+            printf '{"index": %s, "id": "%s", "state": "done", "attempts": 1, "trained": true}' "$index" "$(basename "$run")" > "$run/study-run.json"
+            """);
+
+        var r = Run("study", "run", StudyCli.TinyStudy(dir, measurements: "[]"), "--out", dir["s"], "--parallel", "2", "--no-report",
+            "--tool", $"/bin/sh {dir["fake-task.sh"]}");
+
+        Assert.Equal(1, r.Code);
+        Assert.Contains("failed 001_beta=1_seed=1 (exit 3: exit code 3); retrying", r.Output);
+        Assert.Single(r.Output.Split('\n'), l => l.StartsWith("error: 1 of 4 runs failed (001_beta=1_seed=1); their logs are in ", StringComparison.Ordinal));
+        var record = JsonSerializer.Deserialize<StudyRecord>(File.ReadAllText(Path.Combine(dir["s"], "study.json")), JsonSettings.Default)!;
+        Assert.Equal(StudyStates.Failed, record.State);
+        Assert.Equal(new[] { "done", "failed", "done", "done" }, record.Runs.Select(x => x.State));
+        Assert.Equal(2, record.Runs[1].Attempts);
+        string log = File.ReadAllText(Path.Combine(dir["s"], "logs", "001_beta=1_seed=1.log"));
+        Assert.Equal(2, log.Split("run 1 breaks").Length - 1);
+        Assert.Contains("attempt 2: /bin/sh", log);
+    }
+
+    [Fact]
     public void Should_RefuseOptionsOfTheOtherExecutor_When_Given()
     {
         using var dir = new TempDir();
