@@ -24,7 +24,7 @@ public sealed class EvaluateCommand : Command<EvaluateSettings>
     public EvaluateCommand(IAnsiConsole console) => this.console = console;
 
     /// <summary>Mean KL to the prior per latent over 1000 sampled observations (which latents are active, for UDR).</summary>
-    private static double[] MeanKl(TrainedRun run, long seed)
+    internal static double[] MeanKl(TrainedRun run, long seed)
     {
         using var scope = TorchSharp.torch.NewDisposeScope();
         using var noGrad = TorchSharp.torch.no_grad();
