@@ -149,24 +149,6 @@ public static class Checkpoint
         return header;
     }
 
-    /// <summary>
-    /// Verifies a checkpoint without loading it: null when it is whole, else the one-line reason (damaged, truncated,
-    /// not a checkpoint).
-    /// </summary>
-    public static string? Problem(string path)
-    {
-        try
-        {
-            using var file = OpenFile(path);
-            Verify(file, path, withHint: false);
-            return null;
-        }
-        catch (UserInputException e)
-        {
-            return e.Message;
-        }
-    }
-
     private static FileStream OpenFile(string path)
     {
         if (!File.Exists(path)) throw new UserInputException($"checkpoint '{path}' does not exist.");
