@@ -356,9 +356,9 @@ public static class Checkpoint
             <= 3 => string.Join("; ", fields),
             _ => $"{string.Join("; ", fields.Take(3))} and {fields.Count - 3} more",
         };
-        string owner = stored.Preset is null ? "another model" : $"preset '{stored.Preset}'";
-        string fix = stored.Preset is null ? "use the preset it was trained with" : $"use --preset {stored.Preset} (or the run's config.json)";
-        return new UserInputException($"checkpoint '{path}' belongs to {owner}, whose model differs in {differs}; {fix}, or another run folder.");
+        return new UserInputException(stored.Preset is null
+            ? $"checkpoint '{path}' holds a model that differs in {differs}; use the preset it was trained with, or another run folder."
+            : $"checkpoint '{path}' belongs to preset '{stored.Preset}', whose model differs in {differs}; use --preset {stored.Preset} (or the run's config.json), or another run folder.");
     }
 
     private static bool IsShortScalar(JsonElement e) =>
