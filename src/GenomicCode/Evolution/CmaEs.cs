@@ -14,6 +14,28 @@ public enum CmaCovariance
     Diagonal,
 }
 
+/// <summary>Options of CMA-ES (catalogue names <c>cma</c> and <c>cma-diagonal</c>).</summary>
+public sealed record CmaOptions : IStrategyOptions
+{
+    /// <summary>lambda, samples per generation: 0 picks 4 + floor(3 ln G) (Hansen 2016, eq. 48), else 2..1000000. Default 0.</summary>
+    public int Population { get; init; }
+
+    /// <summary>Initial step size sigma, > 0 (about a quarter of the search range). Default 1.</summary>
+    public double Sigma { get; init; } = 1.0;
+
+    /// <inheritdoc />
+    public IStrategyOptions With(int? population = null, double? sigma = null) =>
+        this with { Population = population ?? Population, Sigma = sigma ?? Sigma };
+
+    /// <inheritdoc />
+    public void Validate()
+    {
+        if (Population != 0 && (Population < 2 || Population > 1_000_000))
+            throw new UserInputException($"Population must be 0 (the default 4 + 3 ln G) or in [2, 1000000], got {Population}.");
+        Guard.Positive(Sigma);
+    }
+}
+
 /// <summary>
 /// The covariance-matrix-adaptation evolution strategy with positive recombination weights, cumulative step-size
 /// adaptation and rank-one plus rank-mu covariance updates, following Hansen 2016, "The CMA Evolution Strategy: A
@@ -81,14 +103,25 @@ public sealed class CmaEs : StrategyBase
         scales = torch.ones(n, dtype: ScalarType.Float64, device: Device).DetachFromDisposeScope();
     }
 
+    /// <summary>Builds CMA-ES from catalogue options, its mean starting at the context's start.</summary>
+    public static CmaEs Create(CmaOptions options, StrategyContext context, CmaCovariance covariance) =>
+        new(context.Start, options.Sigma, context.Seed, options.Population, covariance);
+
+    /// <inheritdoc />
+    public override string Name => mode == CmaCovariance.Diagonal ? "diagonal CMA-ES" : "CMA-ES";
+
     /// <inheritdoc />
     public override int PopulationSize => lambda;
+
+    /// <inheritdoc />
+    /// <remarks>The mean as one row (1, G).</remarks>
+    public override Tensor Parents => mean.unsqueeze(0).clone();
 
     /// <summary>Current step size sigma.</summary>
     public double Sigma => sigma;
 
-    /// <summary>Current mean (G), a copy.</summary>
-    public Tensor Mean => mean.clone();
+    /// <summary>Current mean m of the search distribution (G), float64, a copy.</summary>
+    public override Tensor Mean => mean.clone();
 
     /// <inheritdoc />
     protected override Tensor Propose()

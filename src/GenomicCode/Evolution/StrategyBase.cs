@@ -10,11 +10,17 @@ public abstract class StrategyBase : IEvolutionStrategy
     private Tensor? asked;
     private Tensor? best;
 
-    /// <summary>Creates the base with a seeded generator on <paramref name="device"/>.</summary>
+    /// <summary>Creates the base with a generator on <paramref name="device"/> seeded from stream 0xE0 of <paramref name="seed"/>.</summary>
     protected StrategyBase(long seed, Device device)
+        : this(Seeds.Generator(device, seed, 0xE0))
     {
-        Device = device;
-        Random = new Generator((ulong)Seeds.Derive(seed, 0xE0), device);
+    }
+
+    /// <summary>Creates the base drawing from <paramref name="random"/>, which the strategy owns and disposes from now on.</summary>
+    protected StrategyBase(Generator random)
+    {
+        Device = random.device;
+        Random = random;
     }
 
     /// <summary>Device all tensors live on.</summary>
@@ -24,7 +30,27 @@ public abstract class StrategyBase : IEvolutionStrategy
     protected Generator Random { get; }
 
     /// <inheritdoc />
+    public abstract string Name { get; }
+
+    /// <inheritdoc />
     public abstract int PopulationSize { get; }
+
+    /// <inheritdoc />
+    public abstract Tensor Parents { get; }
+
+    /// <inheritdoc />
+    /// <remarks>The centroid of <see cref="Parents"/>, in float64.</remarks>
+    public virtual Tensor Mean
+    {
+        get
+        {
+            using var parents = Parents;
+            return parents.to(ScalarType.Float64).mean(new long[] { 0 });
+        }
+    }
+
+    /// <inheritdoc />
+    public virtual void Reevaluate(Func<Tensor, Tensor> fitness) { }
 
     /// <inheritdoc />
     public long Generation { get; private set; }

@@ -1,0 +1,85 @@
+using GenomicCode.Core;
+using GenomicCode.Core.Catalogues;
+using static TorchSharp.torch;
+
+namespace GenomicCode.Evolution;
+
+/// <summary>What a strategy needs to be built besides its options.</summary>
+/// <param name="Start">
+/// The initial centre of the search (G): the mean of CMA-ES and OpenAI-ES, the point a genetic algorithm's first population
+/// scatters around and every hill-climber lineage starts from. Its device is where the strategy lives; its dtype is that
+/// of the populations a genetic algorithm or hill climber proposes (CMA-ES and OpenAI-ES work in float64).
+/// </param>
+/// <param name="Seed">Seed of every random draw the strategy makes.</param>
+public sealed record StrategyContext(Tensor Start, long Seed);
+
+/// <summary>
+/// The options record of an evolution strategy: besides its own fields, every strategy has a population size and a
+/// search width, so that callers (command-line flags, experiments) can set those two without knowing the strategy.
+/// </summary>
+public interface IStrategyOptions : IComponentOptions
+{
+    /// <summary>Individuals per generation (0: the strategy's own default, where it has one).</summary>
+    int Population { get; }
+
+    /// <summary>The search width, in genome units (each strategy's options document what it scales).</summary>
+    double Sigma { get; }
+
+    /// <summary>A copy with the population and the search width replaced where given.</summary>
+    IStrategyOptions With(int? population = null, double? sigma = null);
+}
+
+/// <summary>Reads and writes a strategy chosen by name with its options (<c>{ "name": "es", "options": { ... } }</c>).</summary>
+public sealed class StrategySpecJson() : ComponentSpecJson(() => StrategyCatalog.Catalogue);
+
+/// <summary>
+/// The evolution strategies. Adding one is one new file (the strategy, its options record implementing
+/// <see cref="IStrategyOptions"/> and a <c>Create(options, context)</c> factory) plus one line here.
+/// </summary>
+public static class StrategyCatalog
+{
+    /// <summary>Every strategy that ships with the library, in listing order.</summary>
+    public static Catalogue<StrategyContext, IEvolutionStrategy> Catalogue { get; } = new("strategies", "strategy",
+        "Ask / evaluate / tell optimisers over genomes; every generation is scored in one batched call.",
+        new CatalogueEntry<StrategyContext, IEvolutionStrategy>[]
+        {
+            new CatalogueEntry<CmaOptions, StrategyContext, IEvolutionStrategy>("cma",
+                "CMA-ES with the full covariance: adapts the shape of its search distribution (cost grows as G^2 per sample).",
+                "Hansen 2016, The CMA Evolution Strategy: A Tutorial, arXiv:1604.00772", (o, c) => CmaEs.Create(o, c, CmaCovariance.Full)),
+            new CatalogueEntry<CmaOptions, StrategyContext, IEvolutionStrategy>("cma-diagonal",
+                "sep-CMA-ES: CMA-ES adapting only the diagonal of the covariance, linear cost in G (for many genes or weights).",
+                "Ros and Hansen 2008, A Simple Modification in CMA-ES Achieving Linear Time and Space Complexity", (o, c) => CmaEs.Create(o, c, CmaCovariance.Diagonal),
+                "sep-cma"),
+            new CatalogueEntry<OpenAiEsOptions, StrategyContext, IEvolutionStrategy>("es",
+                "OpenAI-ES: mirrored Gaussian perturbations, centred-rank fitness shaping, Adam on the search mean.",
+                "Salimans et al. 2017, Evolution Strategies as a Scalable Alternative to Reinforcement Learning", OpenAiEs.Create, "openai-es"),
+            new CatalogueEntry<GeneticAlgorithmOptions, StrategyContext, IEvolutionStrategy>("ga",
+                "Generational genetic algorithm: selection, recombination, Gaussian mutation, elitism.",
+                "Holland 1975; Goldberg 1989", GeneticAlgorithm.Create, "genetic-algorithm"),
+            new CatalogueEntry<HillClimberOptions, StrategyContext, IEvolutionStrategy>("hill-climber",
+                "Independent (1+1) hill climbers, one lineage per row: one gene mutates, the mutant replaces its parent when not worse.",
+                "Watson et al. 2014; Kouvaris et al. 2017", HillClimber.Create, "1+1"),
+        });
+
+    /// <summary>Catalogue names (without aliases), in listing order.</summary>
+    public static IReadOnlyList<string> Names => Catalogue.Names;
+
+    /// <summary>A strategy spec with the entry's default options (null) or the given ones, validated.</summary>
+    public static ComponentSpec Spec(string name, IStrategyOptions? options = null) => Catalogue.Spec(name, options);
+
+    /// <summary>Builds the strategy <paramref name="spec"/> names, starting its search at <paramref name="start"/> (G).</summary>
+    public static IEvolutionStrategy Create(ComponentSpec spec, Tensor start, long seed)
+    {
+        if (start.dim() != 1 || start.shape[0] < 1)
+            throw new UserInputException($"a strategy starts from a (G) vector, got ({string.Join(", ", start.shape)}).");
+        return Catalogue.Create(spec, new StrategyContext(start, seed));
+    }
+
+    /// <summary>The options of <paramref name="spec"/> as <see cref="IStrategyOptions"/> (every strategy's options are).</summary>
+    public static IStrategyOptions OptionsOf(ComponentSpec spec) =>
+        spec.Options as IStrategyOptions ?? throw new UserInputException($"strategy '{spec.Name}' has options of type {spec.Options.GetType().Name}, which do not implement {nameof(IStrategyOptions)}.");
+
+    /// <summary><paramref name="spec"/> with its population and search width replaced where given, validated.</summary>
+    public static ComponentSpec With(ComponentSpec spec, int? population = null, double? sigma = null) =>
+        Catalogue.Spec(spec.Name, OptionsOf(spec).With(population, sigma));
+}
