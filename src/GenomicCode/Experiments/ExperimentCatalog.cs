@@ -85,9 +85,30 @@ public static class ExperimentCatalog
         "Measurements of trained runs and evolution experiments; each writes one JSON result file and its figures.",
         new CatalogueEntry<ExperimentContext, IExperimentResult>[]
         {
+            new ExperimentEntry<EvaluationOptions, EvaluationResult>("evaluate",
+                "Disentanglement metrics of a trained run (BetaVAE, FactorVAE, MIG, DCI, SAP, modularity; UDR among seeds) and code-factor mutual information.",
+                "Locatello et al. 2019 (disentanglement_lib); Duan et al. 2020 (UDR)", "evaluation.json", EvaluationExperiment.Run, "evaluation"),
+            new ExperimentEntry<AnalysisOptions, AnalysisResult>("analyze",
+                "Genetic architecture of a trained run (genome -> trait effects, pleiotropy, polygenicity, epistasis) and robustness to mutation and noise.",
+                "Wagner et al. 1997; Masel and Siegal 2009", "analysis.json", AnalysisExperiment.Run, "analysis", "analyse"),
+            new ExperimentEntry<ScoreOptions, ScoreResult>("score",
+                "Scores codes from any framework (NPY or CSV files) against ground-truth factors: MIG, DCI, SAP, modularity, explicitness.",
+                "Locatello et al. 2019 (disentanglement_lib)", "scores.json", ScoreExperiment.Run),
+            new ExperimentEntry<EvolveOptions, EvolveResult>("evolve",
+                "Evolves a genome through a trained decoder to match a target phenotype; compares it with the encoder's one-shot posterior mean.",
+                "Mitchell and Cheney 2024 (the encoder as a surrogate for evolution)", "evolve.json", EvolveExperiment.Run),
+            new ExperimentEntry<SelectabilityOptions, SelectabilityResult>("selectability",
+                "Selects a population on each trait in turn through a trained decoder; trait trajectories and the correlated-response matrix.",
+                "Mitchell and Cheney 2024 (independent selectability); Falconer and Mackay 1996, ch. 19", "selectability.json", SelectabilityExperiment.Run),
+            new ExperimentEntry<EvolvabilityOptions, EvolvabilityResult>("evolvability",
+                "Share of single mutants fitter than their parent, and generations to re-adapt after the selection target switches.",
+                "Petak et al. 2025; Kashtan and Alon 2005", "evolvability.json", EvolvabilityExperiment.Run),
             new ExperimentEntry<GeneralisationOptions, GeneralisationResult>("generalisation",
                 "A GRN evolves under alternating modular targets; adaptation to seen and unseen targets with and without a connection cost.",
                 "Watson et al. 2014; Kouvaris et al. 2017", "generalisation.json", GeneralisationExperiment.Run, "generalization"),
+            new ExperimentEntry<LearningOptions, LearningResult>("learning",
+                "A developmental decoder learns target shapes by gradient descent and by an evolution strategy over its own weights.",
+                "Mitchell and Cheney 2024 (evolution as the learning algorithm); Salimans et al. 2017", "learning.json", LearningExperiment.Run),
         });
 
     /// <summary>Catalogue names (without aliases), in listing order.</summary>
