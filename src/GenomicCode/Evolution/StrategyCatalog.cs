@@ -75,6 +75,17 @@ public static class StrategyCatalog
         return Catalogue.Create(spec, new StrategyContext(start, seed));
     }
 
+    /// <summary>
+    /// Checks a strategy held in a field of an options record: a known name (one line naming <paramref name="field"/> and
+    /// the known names otherwise), that strategy's options record, valid (errors prefixed <c>field.options:</c>).
+    /// </summary>
+    public static void Validate(ComponentSpec? spec, string field)
+    {
+        if (spec is null) throw new UserInputException($"{field} is missing: one of {string.Join(", ", Names)}.");
+        if (!Catalogue.Contains(spec.Name)) throw new UserInputException($"{field} must be one of {string.Join(", ", Names)}, got '{spec.Name}'.");
+        Catalogue.Validate(spec, field);
+    }
+
     /// <summary>The options of <paramref name="spec"/> as <see cref="IStrategyOptions"/> (every strategy's options are).</summary>
     public static IStrategyOptions OptionsOf(ComponentSpec spec) =>
         spec.Options as IStrategyOptions ?? throw new UserInputException($"strategy '{spec.Name}' has options of type {spec.Options.GetType().Name}, which do not implement {nameof(IStrategyOptions)}.");

@@ -47,7 +47,7 @@ public sealed record EvolveOptions : IComponentOptions
     public void Validate()
     {
         Guard.NotEmpty(Target);
-        StrategyCatalog.Catalogue.Validate(Strategy ?? throw new UserInputException("Strategy is missing."), nameof(Strategy));
+        StrategyCatalog.Validate(Strategy, nameof(Strategy));
         if (Generations < 1) throw new UserInputException($"Generations must be >= 1, got {Generations}.");
         if (Loss is not ("bernoulli" or "mse")) throw new UserInputException($"Loss must be bernoulli or mse, got '{Loss}'.");
     }

@@ -61,7 +61,7 @@ public sealed record LearningOptions : IComponentOptions
     public void Validate()
     {
         if (Decoder is not ("grn" or "nca")) throw new UserInputException($"Decoder must be grn or nca (a developmental decoder), got '{Decoder}'.");
-        StrategyCatalog.Catalogue.Validate(Strategy ?? throw new UserInputException("Strategy is missing."), nameof(Strategy));
+        StrategyCatalog.Validate(Strategy, nameof(Strategy));
         if (Generations < 1 || Generations > 1_000_000) throw new UserInputException($"Generations must be in [1, 1000000], got {Generations}.");
         if (Steps < 1 || Steps > 10_000_000) throw new UserInputException($"Steps must be in [1, 10000000], got {Steps}.");
         if (Size < 8 || Size > 64) throw new UserInputException($"Size must be in [8, 64], got {Size}.");

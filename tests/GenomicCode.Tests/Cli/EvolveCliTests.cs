@@ -52,7 +52,7 @@ public class EvolveCliTests
         Npy.Write(dir["small.npy"], new double[8, 8]);
         string[] before = Directory.GetFiles(run).Order().ToArray();
         byte[] checkpoint = File.ReadAllBytes(Path.Combine(run, "checkpoint.bin"));
-        AssertOneLineUsageError(Run("evolve", "--run", run, "--target", "1", "--population", "1"), "--population must be >= 2");
+        AssertOneLineUsageError(Run("evolve", "--run", run, "--target", "1", "--population", "1"), "Population must be 0 (the default 4 + 3 ln G) or in [2, 1000000], got 1");
         AssertOneLineUsageError(Run("evolve", "--run", run, "--target", "1", "--generations", "0"), "--generations must be >= 1");
         AssertOneLineUsageError(Run("evolve", "--run", run, "--target", "737280"), "target index 737280 is out of range [0, 737279]");
         AssertOneLineUsageError(Run("evolve", "--run", run, "--target", dir["small.npy"]), "has shape (8, 8); the run's phenotypes are 64x64");

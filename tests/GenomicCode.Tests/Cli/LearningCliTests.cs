@@ -24,14 +24,14 @@ public class LearningCliTests
         Assert.True(root.GetProperty("evolution").GetProperty("seconds").GetDouble() > 0);
         Assert.True(root.GetProperty("parameters").GetInt32() > 0);
         Assert.Equal("grn", root.GetProperty("options").GetProperty("decoder").GetString());
-        Assert.Equal(0.05, root.GetProperty("options").GetProperty("sigma").GetDouble());
+        Assert.Equal(0.05, root.GetProperty("options").GetProperty("strategy").GetProperty("options").GetProperty("sigma").GetDouble());
     }
 
     [Theory]
     [InlineData("--population", "1", "Population")]
     [InlineData("--population", "5", "even")]
     [InlineData("--decoder", "conv", "Decoder")]
-    [InlineData("--strategy", "ga", "Strategy")]
+    [InlineData("--strategy", "sgd", "unknown strategy 'sgd'")]
     [InlineData("--generations", "0", "Generations")]
     [InlineData("--steps", "0", "Steps")]
     [InlineData("--sigma", "0", "Sigma")]
