@@ -34,11 +34,13 @@ public sealed record HillClimberOptions : IStrategyOptions
 /// al. 2017): <see cref="IEvolutionStrategy.Ask"/> gives one mutant of each lineage's parent, <see cref="IEvolutionStrategy.Tell"/>
 /// keeps the mutant where its fitness is not lower than its parent's (ties accepted, so neutral changes drift), else the
 /// parent. A lineage never sees another, so L lineages are L replicates evaluated in one batch. Until the parents have a
-/// fitness (from <see cref="Reevaluate"/>), the first ask returns the parents themselves to measure it.
+/// fitness (from <see cref="Reevaluate"/>), the first ask returns the parents themselves to measure it. The climber owns
+/// its mutation operator and disposes it when that is <see cref="IDisposable"/>.
 /// </summary>
 public sealed class HillClimber : StrategyBase
 {
     private readonly IMutation mutation;
+    private readonly int lineages;
     private Tensor parents;          // (L, G)
     private Tensor? parentFitness;   // (L) float64; null until measured
     private bool askedParents;
@@ -59,6 +61,7 @@ public sealed class HillClimber : StrategyBase
         if (initialParents.dim() != 2 || initialParents.shape[0] < 1)
             throw new UserInputException($"hill-climber parents are a (L, G) tensor with L >= 1 lineages, got ({string.Join(", ", initialParents.shape)}).");
         this.mutation = mutation;
+        lineages = (int)initialParents.shape[0];
         parents = initialParents.detach().clone().DetachFromDisposeScope(); // owned by the strategy, whatever scope builds it
     }
 
@@ -76,7 +79,7 @@ public sealed class HillClimber : StrategyBase
     public override string Name => "(1+1) hill climber";
 
     /// <summary>Lineages L; each generation has one mutant per lineage.</summary>
-    public override int PopulationSize => (int)parents.shape[0];
+    public override int PopulationSize => lineages;
 
     /// <inheritdoc />
     /// <remarks>Each lineage's parent (L, G).</remarks>
@@ -127,6 +130,7 @@ public sealed class HillClimber : StrategyBase
         {
             parents.Dispose();
             parentFitness?.Dispose();
+            (mutation as IDisposable)?.Dispose();
         }
         base.Dispose(disposing);
     }

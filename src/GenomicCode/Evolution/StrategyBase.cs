@@ -76,11 +76,9 @@ public abstract class StrategyBase : IEvolutionStrategy
     public void Tell(Tensor fitness)
     {
         if (asked is null) throw new InvalidOperationException("Tell was called before Ask.");
-        var f = CheckFitness(fitness, PopulationSize, Generation);
+        var f = CheckFitness(fitness, PopulationSize, Generation, out double topValue);
         using (var scope = torch.NewDisposeScope())
         {
-            var top = f.max();
-            double topValue = top.item<double>();
             if (topValue > BestFitness)
             {
                 BestFitness = topValue;
@@ -105,20 +103,24 @@ public abstract class StrategyBase : IEvolutionStrategy
     /// Checks that a fitness tensor has one finite value per individual; a bad one names the generation and individual.
     /// Returns a float64 copy on the strategy's device.
     /// </summary>
-    public static Tensor CheckFitness(Tensor fitness, int populationSize, long generation)
+    public static Tensor CheckFitness(Tensor fitness, int populationSize, long generation) => CheckFitness(fitness, populationSize, generation, out _);
+
+    // As CheckFitness, also giving the largest fitness. The smallest and largest values are finite exactly when every value
+    // is (NaN propagates through min and max), so only a failing check looks for the individual to name.
+    private static Tensor CheckFitness(Tensor fitness, int populationSize, long generation, out double max)
     {
         if (fitness.dim() != 1 || fitness.shape[0] != populationSize)
             throw new UserInputException($"generation {generation}: the fitness function returned shape ({string.Join(", ", fitness.shape)}), expected ({populationSize}): one value per individual.");
         var f = fitness.detach().to(ScalarType.Float64);
+        double min;
+        using (var lo = f.min()) min = lo.item<double>();
+        using (var hi = f.max()) max = hi.item<double>();
+        if (double.IsFinite(min) && double.IsFinite(max)) return f;
         using var bad = f.isfinite().logical_not();
-        if (bad.any().item<bool>())
-        {
-            long individual = bad.to(ScalarType.Int64).argmax().item<long>();
-            double value = f[individual].item<double>();
-            f.Dispose();
-            throw new UserInputException($"generation {generation}: the fitness of individual {individual} is {value}; fitness must be finite.");
-        }
-        return f;
+        long individual = bad.to(ScalarType.Int64).argmax().item<long>();
+        double value = f[individual].item<double>();
+        f.Dispose();
+        throw new UserInputException($"generation {generation}: the fitness of individual {individual} is {value}; fitness must be finite.");
     }
 
     /// <summary>Disposes owned tensors.</summary>

@@ -27,10 +27,13 @@ internal sealed class StepCounter(IProgress<ExperimentProgress>? progress, long 
     public long Total => total;
 
     /// <summary>Counts one unit; reports it when the count is a multiple of <paramref name="every"/> or the last one.</summary>
-    public void Advance(string message, long every = 1)
+    public void Advance(string message, long every = 1) => Advance(() => message, every);
+
+    /// <summary>As <see cref="Advance(string, long)"/>, making the message only when it is reported.</summary>
+    public void Advance(Func<string> message, long every = 1)
     {
         Step++;
-        if (progress is not null && (Step % every == 0 || Step == total)) progress.Report(new ExperimentProgress(Step, total, message));
+        if (progress is not null && (Step % every == 0 || Step == total)) progress.Report(new ExperimentProgress(Step, total, message()));
     }
 
     /// <summary>Sets the count to <paramref name="step"/> and reports it.</summary>

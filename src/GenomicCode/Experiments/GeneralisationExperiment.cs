@@ -461,8 +461,8 @@ public static class GeneralisationExperiment
         var g = genomes.narrow(1, 0, n);
         var b = frozenB is null ? genomes.narrow(1, n, n * n).reshape(-1, n, n) : frozenB.unsqueeze(0).expand(genomes.shape[0], -1, -1);
         if (frozenB is null && !o.SelfRegulation) b = b * torch.eye(n, dtype: b.dtype, device: b.device).RSub(1L);
-        var rowTargets = target.dim() == 1 ? target : target.repeat_interleave(perLineage, 0);
-        return Fitness(g, b, rowTargets, o, lambda.repeat_interleave(perLineage, 0));
+        var rowTargets = target.dim() == 1 || perLineage == 1 ? target : target.repeat_interleave(perLineage, 0);
+        return Fitness(g, b, rowTargets, o, perLineage == 1 ? lambda : lambda.repeat_interleave(perLineage, 0));
     }
 
     // Training phase: every (cost, replicate) lineage evolves (G, B) from 0 while the target cycles every SwitchEvery
@@ -484,7 +484,7 @@ public static class GeneralisationExperiment
             Tensor FitnessOf(Tensor genomes) => LineageFitness(o, genomes, null, target, lambda);
             if (gen % o.SwitchEvery == 0) search.Reevaluate(FitnessOf);
             search.Tell(FitnessOf(search.Ask()));
-            steps.Advance($"training: generation {gen + 1}/{o.TrainingGenerations}", every: Math.Max(1, o.TrainingGenerations / 200));
+            steps.Advance(() => $"training: generation {gen + 1}/{o.TrainingGenerations}", every: Math.Max(1, o.TrainingGenerations / 200));
         }
         using var parents = search.Parents;                                                       // (L x K, N + N^2), lineage-major
         var first = parents.view(lineages, -1, width).select(1, 0);                               // (L, N + N^2): each lineage's first parent

@@ -206,7 +206,7 @@ public static class LearningExperiment
         using (decoder)
         {
             decoder.to(device);
-            using var generator = new Generator(Seeds.Derive(seed, 2), device);
+            using var generator = Seeds.Generator(device, seed, 2);
             using var genomes = torch.randn(new long[] { options.Targets, options.GenomeSize }, device: device, generator: generator); // (K, G) fixed
             using var targets = Shapes(options.Targets, options.Size, device);                                                     // (K, 1, S, S)
             return Run(decoder, genomes, targets, options, seed, progress, cancellationToken);
@@ -243,7 +243,7 @@ public static class LearningExperiment
         using var outer = torch.NewDisposeScope(); // intermediates outside the per-step scopes (the result holds plain arrays)
         var vector = new ParameterVector(decoder);
         using var initial = vector.Read();
-        using var evalGenerator = new Generator(Seeds.Derive(seed, 3), genomes.device);
+        using var evalGenerator = Seeds.Generator(genomes.device, seed, 3);
         var steps = new StepCounter(progress, options.Steps + (long)options.Generations);
 
         double CurveLoss()
@@ -275,7 +275,7 @@ public static class LearningExperiment
     {
         var parameters = decoder.parameters().Where(p => p.requires_grad).ToArray();
         using var optimizer = new HeldScalarOptimizers.Adam(parameters, options.LearningRate);
-        using var noise = new Generator(Seeds.Derive(seed, 4), genomes.device);
+        using var noise = Seeds.Generator(genomes.device, seed, 4);
         var curve = new CurveBuilder("gradient", initialLoss);
         long every = Math.Max(1, options.Steps / options.CurvePoints);
         var watch = new Stopwatch();
@@ -310,7 +310,7 @@ public static class LearningExperiment
         using var start = vector.Read();
         using var strategy = StrategyCatalog.Create(options.Strategy, start, seed);
         string name = strategy.Name;
-        using var noise = new Generator(Seeds.Derive(seed, 5), genomes.device);
+        using var noise = Seeds.Generator(genomes.device, seed, 5);
         var curve = new CurveBuilder(name, initialLoss);
         long every = Math.Max(1, options.Generations / options.CurvePoints);
         var watch = new Stopwatch();

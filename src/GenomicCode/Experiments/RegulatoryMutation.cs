@@ -14,7 +14,7 @@ namespace GenomicCode.Experiments;
 /// (choice, trait, step, weight, step per genome), so a search over G with B frozen follows the stream of a search over
 /// (G, B) with p = 0.
 /// </summary>
-public sealed class RegulatoryMutation : IMutation
+public sealed class RegulatoryMutation : IMutation, IDisposable
 {
     /// <summary>Creates the operator for genomes of <paramref name="traits"/> traits N.</summary>
     public RegulatoryMutation(int traits, double sigmaG, double sigmaB, double bound, double regulationProbability, bool selfRegulation)
@@ -64,13 +64,39 @@ public sealed class RegulatoryMutation : IMutation
         var traitPick = torch.randint(0, n, new[] { r }, dtype: ScalarType.Int64, device: device, generator: generator);
         var traitStep = torch.rand(new[] { r }, dtype: dtype, device: device, generator: generator).Mul(2L).Sub(1L).Mul(SigmaG);
         var gStep = nn.functional.one_hot(traitPick, n).to(dtype) * (traitStep * mutateB.RSub(1L)).unsqueeze(1);                    // (R, N)
-        var g = genomes.narrow(1, 0, n).Plus(gStep).Clamp(-Bound, Bound);
         var weightPick = torch.randint(0, n * n, new[] { r }, dtype: ScalarType.Int64, device: device, generator: generator);
         var weightStep = torch.rand(new[] { r }, dtype: dtype, device: device, generator: generator).Mul(2L).Sub(1L).Mul(SigmaB);
-        if (width == n) return g.MoveToOuterDisposeScope();
-        var bStep = (nn.functional.one_hot(weightPick, n * n).to(dtype) * (weightStep * mutateB).unsqueeze(1)).reshape(r, n, n);  // (R, N, N)
-        if (!SelfRegulation) bStep = bStep * torch.eye(n, dtype: dtype, device: device).RSub(1L);
-        var b = genomes.narrow(1, n, n * n).reshape(r, n, n).Plus(bStep);                                                            // (R, N, N)
-        return torch.cat(new[] { g, b.reshape(r, n * n) }, 1).MoveToOuterDisposeScope();
+        if (width == n) return genomes.Plus(gStep).Clamp(-Bound, Bound).MoveToOuterDisposeScope();
+        var bStep = nn.functional.one_hot(weightPick, n * n).to(dtype) * (weightStep * mutateB).unsqueeze(1);                     // (R, N^2)
+        var (lower, upper, offDiagonal) = Constants(dtype, device);
+        if (!SelfRegulation) bStep = bStep * offDiagonal;
+        // G_i clipped to [-bound, bound]; the bounds of B are infinite.
+        return genomes.Plus(torch.cat(new[] { gStep, bStep }, 1)).clamp(lower, upper).MoveToOuterDisposeScope();
+    }
+
+    private (Tensor Lower, Tensor Upper, Tensor OffDiagonal)? constants;
+
+    // Per-gene bounds of [G | B] and the off-diagonal mask of B (1 - I, row-major), made once per dtype and device.
+    private (Tensor Lower, Tensor Upper, Tensor OffDiagonal) Constants(ScalarType dtype, Device device)
+    {
+        if (constants is { } c && c.Lower.dtype == dtype && c.Lower.device.type == device.type && c.Lower.device.index == device.index) return c;
+        Dispose();
+        int n = Traits;
+        using var scope = torch.NewDisposeScope();
+        var lower = torch.cat(new[] { ScalarMath.Full(new long[] { n }, -Bound, dtype, device), ScalarMath.Full(new long[] { n * n }, double.NegativeInfinity, dtype, device) });
+        var upper = torch.cat(new[] { ScalarMath.Full(new long[] { n }, Bound, dtype, device), ScalarMath.Full(new long[] { n * n }, double.PositiveInfinity, dtype, device) });
+        var offDiagonal = torch.eye(n, dtype: dtype, device: device).RSub(1L).reshape(n * n);
+        constants = (lower.DetachFromDisposeScope(), upper.DetachFromDisposeScope(), offDiagonal.DetachFromDisposeScope());
+        return constants.Value;
+    }
+
+    /// <summary>Frees the cached bounds and mask.</summary>
+    public void Dispose()
+    {
+        if (constants is not { } c) return;
+        c.Lower.Dispose();
+        c.Upper.Dispose();
+        c.OffDiagonal.Dispose();
+        constants = null;
     }
 }
