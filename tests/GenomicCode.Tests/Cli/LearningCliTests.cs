@@ -41,4 +41,15 @@ public class LearningCliTests
         AssertOneLineUsageError(Run("experiment", "learning", option, value, "--out", dir["learn"]), expected);
         Assert.False(Directory.Exists(dir["learn"]));
     }
+
+    [Fact]
+    public void Should_TakeCmaAsTheDiagonalVariant_When_LearningWeights()
+    {
+        // A full covariance over D weights is D x D, so `--strategy cma` of this verb is sep-CMA-ES with the verb's flags.
+        var options = new GenomicCode.Cli.Commands.LearningSettings { Strategy = "cma", Population = 6, Sigma = 0.05 }.ToOptions();
+        Assert.Equal("cma-diagonal", options.Strategy.Name);
+        Assert.Equal(new GenomicCode.Evolution.CmaOptions { Population = 6, Sigma = 0.05 }, options.Strategy.Options);
+        var es = new GenomicCode.Cli.Commands.LearningSettings { EsLearningRate = 0.2 }.ToOptions();
+        Assert.Equal(new GenomicCode.Evolution.OpenAiEsOptions { Population = 32, Sigma = 0.02, LearningRate = 0.2 }, es.Strategy.Options);
+    }
 }
