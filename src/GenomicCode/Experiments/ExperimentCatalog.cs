@@ -114,11 +114,16 @@ public static class ExperimentCatalog
     /// <summary>Catalogue names (without aliases), in listing order.</summary>
     public static IReadOnlyList<string> Names => Catalogue.Names;
 
-    /// <summary>The entry for a name or alias; unknown names get a one-line error listing the known ones.</summary>
-    public static ExperimentEntry Find(string name) => (ExperimentEntry)Catalogue.Find(name);
+    /// <summary>
+    /// The entry for a name or alias, with its result type and file name; unknown names get a one-line error listing the
+    /// known ones.
+    /// </summary>
+    public static ExperimentEntry Find(string name) =>
+        Catalogue.Find(name) as ExperimentEntry
+        ?? throw new InvalidOperationException($"experiment '{name}' is not an {nameof(ExperimentEntry)}: it has no result type or file name.");
 
     /// <summary>Runs the experiment <paramref name="spec"/> names with its options.</summary>
     public static IExperimentResult Run(ComponentSpec spec, long seed, IProgress<ExperimentProgress>? progress = null,
         CancellationToken cancellationToken = default) =>
-        Find(spec.Name).Run(spec.Options, seed, progress, cancellationToken);
+        Catalogue.Create(spec, new ExperimentContext(seed, progress, cancellationToken));
 }
