@@ -1,4 +1,5 @@
 using GenomicCode.Core;
+using GenomicCode.Core.Catalogues;
 using GenomicCode.Numerics;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -43,6 +44,19 @@ public sealed record CmaOptions : IStrategyOptions
 /// </summary>
 public sealed class CmaEs : StrategyBase
 {
+    /// <summary>The catalogue entry <c>cma</c>: CMA-ES with the full covariance.</summary>
+    public static CatalogueEntry<StrategyContext, IEvolutionStrategy> Entry { get; } =
+        new CatalogueEntry<CmaOptions, StrategyContext, IEvolutionStrategy>("cma",
+            "CMA-ES with the full covariance: adapts the shape of its search distribution (cost grows as G^2 per sample).",
+            "Hansen 2016, The CMA Evolution Strategy: A Tutorial, arXiv:1604.00772", (o, c) => Create(o, c, CmaCovariance.Full));
+
+    /// <summary>The catalogue entry <c>cma-diagonal</c>: sep-CMA-ES, the diagonal of the covariance only.</summary>
+    public static CatalogueEntry<StrategyContext, IEvolutionStrategy> DiagonalEntry { get; } =
+        new CatalogueEntry<CmaOptions, StrategyContext, IEvolutionStrategy>("cma-diagonal",
+            "sep-CMA-ES: CMA-ES adapting only the diagonal of the covariance, linear cost in G (for many genes or weights).",
+            "Ros and Hansen 2008, A Simple Modification in CMA-ES Achieving Linear Time and Space Complexity",
+            (o, c) => Create(o, c, CmaCovariance.Diagonal), "sep-cma");
+
     private readonly int n, lambda, mu;
     private readonly CmaCovariance mode;
     private readonly double muEff, cSigma, dSigma, cC, c1, cMu, chiN;

@@ -1,4 +1,5 @@
 using GenomicCode.Core;
+using GenomicCode.Core.Catalogues;
 using GenomicCode.Numerics;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -70,6 +71,12 @@ public sealed record GeneticAlgorithmOptions : IStrategyOptions
 /// </summary>
 public sealed class GeneticAlgorithm : StrategyBase
 {
+    /// <summary>The catalogue entry <c>ga</c>.</summary>
+    public static CatalogueEntry<StrategyContext, IEvolutionStrategy> Entry { get; } =
+        new CatalogueEntry<GeneticAlgorithmOptions, StrategyContext, IEvolutionStrategy>("ga",
+            "Generational genetic algorithm: selection, recombination, Gaussian mutation, elitism.",
+            "Holland 1975; Goldberg 1989", Create, "genetic-algorithm");
+
     private readonly ISelection selection;
     private readonly IRecombination? recombination;
     private readonly IMutation mutation;

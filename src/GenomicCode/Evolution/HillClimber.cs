@@ -1,4 +1,5 @@
 using GenomicCode.Core;
+using GenomicCode.Core.Catalogues;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -39,6 +40,12 @@ public sealed record HillClimberOptions : IStrategyOptions
 /// </summary>
 public sealed class HillClimber : StrategyBase
 {
+    /// <summary>The catalogue entry <c>hill-climber</c>.</summary>
+    public static CatalogueEntry<StrategyContext, IEvolutionStrategy> Entry { get; } =
+        new CatalogueEntry<HillClimberOptions, StrategyContext, IEvolutionStrategy>("hill-climber",
+            "Independent (1+1) hill climbers, one lineage per row: one gene mutates, the mutant replaces its parent when not worse.",
+            "Watson et al. 2014; Kouvaris et al. 2017", Create, "1+1");
+
     private readonly IMutation mutation;
     private readonly int lineages;
     private Tensor parents;          // (L, G)

@@ -1,4 +1,5 @@
 using GenomicCode.Core;
+using GenomicCode.Core.Catalogues;
 using GenomicCode.Numerics;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -43,6 +44,12 @@ public sealed record OpenAiEsOptions : IStrategyOptions
 /// </summary>
 public sealed class OpenAiEs : StrategyBase
 {
+    /// <summary>The catalogue entry <c>es</c>.</summary>
+    public static CatalogueEntry<StrategyContext, IEvolutionStrategy> Entry { get; } =
+        new CatalogueEntry<OpenAiEsOptions, StrategyContext, IEvolutionStrategy>("es",
+            "OpenAI-ES: mirrored Gaussian perturbations, centred-rank fitness shaping, Adam on the search mean.",
+            "Salimans et al. 2017, Evolution Strategies as a Scalable Alternative to Reinforcement Learning", Create, "openai-es");
+
     private readonly int populationSize;
     private readonly double sigma, learningRate, weightDecay;
     private readonly Tensor mean, adamM, adamV;

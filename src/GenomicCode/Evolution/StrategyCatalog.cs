@@ -34,32 +34,14 @@ public sealed class StrategySpecJson() : ComponentSpecJson(() => StrategyCatalog
 
 /// <summary>
 /// The evolution strategies. Adding one is one new file (the strategy, its options record implementing
-/// <see cref="IStrategyOptions"/> and a <c>Create(options, context)</c> factory) plus one line here.
+/// <see cref="IStrategyOptions"/> and its <c>Entry</c>) plus its <c>Entry</c> in the list here.
 /// </summary>
 public static class StrategyCatalog
 {
     /// <summary>Every strategy that ships with the library, in listing order.</summary>
     public static Catalogue<StrategyContext, IEvolutionStrategy> Catalogue { get; } = new("strategies", "strategy",
         "Ask / evaluate / tell optimisers over genomes; every generation is scored in one batched call.",
-        new CatalogueEntry<StrategyContext, IEvolutionStrategy>[]
-        {
-            new CatalogueEntry<CmaOptions, StrategyContext, IEvolutionStrategy>("cma",
-                "CMA-ES with the full covariance: adapts the shape of its search distribution (cost grows as G^2 per sample).",
-                "Hansen 2016, The CMA Evolution Strategy: A Tutorial, arXiv:1604.00772", (o, c) => CmaEs.Create(o, c, CmaCovariance.Full)),
-            new CatalogueEntry<CmaOptions, StrategyContext, IEvolutionStrategy>("cma-diagonal",
-                "sep-CMA-ES: CMA-ES adapting only the diagonal of the covariance, linear cost in G (for many genes or weights).",
-                "Ros and Hansen 2008, A Simple Modification in CMA-ES Achieving Linear Time and Space Complexity", (o, c) => CmaEs.Create(o, c, CmaCovariance.Diagonal),
-                "sep-cma"),
-            new CatalogueEntry<OpenAiEsOptions, StrategyContext, IEvolutionStrategy>("es",
-                "OpenAI-ES: mirrored Gaussian perturbations, centred-rank fitness shaping, Adam on the search mean.",
-                "Salimans et al. 2017, Evolution Strategies as a Scalable Alternative to Reinforcement Learning", OpenAiEs.Create, "openai-es"),
-            new CatalogueEntry<GeneticAlgorithmOptions, StrategyContext, IEvolutionStrategy>("ga",
-                "Generational genetic algorithm: selection, recombination, Gaussian mutation, elitism.",
-                "Holland 1975; Goldberg 1989", GeneticAlgorithm.Create, "genetic-algorithm"),
-            new CatalogueEntry<HillClimberOptions, StrategyContext, IEvolutionStrategy>("hill-climber",
-                "Independent (1+1) hill climbers, one lineage per row: one gene mutates, the mutant replaces its parent when not worse.",
-                "Watson et al. 2014; Kouvaris et al. 2017", HillClimber.Create, "1+1"),
-        });
+        new[] { CmaEs.Entry, CmaEs.DiagonalEntry, OpenAiEs.Entry, GeneticAlgorithm.Entry, HillClimber.Entry });
 
     /// <summary>Catalogue names (without aliases), in listing order.</summary>
     public static IReadOnlyList<string> Names => Catalogue.Names;

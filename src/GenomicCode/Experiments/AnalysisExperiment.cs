@@ -97,6 +97,11 @@ public sealed record AnalysisResult(
 /// </summary>
 public static class AnalysisExperiment
 {
+    /// <summary>The catalogue entry <c>analyze</c>.</summary>
+    public static ExperimentEntry Entry { get; } = new ExperimentEntry<AnalysisOptions, AnalysisResult>("analyze",
+        "Genetic architecture of a trained run (genome -> trait effects, pleiotropy, polygenicity, epistasis) and robustness to mutation and noise.",
+        "Wagner et al. 1997; Masel and Siegal 2009", "analysis.json", Run, "analysis", "analyse");
+
     private const int Chunk = 256;
     private const int EpistasisParents = 8;
 

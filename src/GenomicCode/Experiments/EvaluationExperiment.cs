@@ -97,6 +97,11 @@ public sealed record EvaluationResult(
 /// </summary>
 public static class EvaluationExperiment
 {
+    /// <summary>The catalogue entry <c>evaluate</c>.</summary>
+    public static ExperimentEntry Entry { get; } = new ExperimentEntry<EvaluationOptions, EvaluationResult>("evaluate",
+        "Disentanglement metrics of a trained run (BetaVAE, FactorVAE, MIG, DCI, SAP, modularity; UDR among seeds) and code-factor mutual information.",
+        "Locatello et al. 2019 (disentanglement_lib); Duan et al. 2020 (UDR)", "evaluation.json", Run, "evaluation");
+
     /// <summary>Evaluates the run folder <see cref="EvaluationOptions.Run"/> (and <see cref="EvaluationOptions.Runs"/> for UDR).</summary>
     public static EvaluationResult Run(EvaluationOptions options, long seed, IProgress<ExperimentProgress>? progress = null,
         CancellationToken cancellationToken = default)

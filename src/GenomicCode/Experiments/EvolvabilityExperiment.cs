@@ -121,6 +121,11 @@ public sealed record EvolvabilityResult(
 /// </summary>
 public static class EvolvabilityExperiment
 {
+    /// <summary>The catalogue entry <c>evolvability</c>.</summary>
+    public static ExperimentEntry Entry { get; } = new ExperimentEntry<EvolvabilityOptions, EvolvabilityResult>("evolvability",
+        "Share of single mutants fitter than their parent, and generations to re-adapt after the selection target switches.",
+        "Petak et al. 2025; Kashtan and Alon 2005", "evolvability.json", Run);
+
     /// <summary>
     /// Runs the experiment on the run folder <see cref="EvolvabilityOptions.Run"/>: the model overload on its model and data,
     /// and the result names the run and its training step.

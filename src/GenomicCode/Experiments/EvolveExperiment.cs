@@ -115,6 +115,11 @@ public sealed record EvolveResult(
 /// </summary>
 public static class EvolveExperiment
 {
+    /// <summary>The catalogue entry <c>evolve</c>.</summary>
+    public static ExperimentEntry Entry { get; } = new ExperimentEntry<EvolveOptions, EvolveResult>("evolve",
+        "Evolves a genome through a trained decoder to match a target phenotype; compares it with the encoder's one-shot posterior mean.",
+        "Mitchell and Cheney 2024 (the encoder as a surrogate for evolution)", "evolve.json", Run);
+
     /// <summary>Runs on the run folder <see cref="EvolveOptions.Run"/>, with its target read by <see cref="ReadTarget"/>.</summary>
     public static EvolveResult Run(EvolveOptions options, long seed, IProgress<ExperimentProgress>? progress = null,
         CancellationToken cancellationToken = default)

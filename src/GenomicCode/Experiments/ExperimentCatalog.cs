@@ -75,8 +75,9 @@ public sealed class ExperimentEntry<TOptions, TResult> : ExperimentEntry
 
 /// <summary>
 /// The experiments, so that a study (or any caller) can run one by name with options read from JSON. Adding one is one new
-/// file (its options record, result record and <c>Run(options, seed, progress, cancellationToken)</c>) plus one line here;
-/// its figures are one method plus one line in GenomicCode.Plotting's <c>ExperimentFigures</c>.
+/// file (its options record, result record, <c>Run(options, seed, progress, cancellationToken)</c> and its <c>Entry</c>)
+/// plus its <c>Entry</c> in the list here; its figures are one method plus one line in GenomicCode.Plotting's
+/// <c>ExperimentFigures</c>.
 /// </summary>
 public static class ExperimentCatalog
 {
@@ -85,30 +86,8 @@ public static class ExperimentCatalog
         "Measurements of trained runs and evolution experiments; each writes one JSON result file and its figures.",
         new CatalogueEntry<ExperimentContext, IExperimentResult>[]
         {
-            new ExperimentEntry<EvaluationOptions, EvaluationResult>("evaluate",
-                "Disentanglement metrics of a trained run (BetaVAE, FactorVAE, MIG, DCI, SAP, modularity; UDR among seeds) and code-factor mutual information.",
-                "Locatello et al. 2019 (disentanglement_lib); Duan et al. 2020 (UDR)", "evaluation.json", EvaluationExperiment.Run, "evaluation"),
-            new ExperimentEntry<AnalysisOptions, AnalysisResult>("analyze",
-                "Genetic architecture of a trained run (genome -> trait effects, pleiotropy, polygenicity, epistasis) and robustness to mutation and noise.",
-                "Wagner et al. 1997; Masel and Siegal 2009", "analysis.json", AnalysisExperiment.Run, "analysis", "analyse"),
-            new ExperimentEntry<ScoreOptions, ScoreResult>("score",
-                "Scores codes from any framework (NPY or CSV files) against ground-truth factors: MIG, DCI, SAP, modularity, explicitness.",
-                "Locatello et al. 2019 (disentanglement_lib)", "scores.json", ScoreExperiment.Run),
-            new ExperimentEntry<EvolveOptions, EvolveResult>("evolve",
-                "Evolves a genome through a trained decoder to match a target phenotype; compares it with the encoder's one-shot posterior mean.",
-                "Mitchell and Cheney 2024 (the encoder as a surrogate for evolution)", "evolve.json", EvolveExperiment.Run),
-            new ExperimentEntry<SelectabilityOptions, SelectabilityResult>("selectability",
-                "Selects a population on each trait in turn through a trained decoder; trait trajectories and the correlated-response matrix.",
-                "Mitchell and Cheney 2024 (independent selectability); Falconer and Mackay 1996, ch. 19", "selectability.json", SelectabilityExperiment.Run),
-            new ExperimentEntry<EvolvabilityOptions, EvolvabilityResult>("evolvability",
-                "Share of single mutants fitter than their parent, and generations to re-adapt after the selection target switches.",
-                "Petak et al. 2025; Kashtan and Alon 2005", "evolvability.json", EvolvabilityExperiment.Run),
-            new ExperimentEntry<GeneralisationOptions, GeneralisationResult>("generalisation",
-                "A GRN evolves under alternating modular targets; adaptation to seen and unseen targets with and without a connection cost.",
-                "Watson et al. 2014; Kouvaris et al. 2017", "generalisation.json", GeneralisationExperiment.Run, "generalization"),
-            new ExperimentEntry<LearningOptions, LearningResult>("learning",
-                "A developmental decoder learns target shapes by gradient descent and by an evolution strategy over its own weights.",
-                "Mitchell and Cheney 2024 (evolution as the learning algorithm); Salimans et al. 2017", "learning.json", LearningExperiment.Run),
+            EvaluationExperiment.Entry, AnalysisExperiment.Entry, ScoreExperiment.Entry, EvolveExperiment.Entry, SelectabilityExperiment.Entry,
+            EvolvabilityExperiment.Entry, GeneralisationExperiment.Entry, LearningExperiment.Entry,
         });
 
     /// <summary>Catalogue names (without aliases), in listing order.</summary>

@@ -204,6 +204,11 @@ public sealed record GeneralisationResult(
 /// </summary>
 public static class GeneralisationExperiment
 {
+    /// <summary>The catalogue entry <c>generalisation</c>.</summary>
+    public static ExperimentEntry Entry { get; } = new ExperimentEntry<GeneralisationOptions, GeneralisationResult>("generalisation",
+        "A GRN evolves under alternating modular targets; adaptation to seen and unseen targets with and without a connection cost.",
+        "Watson et al. 2014; Kouvaris et al. 2017", "generalisation.json", Run, "generalization");
+
     /// <summary>The connection-cost norms: "l1" (sparse connectivity) and "l2" (weak connectivity).</summary>
     public static readonly IReadOnlyList<string> CostNorms = new[] { "l1", "l2" };
 

@@ -150,6 +150,11 @@ public sealed record LearningResult(
 /// </summary>
 public static class LearningExperiment
 {
+    /// <summary>The catalogue entry <c>learning</c>.</summary>
+    public static ExperimentEntry Entry { get; } = new ExperimentEntry<LearningOptions, LearningResult>("learning",
+        "A developmental decoder learns target shapes by gradient descent and by an evolution strategy over its own weights.",
+        "Mitchell and Cheney 2024 (evolution as the learning algorithm); Salimans et al. 2017", "learning.json", Run);
+
     /// <summary>The procedural target shapes, in the order they are used.</summary>
     public static IReadOnlyList<string> ShapeNames { get; } = new[] { "square", "disc", "cross", "ring" };
 

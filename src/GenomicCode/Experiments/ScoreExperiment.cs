@@ -52,6 +52,11 @@ public sealed record ScoreResult(
 /// </summary>
 public static class ScoreExperiment
 {
+    /// <summary>The catalogue entry <c>score</c>.</summary>
+    public static ExperimentEntry Entry { get; } = new ExperimentEntry<ScoreOptions, ScoreResult>("score",
+        "Scores codes from any framework (NPY or CSV files) against ground-truth factors: MIG, DCI, SAP, modularity, explicitness.",
+        "Locatello et al. 2019 (disentanglement_lib)", "scores.json", Run);
+
     /// <summary>Reads the files of <paramref name="options"/> and scores them.</summary>
     public static ScoreResult Run(ScoreOptions options, long seed, IProgress<ExperimentProgress>? progress = null,
         CancellationToken cancellationToken = default)

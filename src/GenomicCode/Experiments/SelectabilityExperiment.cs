@@ -142,6 +142,11 @@ public sealed record SelectabilityResult(
 /// </summary>
 public static class SelectabilityExperiment
 {
+    /// <summary>The catalogue entry <c>selectability</c>.</summary>
+    public static ExperimentEntry Entry { get; } = new ExperimentEntry<SelectabilityOptions, SelectabilityResult>("selectability",
+        "Selects a population on each trait in turn through a trained decoder; trait trajectories and the correlated-response matrix.",
+        "Mitchell and Cheney 2024 (independent selectability); Falconer and Mackay 1996, ch. 19", "selectability.json", Run);
+
     /// <summary>
     /// Runs the experiment on the run folder <see cref="SelectabilityOptions.Run"/>: the model overload on its model and
     /// data, and the result names the run and its training step.
