@@ -166,6 +166,7 @@ public sealed class RegressionTree
         if (maxDepth > 0 && tree.Splittable(0)) open.Add(0);
         var slotOf = new int[capacity];
         Array.Fill(slotOf, -1);
+        var slotOfRow = new int[n];
         for (int depth = 0; depth < maxDepth && open.Count > 0; depth++)
         {
             int m = open.Count;
@@ -189,6 +190,7 @@ public sealed class RegressionTree
             var nodeCount = new int[m];
             var nodeSum = new double[m];
             for (int s = 0; s < m; s++) { nodeCount[s] = tree.samples[open[s]]; nodeSum[s] = tree.sums[open[s]]; }
+            for (int i = 0; i < n; i++) slotOfRow[i] = slotOf[leafOf[i]];
             for (int j = 0; j < d; j++)
             {
                 Array.Clear(countLeft);
@@ -198,7 +200,7 @@ public sealed class RegressionTree
                 for (int p = 0; p < n; p++)
                 {
                     int i = order[p];
-                    int s = slotOf[leafOf[i]];
+                    int s = slotOfRow[i];
                     if (s < 0) continue;
                     double v = sorted[p];
                     int nl = countLeft[s];
@@ -237,7 +239,7 @@ public sealed class RegressionTree
             var stats = new double[m * 6]; // count, sum, sum of squares of the left and the right child
             for (int i = 0; i < n; i++)
             {
-                int s = slotOf[leafOf[i]];
+                int s = slotOfRow[i];
                 if (s < 0 || bestFeature[s] < 0) continue;
                 int side = data.Values[bestFeature[s]][i] <= bestThreshold[s] ? 0 : 1;
                 leafOf[i] = childOf[s * 2 + side];

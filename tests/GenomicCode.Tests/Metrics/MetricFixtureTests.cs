@@ -15,12 +15,12 @@ public class MetricFixtureTests
 
     private static readonly JsonElement Reference = JsonDocument.Parse(File.ReadAllText(Fixture("reference.json"))).RootElement;
 
-    public static TheoryData<string> Cases() => new("factors_noise", "linear_mixture", "partial");
+    public static TheoryData<string> Cases() => new("factors_noise", "linear_mixture", "partial", "world_ground_truth");
 
     private static (LabelledCodes Train, LabelledCodes Test) Load(string name) =>
         CodeFiles.SplitHalves(CodeFiles.Load(Fixture(name + "_codes.npy"), Fixture(name + "_factors.npy")));
 
-    private static double Expected(string name, string score) => Reference.GetProperty("cases").GetProperty(name).GetProperty(score).GetDouble();
+    internal static double Expected(string name, string score) => Reference.GetProperty("cases").GetProperty(name).GetProperty(score).GetDouble();
 
     private static double[,] ExpectedMatrix(string name, string matrix)
     {
