@@ -81,6 +81,16 @@ public static class GenomicCodeApp
                 list.SetDescription("List the parts the library offers.");
                 list.AddCommand<ListRegularizersCommand>("regularizers")
                     .WithDescription("List the latent regularisers: name, options with defaults, paper.");
+                list.AddCommand<ListDatasetsCommand>("datasets")
+                    .WithDescription("List the data sets: what each is, whether it is in the data cache, source and licence.");
+            });
+            config.AddBranch("data", data =>
+            {
+                data.SetDescription("Real data sets in the data cache (default data/ in a checkout; --data-dir or GENOMICCODE_DATA).");
+                data.AddCommand<DataGetCommand>("get")
+                    .WithDescription("Fetch a data set (fashion-mnist, mnist, emoji) with its registry's client, check sizes and SHA-256, move it into the cache; a no-op when present.")
+                    .WithExample("data", "get", "fashion-mnist")
+                    .WithExample("data", "get", "mnist", "--data-dir", "/scratch/data");
             });
             config.AddBranch("genome", genome =>
             {

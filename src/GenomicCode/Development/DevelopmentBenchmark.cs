@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json.Serialization;
 using GenomicCode.Core;
-using GenomicCode.Training;
+using GenomicCode.Numerics;
 using TorchSharp;
 using static TorchSharp.torch;
 

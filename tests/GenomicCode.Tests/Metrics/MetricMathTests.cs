@@ -1,4 +1,6 @@
+using GenomicCode.Core;
 using GenomicCode.Metrics;
+using GenomicCode.Numerics;
 
 namespace GenomicCode.Tests.Metrics;
 
@@ -206,8 +208,8 @@ public class MetricMathTests
         Assert.Equal(0.01, o.UdrKlThreshold);
         Assert.Equal("lasso", o.UdrCorrelation);
         Assert.Equal(1000, Udr.DefaultPoints);
-        var json = System.Text.Json.JsonSerializer.Serialize(o, GenomicCode.Training.Preset.Json);
-        Assert.Equal(o, System.Text.Json.JsonSerializer.Deserialize<MetricOptions>(json, GenomicCode.Training.Preset.Json));
+        var json = System.Text.Json.JsonSerializer.Serialize(o, GenomicCode.Core.JsonSettings.Default);
+        Assert.Equal(o, System.Text.Json.JsonSerializer.Deserialize<MetricOptions>(json, GenomicCode.Core.JsonSettings.Default));
         Assert.Contains("Bins", Assert.Throws<GenomicCode.Core.UserInputException>(() => (o with { Bins = 1 }).Validate()).Message);
         Assert.Contains("power of two", Assert.Throws<GenomicCode.Core.UserInputException>(() => (o with { DciLeaves = 6 }).Validate()).Message);
         Assert.Contains("UdrCorrelation", Assert.Throws<GenomicCode.Core.UserInputException>(() => (o with { UdrCorrelation = "pearson" }).Validate()).Message);
