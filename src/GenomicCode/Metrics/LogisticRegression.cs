@@ -9,9 +9,9 @@ namespace GenomicCode.Metrics;
 /// Solved by L-BFGS (Nocedal 1980, "Updating quasi-Newton matrices with limited storage", Math. Comp. 35; the two-loop
 /// recursion of Nocedal and Wright 2006, "Numerical optimization", Algorithm 7.4) with a backtracking Armijo line
 /// search (Nocedal and Wright 2006, Algorithm 3.1, c1 = 1e-4), on the objective divided by n, until the largest
-/// gradient component is below the tolerance. Difference from scikit-learn: scikit-learn stops scipy's L-BFGS-B after
-/// 100 iterations or at gradient 1e-4 of the undivided objective, often before the optimum; this solver goes to the
-/// optimum (the measured effect on explicitness is in Metrics/README.md).
+/// gradient component is below the tolerance (1e-6 by default). Difference from scikit-learn: scikit-learn stops scipy's
+/// L-BFGS-B after 100 iterations or at gradient 1e-4 of the undivided objective, often further from the optimum (the
+/// measured effect on explicitness is in Metrics/README.md).
 /// </summary>
 public sealed class LogisticRegression
 {

@@ -17,6 +17,9 @@ public class MetricFixtureTests
 
     public static TheoryData<string> Cases() => new("factors_noise", "linear_mixture", "partial", "world_ground_truth");
 
+    // DCI fits 100 boosting stages per factor: the ground-truth case (DCI exactly 1 there) is left out to keep the suite fast.
+    public static TheoryData<string> DciCases() => new("factors_noise", "linear_mixture", "partial");
+
     private static (LabelledCodes Train, LabelledCodes Test) Load(string name) =>
         CodeFiles.SplitHalves(CodeFiles.Load(Fixture(name + "_codes.npy"), Fixture(name + "_factors.npy")));
 
@@ -63,7 +66,7 @@ public class MetricFixtureTests
     }
 
     [Theory]
-    [MemberData(nameof(Cases))]
+    [MemberData(nameof(DciCases))]
     public void Should_MatchDisentanglementLibDci_When_ScoringFixture(string name)
     {
         var (train, test) = Load(name);

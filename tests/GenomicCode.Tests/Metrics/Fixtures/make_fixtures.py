@@ -47,7 +47,7 @@ def partial(rs, n):
 
 
 CASES = [("factors_noise", factors_and_noise, 1000, 1), ("linear_mixture", linear_mixture, 1000, 2),
-         ("partial", partial, 2000, 3)]
+         ("partial", partial, 1000, 3)]
 
 # Written by GenomicCode, not here: FactorVectorWorld(4, 5, 6) rendered as ground-truth codes (factor / (size - 1) as
 # float32), 1500 train rows sampled with seed Seeds.Derive(0, 0) then 1500 test rows with Seeds.Derive(0, 1): what
