@@ -29,8 +29,7 @@ public sealed class EvaluateCommand : Command<EvaluateSettings>
         using var scope = TorchSharp.torch.NewDisposeScope();
         using var noGrad = TorchSharp.torch.no_grad();
         var images = run.Data.Render(run.Data.SampleFactors(Udr.DefaultPoints, seed), run.Device);
-        var (mean, logVar) = run.Model.Encoder.forward(images);                                   // (B, D) each
-        var kl = GenomicCode.Latent.GaussianGenome.KlToStandardNormal(mean, logVar).mean(new long[] { 0 }); // (D)
+        var kl = run.Model.KlPerDimension(images).mean(new long[] { 0 });                         // (D)
         return kl.to(TorchSharp.torch.ScalarType.Float64).cpu().data<double>().ToArray();
     }
 

@@ -38,8 +38,16 @@ public sealed record LearningOptions
     /// <summary>Genome width of the fixed genomes (1..64). Default 4.</summary>
     public int GenomeSize { get; init; } = 4;
 
-    /// <summary>Options of the decoder (steps, genes / channels, hidden width, ...). Default: 16 steps, 8 channels, 2 morphogens, hidden 8.</summary>
-    public DevelopmentOptions Development { get; init; } = new() { Steps = 16, Channels = 8, Morphogens = 2, HiddenSize = 8 };
+    /// <summary>
+    /// Options of the decoder: <see cref="GrnOptions"/> for <c>grn</c>, <see cref="NcaOptions"/> for <c>nca</c>. Default
+    /// (null): 16 steps, 8 channels, hidden 8, and for the GRN 2 morphogens (<see cref="DevelopmentFor"/>).
+    /// </summary>
+    public DevelopmentOptions? Development { get; init; }
+
+    /// <summary>The decoder's options: <see cref="Development"/>, or the defaults for <see cref="Decoder"/> when it is null.</summary>
+    public DevelopmentOptions DevelopmentFor() => Development ?? (Decoder == "nca"
+        ? new NcaOptions { Steps = 16, Channels = 8, HiddenSize = 8 }
+        : new GrnOptions { Steps = 16, Channels = 8, Morphogens = 2, HiddenSize = 8 });
 
     /// <summary>Adam step size of the gradient learner (> 0). Default 0.01.</summary>
     public double LearningRate { get; init; } = 0.01;
@@ -68,7 +76,8 @@ public sealed record LearningOptions
         if (Targets < 1 || Targets > LearningExperiment.ShapeNames.Count)
             throw new UserInputException($"Targets must be in [1, {LearningExperiment.ShapeNames.Count}] (shapes: {string.Join(", ", LearningExperiment.ShapeNames)}), got {Targets}.");
         if (GenomeSize < 1 || GenomeSize > 64) throw new UserInputException($"GenomeSize must be in [1, 64], got {GenomeSize}.");
-        (Development ?? throw new UserInputException("Development options are missing.")).Validate();
+        try { DecoderCatalog.Spec(Decoder, DevelopmentFor()); }
+        catch (UserInputException e) { throw new UserInputException($"Development: {e.Message}", e); }
         if (!(LearningRate > 0) || double.IsInfinity(LearningRate)) throw new UserInputException($"LearningRate must be finite and > 0, got {LearningRate}.");
         if (!(Sigma > 0) || double.IsInfinity(Sigma)) throw new UserInputException($"Sigma must be finite and > 0, got {Sigma}.");
         if (!(EsLearningRate > 0) || double.IsInfinity(EsLearningRate)) throw new UserInputException($"EsLearningRate must be finite and > 0, got {EsLearningRate}.");
@@ -174,7 +183,7 @@ public static class LearningExperiment
         lock (InitLock) // module initialisers draw from torch's global generator
         {
             torch.random.manual_seed((long)(Seeds.Derive(seed, 1) & 0x7FFFFFFFFFFFFFFF));
-            decoder = DecoderCatalog.Create(options.Decoder, options.GenomeSize, (1, options.Size, options.Size), options.Development.HiddenSize, options.Development);
+            decoder = DecoderCatalog.Create(DecoderCatalog.Spec(options.Decoder, options.DevelopmentFor()), new DecoderContext(options.GenomeSize, (1, options.Size, options.Size)));
         }
         using (decoder)
         {

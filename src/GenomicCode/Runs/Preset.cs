@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using GenomicCode.Core;
 using GenomicCode.Models;
 using GenomicCode.Training;
@@ -30,14 +31,14 @@ public sealed record Preset
 
     /// <summary>
     /// Parses preset JSON; a malformed file or an unknown field becomes a one-line error naming the source, line and
-    /// field.
+    /// field. A model in the previous form (run folders written before components) is upgraded first
+    /// (<see cref="ModelOptionsUpgrade"/>).
     /// </summary>
     public static Preset Parse(string json, string source)
     {
         try
         {
-            var preset = JsonSerializer.Deserialize<Preset>(json, JsonSettings.Default)
-                ?? throw new UserInputException($"{source}: the file is empty or 'null'; expected a preset object.");
+            var preset = Read(json) ?? throw new UserInputException($"{source}: the file is empty or 'null'; expected a preset object.");
             return preset.Validate();
         }
         catch (JsonException e)
@@ -48,6 +49,14 @@ public sealed record Preset
         {
             throw new UserInputException($"{source}: {e.Message}");
         }
+    }
+
+    private static Preset? Read(string json)
+    {
+        var node = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        if (node is JsonObject root && root["model"] is JsonObject model && ModelOptionsUpgrade.Upgrade(model))
+            return root.Deserialize<Preset>(JsonSettings.Default);
+        return JsonSerializer.Deserialize<Preset>(json, JsonSettings.Default); // from the text, so errors name its lines
     }
 
     /// <summary>Serialises the preset as indented JSON.</summary>

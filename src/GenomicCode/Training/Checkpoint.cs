@@ -96,8 +96,7 @@ public static class Checkpoint
             int version = reader.ReadInt32();
             if (version != FormatVersion)
                 throw new UserInputException($"checkpoint '{path}' has format version {version}; this GenomicCode reads version {FormatVersion}.");
-            var options = JsonSerializer.Deserialize<ModelOptions>(reader.ReadString(), JsonSettings.Default)
-                ?? throw new UserInputException($"checkpoint '{path}' has no model options.");
+            var options = ModelOptions.FromJson(reader.ReadString());
             return new Header(options, reader.ReadInt64(), reader.ReadInt64());
         }
         catch (Exception e) when (e is EndOfStreamException or IOException or JsonException or FormatException)
