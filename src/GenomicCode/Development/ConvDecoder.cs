@@ -36,6 +36,7 @@ public sealed class ConvDecoder : GenomeDecoder
     private readonly Sequential upsample;
     private readonly int genomeSize;
     private readonly (int Channels, int Height, int Width) shape;
+    private readonly (long Height, long Width)[] sides;   // after each transposed convolution
 
     /// <summary>Creates the decoder for genomes of <paramref name="genomeSize"/> and images of <paramref name="imageShape"/>.</summary>
     public ConvDecoder(int genomeSize, (int Channels, int Height, int Width) imageShape, ConvDecoderOptions? options = null) : base(nameof(ConvDecoder))
@@ -59,6 +60,7 @@ public sealed class ConvDecoder : GenomeDecoder
             Up(64, 32, hs[2] - 2 * hs[3], ws[2] - 2 * ws[3]), ReLU(),
             Up(32, 32, hs[1] - 2 * hs[2], ws[1] - 2 * ws[2]), ReLU(),
             Up(32, imageShape.Channels, hs[0] - 2 * hs[1], ws[0] - 2 * ws[1]));
+        sides = new[] { ((long)hs[3], (long)ws[3]), (hs[2], ws[2]), (hs[1], ws[1]), (hs[0], ws[0]) };
         RegisterComponents();
     }
 
@@ -74,11 +76,13 @@ public sealed class ConvDecoder : GenomeDecoder
         return sides;
     }
 
-    /// <summary>A 4x4 stride-2 transposed convolution (padding 1) whose output side is 2 s + the given output padding (0 or 1).</summary>
+    /// <summary>
+    /// A 4x4 stride-2 transposed convolution (padding 1) whose output side is 2 s plus an output padding of 0 or 1. Where
+    /// height and width need different paddings, both get 1 and <see cref="forward"/> cuts the extra row or column off
+    /// (output padding only appends at the end, so the rows before it are the same).
+    /// </summary>
     private static Module<Tensor, Tensor> Up(long inputs, long outputs, long padHeight, long padWidth) =>
-        padHeight == padWidth
-            ? ConvTranspose2d(inputs, outputs, 4, stride: 2, padding: 1, output_padding: padHeight)
-            : ConvTranspose2d(inputs, outputs, (4, 4), stride: (2, 2), padding: (1, 1), output_padding: (padHeight, padWidth));
+        ConvTranspose2d(inputs, outputs, 4, stride: 2, padding: 1, output_padding: Math.Max(padHeight, padWidth));
 
     /// <inheritdoc />
     public override int GenomeSize => genomeSize;
@@ -91,6 +95,15 @@ public sealed class ConvDecoder : GenomeDecoder
     {
         CheckGenome(genome);
         var h = dense.forward(genome);   // (B, 64, h, w): the conv encoder's last sides
-        return upsample.forward(h);      // (B, C, H, W) logits
+        int layer = 0;
+        foreach (var module in upsample.children())
+        {
+            h = ((Module<Tensor, Tensor>)module).forward(h);
+            if (module is not TorchSharp.Modules.ConvTranspose2d) continue;
+            var (height, width) = sides[layer++];
+            if (h.shape[2] != height) h = h.narrow(2, 0, height);
+            if (h.shape[3] != width) h = h.narrow(3, 0, width);
+        }
+        return h;                        // (B, C, H, W) logits
     }
 }

@@ -13,7 +13,7 @@ public class LearningExperimentTests
     private static LearningOptions Tiny(string strategy = "es") => new()
     {
         Strategy = strategy, Size = 8, Targets = 2, GenomeSize = 2, Population = 8, Generations = 15, Steps = 15, CurvePoints = 3,
-        Development = new DevelopmentOptions { Steps = 6, Channels = 4, Morphogens = 1, HiddenSize = 8 },
+        Development = new GrnOptions { Steps = 6, Channels = 4, Morphogens = 1, HiddenSize = 8 },
     };
 
     // Wraps a decoder and counts its developments: with gradients (the gradient learner) and without (evolution).
@@ -111,7 +111,7 @@ public class LearningExperimentTests
         // Given a counting wrapper around a tiny GRN and 3 genomes
         var options = Tiny() with { Generations = 4, Population = 6, Steps = 5 };
         torch.random.manual_seed(1);
-        using var decoder = new CountingDecoder(new GrnDecoder(2, (1, 8, 8), options.Development));
+        using var decoder = new CountingDecoder(new GrnDecoder(2, (1, 8, 8), (GrnOptions)options.DevelopmentFor()));
         using var genomes = torch.randn(3, 2);
         using var targets = LearningExperiment.Shapes(3, 8);
 
