@@ -52,4 +52,15 @@ public class DataCliTests
         Assert.IsType<SpritesWorld>(DatasetCatalog.Create("sprites", cache));
         Assert.Contains("unknown data set 'svhn'", Assert.Throws<UserInputException>(() => DatasetCatalog.Create("svhn", cache)).Message);
     }
+
+    [Fact]
+    public void Should_NameTheFetchCommandAndWriteNothing_When_TrainingOnAMissingDataSet()
+    {
+        using var dir = new TempDir();
+        CliHarness.AssertOneLineUsageError(CliHarness.Run("train", "--dataset", "fashion-mnist", "--steps", "2", "--data-dir", dir["cache"], "--out", dir["run"]),
+            $"data set 'fashion-mnist' is not in the data cache {dir["cache"]}; fetch it with: genomic-code data get fashion-mnist --data-dir {dir["cache"]}");
+        CliHarness.AssertOneLineUsageError(CliHarness.Run("train", "--dataset", "svhn", "--out", dir["run"]),
+            $"unknown data set 'svhn'; known: {string.Join(", ", DatasetCatalog.Names)}.");
+        Assert.False(Directory.Exists(dir["run"]));
+    }
 }
