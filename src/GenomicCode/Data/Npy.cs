@@ -96,8 +96,7 @@ public static class Npy
         file.Write(data);
         string? dir = Path.GetDirectoryName(Path.GetFullPath(path));
         if (dir is not null) Directory.CreateDirectory(dir);
-        File.WriteAllBytes(path + ".tmp", file.ToArray());
-        File.Move(path + ".tmp", path, overwrite: true);
+        AtomicFile.WriteAllBytes(path, file.ToArray());
     }
 
     private static string Field(string header, string name, string path)

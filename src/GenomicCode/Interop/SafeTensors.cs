@@ -48,8 +48,7 @@ public static class SafeTensors
         }
         byte[] json = JsonSerializer.SerializeToUtf8Bytes(header, Json);
         int padded = (json.Length + 7) / 8 * 8;
-        string temp = path + ".tmp";
-        using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write))
+        AtomicFile.Write(path, file =>
         {
             Span<byte> length = stackalloc byte[8];
             BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)padded);
@@ -57,8 +56,7 @@ public static class SafeTensors
             file.Write(json);
             for (int i = json.Length; i < padded; i++) file.WriteByte((byte)' ');
             foreach (var b in blobs) file.Write(b);
-        }
-        File.Move(temp, path, overwrite: true);
+        });
     }
 
     /// <summary>
