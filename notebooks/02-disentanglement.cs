@@ -36,6 +36,7 @@ using GenomicCode.Data;
 using GenomicCode.Metrics;
 using GenomicCode.Models;
 using GenomicCode.Plotting;
+using GenomicCode.Regularizers;
 using GenomicCode.Runs;
 using GenomicCode.Training;
 using TorchSharp;
@@ -57,14 +58,14 @@ var training = preset.Training with { Steps = 300, BatchSize = 32 };
 var variants = new Dictionary<string, ModelOptions>
 {
     ["VAE"] = preset.Model,
-    ["beta-VAE (beta 4)"] = preset.Model with { Beta = 4 },
-    ["beta-TCVAE (beta 6)"] = preset.Model with { Regularizer = "beta-tcvae", Beta = 6 },
+    ["beta-VAE (beta 4)"] = preset.Model.WithBeta(4),
+    ["beta-TCVAE (beta 6)"] = preset.Model with { Regularizer = RegularizerCatalog.Spec("beta-tcvae", new BetaTcVaeOptions { Beta = 6 }) },
 };
 var models = new Dictionary<string, GenomeVae>();
 var logs = new Dictionary<string, List<StepMetrics>>();
 foreach (var (label, options) in variants)
 {
-    models[label] = GenomeVae.Create(options, world.ObservationShape, seed: 0, device, datasetSize: world.Count);
+    models[label] = GenomeVae.Create(options, world, seed: 0, device);
     var trainer = new Trainer(models[label], world, training, device);
     logs[label] = Enumerable.Range(0, (int)training.Steps).Select(_ => trainer.TrainStep()).ToList();
     Console.WriteLine($"{label}: reconstruction {logs[label].TakeLast(25).Average(m => m.Reconstruction):F1} nats, KL {logs[label].TakeLast(25).Average(m => m.Kl):F2} nats");
