@@ -23,7 +23,7 @@ public class DataCliTests
     {
         using var dir = new TempDir();
         CliHarness.AssertOneLineUsageError(CliHarness.Run("data", "get", "cifar", "--data-dir", dir.Path),
-            "unknown data set 'cifar'; known: sprites, fashion-mnist, mnist, emoji.");
+            $"unknown data set 'cifar'; known: {string.Join(", ", DatasetCatalog.Names)}.");
         CliHarness.AssertOneLineUsageError(CliHarness.Run("data", "get", "fashion-mnist", "--source", "sideways", "--data-dir", dir.Path),
             "--source must be auto, installed or download, got 'sideways'.");
         CliHarness.AssertOneLineUsageError(CliHarness.Run("data", "get", "mnist", "--source", "installed", "--data-dir", dir.Path),

@@ -52,7 +52,7 @@ public class RegularizerCliTests
     public void Should_ExitWithUsageError_When_TheRegularizerIsUnknown()
     {
         using var dir = new TempDir();
-        AssertOneLineUsageError(Run("train", "--preset", Preset(dir, ""), "--regularizer", "beta-wae", "--out", dir["run"]), "known: beta-vae, annealed-vae");
+        AssertOneLineUsageError(Run("train", "--preset", Preset(dir, ""), "--regularizer", "beta-wae", "--out", dir["run"]), $"known: {string.Join(", ", RegularizerCatalog.Names)}.");
         Assert.False(Directory.Exists(dir["run"]));
     }
 

@@ -57,6 +57,6 @@ public class DecoderWiringTests
         var e = Assert.Throws<GenomicCode.Core.UserInputException>(() => DecoderCatalog.Spec("blueprint"));
         Assert.Contains($"known: {string.Join(", ", DecoderCatalog.Names)}", e.Message);
         var json = Assert.Throws<GenomicCode.Core.UserInputException>(() => Preset.Parse("""{ "model": { "decoder": "blueprint" } }""", "p.json"));
-        Assert.Contains("unknown decoder 'blueprint'; known: conv, nca, grn, landscape", json.Message);
+        Assert.Contains($"unknown decoder 'blueprint'; known: {string.Join(", ", DecoderCatalog.Names)}", json.Message);
     }
 }

@@ -251,7 +251,7 @@ public class DevelopmentalDecoderTests
             Assert.Equal(Shape, d.PhenotypeShape);
         }
         var e = Assert.Throws<UserInputException>(() => DecoderCatalog.Spec("blob"));
-        Assert.Contains("known: conv, nca, grn, landscape", e.Message);
+        Assert.Contains($"known: {string.Join(", ", DecoderCatalog.Names)}.", e.Message);
     }
 
     [Theory]
