@@ -106,10 +106,15 @@ display(AnalysisFigures.DrawMetricBars("KL of each genome dimension to the prior
 // training, and then varies with the seed.
 
 // ---- code ----
-var metricOptions = new MetricOptions { NumTrain = 2000, NumTest = 1000, DciTrees = 30 };
-var metrics = new[] { "mig", "dci", "sap", "modularity" }.Select(n => (ICodeMetric)MetricCatalog.Create(n, metricOptions)).ToList();
-var codes = models.ToDictionary(m => m.Key, m => (Train: CodeSampler.Sample(world, m.Value.Encode, metricOptions.NumTrain, seed: 1, device),
-    Test: CodeSampler.Sample(world, m.Value.Encode, metricOptions.NumTest, seed: 2, device)));
+var metrics = new ICodeMetric[]
+{
+    new Mig(new MigOptions { NumTrain = 2000 }),
+    new Dci(new DciOptions { NumTrain = 2000, NumTest = 1000, Trees = 30 }),
+    new Sap(new SapOptions { NumTrain = 2000, NumTest = 1000 }),
+    new ModularityExplicitness(new ModularityOptions { NumTrain = 2000, NumTest = 1000 }),
+};
+var codes = models.ToDictionary(m => m.Key, m => (Train: CodeSampler.Sample(world, m.Value.Encode, 2000, seed: 1, device),
+    Test: CodeSampler.Sample(world, m.Value.Encode, 1000, seed: 2, device)));
 var scores = codes.ToDictionary(c => c.Key, c => (IReadOnlyDictionary<string, double>)metrics
     .SelectMany(metric => metric.Score(c.Value.Train, c.Value.Test, seed: 0)).ToDictionary(s => s.Key, s => s.Value));
 display(scores.Select(s => new { Model = s.Key, MIG = s.Value["mig"], DCI_D = s.Value["dci_disentanglement"], DCI_C = s.Value["dci_completeness"],

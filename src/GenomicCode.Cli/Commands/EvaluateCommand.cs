@@ -36,18 +36,15 @@ public sealed class EvaluateCommand : Command<EvaluateSettings>
     /// <inheritdoc />
     public override int Execute(CommandContext context, EvaluateSettings settings, CancellationToken cancellationToken)
     {
-        var options = new MetricOptions();
-        if (settings.NumTrain is int n) options = options with { NumTrain = n, NumVarianceEstimate = n };
-        if (settings.NumTest is int t) options = options with { NumTest = t };
-        options.Validate();
-        var voteOptions = settings.NumVotes is int votes ? options with { NumTrain = votes, NumTest = Math.Max(2, votes / 2) } : options;
-        var metrics = MetricCatalog.Parse(settings.Metrics, MetricCatalog.Names, options)
-            .Select(m => m is BetaVaeScore or FactorVaeScore ? MetricCatalog.Create(m.Name, voteOptions) : m).ToList();
+        var sizes = new MetricSampleSizes { NumTrain = settings.NumTrain, NumTest = settings.NumTest, NumVotes = settings.NumVotes };
+        var information = (MigOptions)sizes.ApplyTo(new MigOptions());                    // sample and bins of the information matrix
+        int numTest = ((HeldOutMetricOptions)sizes.ApplyTo(new SapOptions())).NumTest;
+        var metrics = MetricCatalog.Parse(settings.Metrics, MetricCatalog.Names, sizes);
         var others = (settings.UdrWith ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         using var loaded = TrainedRun.Load(settings.Run!, settings.Device);
         var represent = loaded.Representation(settings.Samples, (long)Seeds.Derive(settings.Seed, 99));
         console.MarkupLine($"evaluating [bold]{Markup.Escape(loaded.Run.Path)}[/] (step {loaded.Header.Step}, {(settings.Samples ? "posterior samples" : "posterior means")}, " +
-                           $"{options.NumTrain} train / {options.NumTest} test points, device {loaded.Device})");
+                           $"{information.NumTrain} train / {numTest} test points, device {loaded.Device})");
 
         var scores = new SortedDictionary<string, double>(StringComparer.Ordinal);
         var seconds = new SortedDictionary<string, double>(StringComparer.Ordinal);
@@ -75,7 +72,7 @@ public sealed class EvaluateCommand : Command<EvaluateSettings>
                 var all = new[] { loaded }.Concat(runs).ToList();
                 var kl = all.Select(r => MeanKl(r, (long)Seeds.Derive(settings.Seed, 6))).ToList();
                 var udr = Udr.Evaluate(loaded.Data, all.Select(r => r.Representation(settings.Samples, (long)Seeds.Derive(settings.Seed, 99))).ToList(),
-                    kl, settings.Seed, options, device: loaded.Device);
+                    kl, settings.Seed, device: loaded.Device);
                 scores["udr"] = udr[0];
                 seconds["udr"] = watch.Elapsed.TotalSeconds;
                 table.AddRow("udr", udr[0].ToString("F4", CultureInfo.InvariantCulture), seconds["udr"].ToString("F1", CultureInfo.InvariantCulture));
@@ -88,8 +85,8 @@ public sealed class EvaluateCommand : Command<EvaluateSettings>
         console.Write(table);
 
         // The mutual information between each code and each factor, normalised by the factor entropy (MIG's matrix).
-        var sample = CodeSampler.Sample(loaded.Data, represent, options.NumTrain, (long)Seeds.Derive(settings.Seed, 5), loaded.Device);
-        var mi = InformationTheory.MutualInformationMatrix(InformationTheory.Discretize(sample.Codes, options.Bins), sample.Factors);
+        var sample = CodeSampler.Sample(loaded.Data, represent, information.NumTrain, (long)Seeds.Derive(settings.Seed, 5), loaded.Device);
+        var mi = InformationTheory.MutualInformationMatrix(InformationTheory.Discretize(sample.Codes, information.Bins), sample.Factors);
         var h = InformationTheory.FactorEntropies(sample.Factors);
         var normalised = new double[mi.GetLength(0), mi.GetLength(1)];
         for (int i = 0; i < mi.GetLength(0); i++)
@@ -101,8 +98,7 @@ public sealed class EvaluateCommand : Command<EvaluateSettings>
             ["step"] = loaded.Header.Step,
             ["representation"] = settings.Samples ? "posterior_sample" : "posterior_mean",
             ["seed"] = settings.Seed,
-            ["options"] = options,
-            ["vote_options"] = voteOptions,
+            ["options"] = metrics.ToDictionary(m => m.Name, m => (object)m.Options),
             ["seconds"] = seconds,
             ["factor_names"] = loaded.Data.ScoredFactorNames(),
             ["normalized_mutual_information"] = Enumerable.Range(0, normalised.GetLength(0))

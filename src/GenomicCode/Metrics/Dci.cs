@@ -1,7 +1,31 @@
+using GenomicCode.Core;
+using GenomicCode.Core.Catalogues;
 using GenomicCode.Data;
 using static TorchSharp.torch;
 
 namespace GenomicCode.Metrics;
+
+/// <summary>Options of DCI: sample sizes and the boosted trees (disentanglement_lib's and scikit-learn's defaults).</summary>
+public sealed record DciOptions : HeldOutMetricOptions
+{
+    /// <summary>Boosted trees per factor (1..10^4). Default 100 (scikit-learn GradientBoostingClassifier).</summary>
+    public int Trees { get; init; } = 100;
+
+    /// <summary>Leaves per tree (2..1024). Default 8 (depth-3 trees, scikit-learn's max_depth = 3).</summary>
+    public int Leaves { get; init; } = 8;
+
+    /// <summary>Boosting learning rate (0, 1]. Default 0.1 (scikit-learn).</summary>
+    public double LearningRate { get; init; } = 0.1;
+
+    /// <inheritdoc />
+    public override void Validate()
+    {
+        base.Validate();
+        Guard.InRange(Trees, 1, 1e4);
+        Guard.InRange(Leaves, 2, 1024);
+        Guard.InRange(LearningRate, 1e-9, 1);
+    }
+}
 
 /// <summary>
 /// DCI disentanglement, completeness and informativeness (Eastwood and Williams 2018, "A framework for the
@@ -15,11 +39,23 @@ namespace GenomicCode.Metrics;
 /// </summary>
 public sealed class Dci : ICodeMetric
 {
+    /// <summary>Catalogue entry.</summary>
+    public static CatalogueEntry<DciOptions, NoContext, IDisentanglementMetric> Entry { get; } = new(
+        "dci", "disentanglement, completeness and informativeness from the importances of boosted trees predicting each factor.",
+        "Eastwood and Williams 2018, A framework for the quantitative evaluation of disentangled representations (ICLR), sec. 3",
+        (o, _) => new Dci(o));
+
     /// <summary>Creates the metric with <paramref name="options"/> (defaults: disentanglement_lib's).</summary>
-    public Dci(MetricOptions? options = null) => Options = (options ?? new MetricOptions()).Validate();
+    public Dci(DciOptions? options = null)
+    {
+        Options = options ?? new DciOptions();
+        Options.Validate();
+    }
 
     /// <summary>Sample sizes and tree settings.</summary>
-    public MetricOptions Options { get; }
+    public DciOptions Options { get; }
+
+    IComponentOptions IDisentanglementMetric.Options => Options;
 
     /// <inheritdoc />
     public string Name => "dci";
@@ -48,7 +84,7 @@ public sealed class Dci : ICodeMetric
     /// The importance matrix R (D, K): |gain| of each code in the trees predicting each factor, and the mean test
     /// accuracy over factors (informativeness).
     /// </summary>
-    public static (double[,] Importance, double Informativeness) Importances(LabelledCodes train, LabelledCodes test, MetricOptions options, long seed)
+    public static (double[,] Importance, double Informativeness) Importances(LabelledCodes train, LabelledCodes test, DciOptions options, long seed)
     {
         int d = train.CodeSize, k = train.FactorCount;
         var r = new double[d, k];
@@ -56,8 +92,8 @@ public sealed class Dci : ICodeMetric
         for (int f = 0; f < k; f++)
         {
             var y = train.FactorColumn(f);
-            var model = Learners.FitBoostedTrees(train.Codes, y.Select(v => (double)v).ToArray(), options.DciTrees, options.DciLeaves,
-                options.DciLearningRate, (long)Core.Seeds.Derive(seed, f));
+            var model = Learners.FitBoostedTrees(train.Codes, y.Select(v => (double)v).ToArray(), options.Trees, options.Leaves,
+                options.LearningRate, (long)Core.Seeds.Derive(seed, f));
             for (int j = 0; j < d; j++) r[j, f] = Math.Abs(model.Importances[j]);
             int max = Math.Max(y.Max(), test.FactorColumn(f).Max());
             var predicted = model.Predict(test.Codes).Select(v => Math.Clamp((int)Math.Round(v), 0, max)).ToArray();

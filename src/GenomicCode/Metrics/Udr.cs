@@ -19,18 +19,20 @@ public static class Udr
     public const int DefaultPoints = 1000;
 
     /// <summary>
-    /// UDR of each model: encodes the same <paramref name="points"/> observations with every representation; a latent
-    /// is active when its mean KL (<paramref name="klPerDimension"/>, one array per model) exceeds the threshold.
+    /// UDR of each model: encodes the same <see cref="UdrOptions.Points"/> observations with every representation; a
+    /// latent is active when its mean KL (<paramref name="klPerDimension"/>, one array per model) exceeds the threshold.
     /// </summary>
     public static double[] Evaluate(IGroundTruthData data, IReadOnlyList<Representation> models, IReadOnlyList<double[]> klPerDimension,
-        long seed, MetricOptions? options = null, int points = DefaultPoints, Device? device = null)
+        long seed, UdrOptions? options = null, Device? device = null)
     {
-        options = (options ?? new MetricOptions()).Validate();
+        options ??= new UdrOptions();
+        options.Validate();
+        int points = options.Points;
         if (models.Count < 2) throw new UserInputException($"UDR compares models trained with different seeds; give at least 2, got {models.Count}.");
         if (klPerDimension.Count != models.Count) throw new UserInputException($"UDR needs one KL array per model: {models.Count} models, {klPerDimension.Count} arrays.");
         var factors = data.SampleFactors(points, (long)Seeds.Derive(seed, 0));
         var codes = models.Select(m => CodeSampler.Encode(data, m, factors, device)).ToList();
-        var active = klPerDimension.Select(kl => kl.Select(v => v > options.UdrKlThreshold).ToArray()).ToList();
+        var active = klPerDimension.Select(kl => kl.Select(v => v > options.KlThreshold).ToArray()).ToList();
         return ModelScores(codes, active);
     }
 

@@ -4,6 +4,7 @@ using GenomicCode.Data;
 using GenomicCode.Development;
 using GenomicCode.Encoders;
 using GenomicCode.Latent;
+using GenomicCode.Metrics;
 using GenomicCode.Regularizers;
 
 namespace GenomicCode.Registry;
@@ -23,6 +24,7 @@ public static class CatalogueRegistry
         EncoderCatalog.Catalogue,
         DecoderCatalog.Catalogue,
         DatasetCatalog.Catalogue,
+        MetricCatalog.Catalogue,
     };
 
     /// <summary>Family names (plural, as in <c>genomic-code list decoders</c>).</summary>

@@ -5,6 +5,7 @@ using GenomicCode.Data;
 using GenomicCode.Development;
 using GenomicCode.Encoders;
 using GenomicCode.Latent;
+using GenomicCode.Metrics;
 using GenomicCode.Models;
 using GenomicCode.Regularizers;
 using GenomicCode.Runs;
@@ -43,6 +44,7 @@ public partial class ExtendingTests
         EncoderCatalog.Catalogue.Register(PooledEncoder.Entry),
         DecoderCatalog.Catalogue.Register(LinearDecoder.Entry),
         DatasetCatalog.Catalogue.Register(Stripes.Entry),
+        MetricCatalog.Catalogue.Register(MaxCorrelation.Entry),
     };
 
     [Fact]
@@ -68,10 +70,18 @@ public partial class ExtendingTests
                 $"loss {steps.Take(5).Average(m => m.Loss)} -> {steps.TakeLast(5).Average(m => m.Loss)}");
             Assert.Contains("l1", steps[^1].Terms.Keys);
 
+            // And the toy metric, read from a component, scores the trained codes against the stripes' factors: the ground
+            // truth itself scores 1, the trained model's codes a correlation in (0, 1]
+            var metric = MetricCatalog.Create(MetricCatalog.Catalogue.Read(System.Text.Json.JsonDocument.Parse("""{ "name": "max-correlation", "options": { "numTrain": 200 } }""").RootElement));
+            Assert.Equal(new MaxCorrelationOptions { NumTrain = 200 }, metric.Options);
+            Assert.Equal(1.0, metric.Evaluate(data, StripeFactors, seed: 1)["max_correlation"], 6);
+            double trained = metric.Evaluate(data, model.Encode, seed: 1)["max_correlation"];
+            Assert.InRange(trained, 1e-3, 1.0 + 1e-9);
+
             // And the command line knows them: listed, and trained from the same preset file
             using var dir = new TempDir();
             File.WriteAllText(dir["toys.json"], ToyPreset);
-            foreach (var (family, name) in new[] { ("regularizers", "l1-code"), ("latents", "wide-gaussian"), ("encoders", "pooled"), ("decoders", "linear"), ("datasets", "stripes") })
+            foreach (var (family, name) in new[] { ("regularizers", "l1-code"), ("latents", "wide-gaussian"), ("encoders", "pooled"), ("decoders", "linear"), ("datasets", "stripes"), ("metrics", "max-correlation") })
                 Assert.Contains(name, Run("list", family).Output);
             var cli = Run("train", "--preset", dir["toys.json"], "--steps", "2", "--out", dir["run"]);
             Assert.True(cli.Code == 0, cli.Output);
@@ -84,6 +94,18 @@ public partial class ExtendingTests
         // Unregistered again, the names are unknown.
         Assert.False(RegularizerCatalog.Catalogue.Contains("l1-code"));
         Assert.Throws<UserInputException>(() => Preset.Parse(ToyPreset, "toys.json"));
+    }
+
+    /// <summary>
+    /// The stripes' factors read off the images: the largest row sum (16 for a horizontal stripe, 2 for a vertical one)
+    /// and the first row plus the first column holding the stripe (twice its band either way). (B, 1, S, S) -> (B, 2).
+    /// </summary>
+    private static torch.Tensor StripeFactors(torch.Tensor x)
+    {
+        var rows = x.sum(3).flatten(1);                                         // (B, S) row sums
+        var columns = x.sum(2).flatten(1);                                      // (B, S) column sums
+        var place = rows.argmax(1) + columns.argmax(1);                         // (B) 2 x band
+        return torch.stack(new[] { rows.amax(1), place.to(torch.ScalarType.Float32) }, 1);
     }
 
     [Fact]
@@ -115,6 +137,9 @@ public partial class ExtendingTests
         Assert.Equal(16f, images[0, 0, 6].sum().item<float>());
         Assert.Equal(16f, images[1, 0, torch.TensorIndex.Colon, 1].sum().item<float>());
         Assert.Equal(0f, images[1, 0, torch.TensorIndex.Colon, 2].sum().item<float>());
+        // Pearson: x = (0, 1, 2), y = (0, 1, 3): cov 3, sd sqrt 2 and sqrt(42 / 9): r = 3 / sqrt(2 x 42 / 9) = 0.981981.
+        Assert.Equal(3 / Math.Sqrt(2 * 42.0 / 9), MaxCorrelation.Pearson(new double[] { 0, 1, 2 }, new double[] { 0, 1, 3 }), 9);
+        Assert.Equal(0, MaxCorrelation.Pearson(new double[] { 1, 1, 1 }, new double[] { 0, 1, 3 }));
     }
 
     [Fact]

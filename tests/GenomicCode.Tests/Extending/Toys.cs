@@ -4,6 +4,7 @@ using GenomicCode.Data;
 using GenomicCode.Development;
 using GenomicCode.Encoders;
 using GenomicCode.Latent;
+using GenomicCode.Metrics;
 using GenomicCode.Numerics;
 using GenomicCode.Regularizers;
 using TorchSharp;
@@ -256,6 +257,64 @@ public sealed class Stripes(int size) : IGroundTruthData
                 for (int x = 0; x < size; x++)
                     if ((factors[i, 0] == 0 ? y : x) / band == factors[i, 1]) pixels[(i * size + y) * size + x] = 1;
         return torch.tensor(pixels, new long[] { n, 1, size, size }).to(device ?? CPU);
+    }
+}
+#endregion
+
+#region extending:metric
+/// <summary>Options of the max-correlation score: the training points (a sampled metric's <see cref="SampledMetricOptions.NumTrain"/>).</summary>
+public sealed record MaxCorrelationOptions : SampledMetricOptions;
+
+/// <summary>
+/// For each scored factor, the largest absolute Pearson correlation between a code dimension and the factor's value,
+/// averaged over factors: 1 when every factor is a linear function of one code (a toy of ours; it ignores which code).
+/// </summary>
+public sealed class MaxCorrelation(MaxCorrelationOptions options) : ICodeMetric
+{
+    /// <summary>Catalogue entry.</summary>
+    public static CatalogueEntry<MaxCorrelationOptions, NoContext, IDisentanglementMetric> Entry { get; } = new(
+        "max-correlation", "per factor, the largest |Pearson correlation| of one code with it, averaged over factors.", "",
+        (o, _) => new MaxCorrelation(o));
+
+    /// <inheritdoc />
+    public IComponentOptions Options => options;
+
+    /// <inheritdoc />
+    public string Name => "max-correlation";
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> ScoreNames { get; } = new[] { "max_correlation" };
+
+    /// <inheritdoc />
+    public IReadOnlyDictionary<string, double> Evaluate(IGroundTruthData data, Representation represent, long seed, Device? device = null)
+    {
+        var codes = CodeSampler.Sample(data, represent, options.NumTrain, seed, device);
+        return Score(codes, codes, seed);
+    }
+
+    /// <summary>Scores the training codes only (nothing is fitted).</summary>
+    public IReadOnlyDictionary<string, double> Score(LabelledCodes train, LabelledCodes test, long seed)
+    {
+        double total = 0;
+        for (int k = 0; k < train.FactorCount; k++)
+        {
+            var factor = train.FactorColumn(k).Select(v => (double)v).ToArray();
+            total += Enumerable.Range(0, train.CodeSize).Max(j => Math.Abs(Pearson(train.CodeColumn(j), factor)));
+        }
+        return new Dictionary<string, double> { ["max_correlation"] = total / train.FactorCount };
+    }
+
+    /// <summary>Pearson's r = cov(x, y) / (sd(x) sd(y)); 0 when either is constant.</summary>
+    public static double Pearson(double[] x, double[] y)
+    {
+        double mx = x.Average(), my = y.Average(), sxy = 0, sxx = 0, syy = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            sxy += (x[i] - mx) * (y[i] - my);
+            sxx += (x[i] - mx) * (x[i] - mx);
+            syy += (y[i] - my) * (y[i] - my);
+        }
+        return sxx > 0 && syy > 0 ? sxy / Math.Sqrt(sxx * syy) : 0;
     }
 }
 #endregion
