@@ -134,7 +134,7 @@ display(AnalysisFigures.DrawMetricBars("Disentanglement scores after 300 steps",
 // ---- code ----
 foreach (var (label, sample) in codes)
     display(AnalysisFigures.DrawHeatmap($"Mutual information between genes and factors (nats): {label}",
-        InformationTheory.MutualInformationMatrix(InformationTheory.Discretize(sample.Train.Codes, metricOptions.Bins), sample.Train.Factors),
+        InformationTheory.MutualInformationMatrix(InformationTheory.Discretize(sample.Train.Codes, new MigOptions().Bins), sample.Train.Factors),
         Enumerable.Range(0, 10).Select(j => $"z{j}").ToArray(), world.FactorNames, "nats"));
 
 // ---- markdown ----

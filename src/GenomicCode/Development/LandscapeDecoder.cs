@@ -34,7 +34,7 @@ public sealed record LandscapeOptions : DevelopmentOptions
 /// smooth, so gradients pass through the unrolled steps with create_graph). A transposed-convolution readout
 /// (<see cref="ConvDecoder"/>) maps the final state to phenotype logits.
 /// </summary>
-public sealed class LandscapeDecoder : DevelopmentalDecoder
+public sealed class LandscapeDecoder : DevelopmentalDecoder, IEnergyLandscape
 {
     /// <summary>Catalogue entry.</summary>
     public static CatalogueEntry<LandscapeOptions, DecoderContext, GenomeDecoder> Entry { get; } = new(
@@ -65,6 +65,12 @@ public sealed class LandscapeDecoder : DevelopmentalDecoder
 
     /// <summary>Dimensions K of the developmental state.</summary>
     public int StateSize => stateSize;
+
+    /// <inheritdoc />
+    public double StepSize => Options.StepSize;
+
+    /// <inheritdoc />
+    public int Steps => Options.Steps;
 
     /// <summary>The potential E(x; g) (B) of states (B, K) under genomes (B, D).</summary>
     public Tensor Energy(Tensor state, Tensor genome)
