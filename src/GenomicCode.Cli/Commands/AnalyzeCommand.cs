@@ -17,7 +17,7 @@ namespace GenomicCode.Cli.Commands;
 public sealed class AnalyzeCommand : Command<AnalyzeSettings>
 {
     /// <summary>Files written into the run folder.</summary>
-    public const string AnalysisFile = "analysis.json", EffectFigure = "effect_matrix.png", EpistasisFigure = "epistasis.png",
+    public const string AnalysisFile = RunFolder.AnalysisFile, EffectFigure = "effect_matrix.png", EpistasisFigure = "epistasis.png",
         RobustnessFigure = "robustness.png", VarianceFigure = "phenotypic_variance.png", SpectrumFigure = "effect_spectrum.png";
 
     private const int Chunk = 256;

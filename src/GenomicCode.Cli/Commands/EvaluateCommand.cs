@@ -15,7 +15,7 @@ namespace GenomicCode.Cli.Commands;
 public sealed class EvaluateCommand : Command<EvaluateSettings>
 {
     /// <summary>Files written into the run folder.</summary>
-    public const string EvaluationFile = "evaluation.json", MetricsFigure = "evaluation.png", InformationFigure = "mutual_information.png",
+    public const string EvaluationFile = RunFolder.EvaluationFile, MetricsFigure = "evaluation.png", InformationFigure = "mutual_information.png",
         CurvesFigure = "training_curves.png";
 
     private readonly IAnsiConsole console;
@@ -24,14 +24,7 @@ public sealed class EvaluateCommand : Command<EvaluateSettings>
     public EvaluateCommand(IAnsiConsole console) => this.console = console;
 
     /// <summary>Mean KL to the prior per latent over 1000 sampled observations (which latents are active, for UDR).</summary>
-    private static double[] MeanKl(TrainedRun run, long seed)
-    {
-        using var scope = TorchSharp.torch.NewDisposeScope();
-        using var noGrad = TorchSharp.torch.no_grad();
-        var images = run.Data.Render(run.Data.SampleFactors(Udr.DefaultPoints, seed), run.Device);
-        var kl = run.Model.KlPerDimension(images).mean(new long[] { 0 });                         // (D)
-        return kl.to(TorchSharp.torch.ScalarType.Float64).cpu().data<double>().ToArray();
-    }
+    internal static double[] MeanKl(TrainedRun run, long seed) => run.MeanKlPerDimension(Udr.DefaultPoints, seed);
 
     /// <inheritdoc />
     public override int Execute(CommandContext context, EvaluateSettings settings, CancellationToken cancellationToken)

@@ -12,7 +12,8 @@ namespace GenomicCode.Models;
 /// the conv encoder, the conv decoder and the landscape readout), <c>development</c> (one record of every developmental
 /// decoder's fields), <c>beta</c> and <c>regularizerOptions</c> (one record per regulariser). The upgrade moves each
 /// setting into the options of the component that reads it and drops the ones the chosen component ignores, so the
-/// upgraded options build the same model.
+/// upgraded options build the same model. A model that mixes both forms (a component object and a setting of the
+/// previous form, as a JSON path set on a preset gives) keeps the previous form's setting: it is the later one.
 /// </summary>
 public static class ModelOptionsUpgrade
 {
@@ -94,12 +95,12 @@ public static class ModelOptionsUpgrade
     {
         var known = entry is UnknownEntry ? from.Select(p => p.Key).ToHashSet() : entry.OptionDefaults().Select(o => o.Key).ToHashSet(StringComparer.OrdinalIgnoreCase);
         foreach (var (key, value) in from)
-            if (known.Contains(key) && !to.ContainsKey(key)) to[key] = value?.DeepClone();
+            if (known.Contains(key)) to[key] = value?.DeepClone();
     }
 
     private static void Set(JsonObject options, string key, JsonNode? value)
     {
-        if (value is not null && !options.ContainsKey(key)) options[key] = value.DeepClone();
+        if (value is not null) options[key] = value.DeepClone();
     }
 
     private static JsonNode? Take(JsonObject model, string key)

@@ -59,6 +59,18 @@ public sealed record Preset
         return JsonSerializer.Deserialize<Preset>(json, JsonSettings.Default); // from the text, so errors name its lines
     }
 
+    /// <summary>
+    /// Reads a preset from a JSON object (not validated), upgrading a model of the previous form first
+    /// (<see cref="ModelOptionsUpgrade"/>); <paramref name="json"/> itself is left as it was. Unknown fields and names are a
+    /// <see cref="JsonException"/>.
+    /// </summary>
+    public static Preset FromJson(JsonObject json)
+    {
+        var copy = (JsonObject)json.DeepClone();
+        if (copy["model"] is JsonObject model) ModelOptionsUpgrade.Upgrade(model);
+        return copy.Deserialize<Preset>(JsonSettings.Default) ?? throw new JsonException("a preset must be a JSON object.");
+    }
+
     /// <summary>Serialises the preset as indented JSON.</summary>
     public string ToJson() => JsonSerializer.Serialize(this, JsonSettings.Default);
 }

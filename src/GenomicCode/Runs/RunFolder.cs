@@ -14,6 +14,9 @@ public sealed class RunFolder
     public const string ConfigFile = "config.json", EnvironmentFile = "environment.json", MetricsFile = "metrics.jsonl",
         CheckpointFile = "checkpoint.bin";
 
+    /// <summary>What the measuring verbs write into a run folder: <c>evaluate</c>'s scores, <c>analyze</c>'s genetic architecture.</summary>
+    public const string EvaluationFile = "evaluation.json", AnalysisFile = "analysis.json";
+
     private static readonly string[] RunFiles = { ConfigFile, EnvironmentFile, MetricsFile, CheckpointFile, CheckpointFile + ".tmp" };
 
     private RunFolder(string path) => Path = System.IO.Path.GetFullPath(path);

@@ -75,6 +75,19 @@ public sealed class TrainedRun : IDisposable
         };
     }
 
+    /// <summary>
+    /// Mean KL to the prior per latent dimension (D) over <paramref name="points"/> observations sampled with
+    /// <paramref name="seed"/>: which latents are active (UDR's selection, Duan et al. 2020).
+    /// </summary>
+    public double[] MeanKlPerDimension(int points, long seed)
+    {
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        var images = Data.Render(Data.SampleFactors(points, seed), Device);
+        var kl = Model.KlPerDimension(images).mean(new long[] { 0 });   // (D)
+        return kl.to(torch.ScalarType.Float64).cpu().data<double>().ToArray();
+    }
+
     /// <inheritdoc />
     public void Dispose() => Model.Dispose();
 }
