@@ -135,6 +135,22 @@ public class PreviousFormTests
         Assert.Equal(new BetaVaeOptions { Beta = 2 }, grn.Regularizer.Options);
     }
 
+    [Fact]
+    public void Should_LetThePreviousFormWin_When_AModelMixesBothForms()
+    {
+        // A JSON path of the previous form set on a preset in the component form (as a study does) is the later setting.
+        var model = ModelOptions.FromJson("""
+            { "latentSize": 4, "hiddenSize": 48, "beta": 3,
+              "encoder": { "name": "conv", "options": { "hiddenSize": 256 } },
+              "decoder": { "name": "nca", "options": { "steps": 10, "channels": 8 } },
+              "development": { "steps": 4, "tau": 0.5 },
+              "regularizer": { "name": "beta-tcvae", "options": { "beta": 6, "gamma": 2 } } }
+            """);
+        Assert.Equal(new ConvEncoderOptions { HiddenSize = 48 }, model.Encoder.Options);
+        Assert.Equal(new NcaOptions { Steps = 4, Channels = 8 }, model.Decoder.Options);          // tau: not the NCA's
+        Assert.Equal(new BetaTcVaeOptions { Beta = 3, Gamma = 2 }, model.Regularizer.Options);
+    }
+
     [Theory]
     [InlineData("""{ "model": { "hiddenSize": 32, "regularizer": "beta-wae" } }""", "unknown regularizer 'beta-wae'")]
     [InlineData("""{ "model": { "hiddenSize": 32, "decoder": "blob" } }""", "unknown decoder 'blob'")]
