@@ -46,7 +46,7 @@ public sealed class ListCommand : Command<ListSettings>
         foreach (var e in catalogue.Entries)
         {
             string name = e.Aliases.Count == 0 ? e.Name : $"{e.Name} ({string.Join(", ", e.Aliases)})";
-            string options = string.Join("\n", e.OptionDefaults().Select(o => $"{o.Key} = {o.Default}"));
+            string options = string.Join("\n", e.OptionDefaults().Select(o => $"{o.Key} = {Shorten(o.Default)}"));
             var row = new List<string> { name, e.Summary, options.Length == 0 ? "-" : options };
             if (catalogue.Status is not null) row.Add(catalogue.Status.Value(e, listing));
             row.Add(e.Paper.Length == 0 ? "-" : e.Paper);
@@ -57,4 +57,9 @@ public sealed class ListCommand : Command<ListSettings>
         if (catalogue.Status?.Footer is { } footer) console.WriteLine(footer(listing));
         return 0;
     }
+
+    /// <summary>Longest default shown in full; longer ones (nested components, lists) end in "...".</summary>
+    public const int LongestDefault = 48;
+
+    private static string Shorten(string value) => value.Length <= LongestDefault ? value : value[..(LongestDefault - 3)] + "...";
 }

@@ -1,4 +1,5 @@
 using GenomicCode.Core;
+using GenomicCode.Experiments;
 using GenomicCode.Metrics;
 using GenomicCode.Runs;
 using GenomicCode.Studies;

@@ -54,3 +54,6 @@ public static class MetricCatalog
 
 /// <summary>Reads and writes a metric component.</summary>
 public sealed class MetricSpecJson() : ComponentSpecJson(() => MetricCatalog.Catalogue);
+
+/// <summary>Reads and writes a list of metric components (the metrics an evaluation ran, with their options).</summary>
+public sealed class MetricSpecListJson() : ComponentSpecListJson(() => MetricCatalog.Catalogue);

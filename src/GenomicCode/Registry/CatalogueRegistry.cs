@@ -3,6 +3,8 @@ using GenomicCode.Core.Catalogues;
 using GenomicCode.Data;
 using GenomicCode.Development;
 using GenomicCode.Encoders;
+using GenomicCode.Evolution;
+using GenomicCode.Experiments;
 using GenomicCode.Latent;
 using GenomicCode.Metrics;
 using GenomicCode.Regularizers;
@@ -25,6 +27,8 @@ public static class CatalogueRegistry
         DecoderCatalog.Catalogue,
         DatasetCatalog.Catalogue,
         MetricCatalog.Catalogue,
+        StrategyCatalog.Catalogue,
+        ExperimentCatalog.Catalogue,
     };
 
     /// <summary>Family names (plural, as in <c>genomic-code list decoders</c>).</summary>

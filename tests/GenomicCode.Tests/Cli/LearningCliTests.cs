@@ -23,15 +23,16 @@ public class LearningCliTests
         Assert.Equal(3, root.GetProperty("gradient").GetProperty("curve").GetProperty("loss").GetArrayLength()); // start + 2 steps
         Assert.True(root.GetProperty("evolution").GetProperty("seconds").GetDouble() > 0);
         Assert.True(root.GetProperty("parameters").GetInt32() > 0);
-        Assert.Equal("grn", root.GetProperty("options").GetProperty("decoder").GetString());
-        Assert.Equal(0.05, root.GetProperty("options").GetProperty("sigma").GetDouble());
+        Assert.Equal("grn", root.GetProperty("options").GetProperty("decoder").GetProperty("name").GetString());
+        Assert.Equal(2, root.GetProperty("options").GetProperty("decoder").GetProperty("options").GetProperty("morphogens").GetInt32());
+        Assert.Equal(0.05, root.GetProperty("options").GetProperty("strategy").GetProperty("options").GetProperty("sigma").GetDouble());
     }
 
     [Theory]
     [InlineData("--population", "1", "Population")]
     [InlineData("--population", "5", "even")]
     [InlineData("--decoder", "conv", "Decoder")]
-    [InlineData("--strategy", "ga", "Strategy")]
+    [InlineData("--strategy", "sgd", "unknown strategy 'sgd'")]
     [InlineData("--generations", "0", "Generations")]
     [InlineData("--steps", "0", "Steps")]
     [InlineData("--sigma", "0", "Sigma")]
@@ -40,5 +41,16 @@ public class LearningCliTests
         using var dir = new TempDir();
         AssertOneLineUsageError(Run("experiment", "learning", option, value, "--out", dir["learn"]), expected);
         Assert.False(Directory.Exists(dir["learn"]));
+    }
+
+    [Fact]
+    public void Should_TakeCmaAsTheDiagonalVariant_When_LearningWeights()
+    {
+        // A full covariance over D weights is D x D, so `--strategy cma` of this verb is sep-CMA-ES with the verb's flags.
+        var options = new GenomicCode.Cli.Commands.LearningSettings { Strategy = "cma", Population = 6, Sigma = 0.05 }.ToOptions();
+        Assert.Equal("cma-diagonal", options.Strategy.Name);
+        Assert.Equal(new GenomicCode.Evolution.CmaOptions { Population = 6, Sigma = 0.05 }, options.Strategy.Options);
+        var es = new GenomicCode.Cli.Commands.LearningSettings { EsLearningRate = 0.2 }.ToOptions();
+        Assert.Equal(new GenomicCode.Evolution.OpenAiEsOptions { Population = 32, Sigma = 0.02, LearningRate = 0.2 }, es.Strategy.Options);
     }
 }

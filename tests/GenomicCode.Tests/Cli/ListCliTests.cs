@@ -1,3 +1,4 @@
+using GenomicCode.Cli.Commands;
 using GenomicCode.Core.Catalogues;
 using GenomicCode.Development;
 using GenomicCode.Encoders;
@@ -24,7 +25,8 @@ public class ListCliTests
         {
             Assert.Contains(e.Name, r.Output);
             foreach (string alias in e.Aliases) Assert.Contains(alias, r.Output);
-            foreach (var (key, value) in e.OptionDefaults()) Assert.Contains($"{key} = {value}", r.Output);
+            foreach (var (key, value) in e.OptionDefaults())
+                Assert.Contains(value.Length <= ListCommand.LongestDefault ? $"{key} = {value}" : $"{key} = {value[..20]}", r.Output);
             if (e.Paper.Length > 0) Assert.Contains(e.Paper.Split(',')[0], r.Output);
         }
         Assert.Contains(catalogue.Summary, r.Output);

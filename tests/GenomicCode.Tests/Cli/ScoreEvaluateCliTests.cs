@@ -103,8 +103,12 @@ public class ScoreEvaluateCliTests
         using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir["run"], "evaluation.json")));
         Assert.Equal(4, doc.RootElement.GetProperty("step").GetInt64());
         Assert.Equal("posterior_mean", doc.RootElement.GetProperty("representation").GetString());
-        Assert.Equal(16, doc.RootElement.GetProperty("options").GetProperty("factor-vae").GetProperty("numTrain").GetInt32());
-        Assert.Equal(64, doc.RootElement.GetProperty("options").GetProperty("mig").GetProperty("numTrain").GetInt32());
+        var metrics = doc.RootElement.GetProperty("metrics").EnumerateArray().ToDictionary(m => m.GetProperty("name").GetString()!, m => m.GetProperty("options"));
+        Assert.Equal(new[] { "factor-vae", "mig", "modularity" }, metrics.Keys.Order());
+        Assert.Equal((16, 8), (metrics["factor-vae"].GetProperty("numTrain").GetInt32(), metrics["factor-vae"].GetProperty("numTest").GetInt32()));
+        Assert.Equal(64, metrics["factor-vae"].GetProperty("numVarianceEstimate").GetInt32());
+        Assert.Equal(64, metrics["mig"].GetProperty("numTrain").GetInt32());
+        Assert.Equal(32, metrics["modularity"].GetProperty("numTest").GetInt32());
         Assert.InRange(doc.RootElement.GetProperty("udr").GetDouble(), 0, 1); // against itself; seeds would differ in real use
         foreach (string key in new[] { "mig", "factor_vae_score", "modularity", "explicitness" })
             Assert.True(double.IsFinite(doc.RootElement.GetProperty(key).GetDouble()), key);
