@@ -8,8 +8,8 @@
       prints how many outputs of the notebook carry image/png
   prepare.py --check EXECUTED.ipynb
       checks what Jupyter got back: every code cell that displays a figure or an image grid has an image/png output
-      holding a PNG, no image travels only as an HTML data URI, and no displayed value or table cell is empty; prints
-      one line per problem (cell numbers count code cells from 1, the added feed cell left out) and exits 1 on any"""
+      holding a PNG, no image travels only as an HTML data URI, and no displayed value, object member or table cell is
+      empty; prints one line per problem (cell numbers count code cells from 1, the added feed cell left out) and exits 1 on any"""
 import base64, json, re, sys
 
 # A cell shows a figure when it displays the result of a Draw* method, a figure of ExperimentFigures, or an image grid
@@ -63,6 +63,9 @@ def problems(path):
                 yield f'cell {number} has an image only as an HTML data URI'
             if not html.strip() and not text.strip() and not set(data) - {'text/html', 'text/plain'}:
                 yield f'cell {number} displays an empty value'
+            # The kernel's summary line of an object writes a null member as nothing: "{ A = 1.5, B =  }"
+            if re.search(r'<code>\{[^<]*= (?:,|\s\})', html):
+                yield f'cell {number} displays an object with an empty member'
             if re.search(r'<td[^>]*>\s*</td>', html):
                 yield f'cell {number} displays a table with an empty cell'
 

@@ -30,7 +30,9 @@ public class JupyterOutputCheckTests
             Cell("display(Figures.DrawCurves(\"loss\", \"nats\", series));", Display(("text/html", $"<img src=\"data:image/png;base64,{Png}\"/>"))),
             Cell("foreach (var figure in ExperimentFigures.Evolve(result).Values) display(figure);", Display(("image/png", "aGVsbG8="))),
             Cell("display(new { result.GenerationsToBeatEncoder });", Display(("text/html", "<table><tr><td>GenerationsToBeatEncoder</td><td></td></tr></table>"))),
-            Cell("display(\"\");", Display(("text/plain", ""))));
+            Cell("display(\"\");", Display(("text/plain", ""))),
+            Cell("display(new { Nll = 1.5, result.GenerationsToBeatEncoder });",
+                Display(("text/html", "<details><summary><code>{ Nll = 1.5, GenerationsToBeatEncoder =  }</code></summary></details>"))));
         Assert.Equal(1, exit);
         Assert.Equal(new[]
         {
@@ -39,6 +41,7 @@ public class JupyterOutputCheckTests
             "cell 2 has an image/png output that is not a PNG",
             "cell 3 displays a table with an empty cell",
             "cell 4 displays an empty value",
+            "cell 5 displays an object with an empty member",
         }, output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l[(l.IndexOf(": ", StringComparison.Ordinal) + 2)..]).ToArray());
     }
 
