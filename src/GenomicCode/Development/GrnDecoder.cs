@@ -152,7 +152,7 @@ public sealed class GrnDecoder : DevelopmentalDecoder
     {
         long b = x.shape[0], g = x.shape[2], cells = g * g;
         var device = x.device;
-        double tau = Options.Tau, threshold = Options.AliveThreshold, noise = Options.Noise;
+        double tau = Options.Tau, threshold = Options.AliveThreshold, noise = NoiseLevel;
         {
             var alivePre = nn.functional.max_pool2d(x.narrow(1, readout, 1), 3, 1, 1).Gt(threshold);    // (B, 1, G, G)
             var signals = nn.functional.conv2d(x.narrow(1, 0, morphogens), diffusion, padding: new long[] { 1, 1 }, groups: morphogens); // (B, 3M, G, G)

@@ -115,8 +115,8 @@ public sealed class NcaDecoder : DevelopmentalDecoder
             if (condition is not null) h.Add_(condition);                                              // + (B, H, 1, 1)
             h.relu_();
             var dx = this.update.forward(h);                                                           // (B, C, G, G)
-            if (Options.Noise > 0)
-                dx = dx.Plus(torch.randn(dx.shape, generator: generator, device: state.device).Mul_(Options.Noise));
+            if (NoiseLevel > 0)
+                dx = dx.Plus(torch.randn(dx.shape, generator: generator, device: state.device).Mul_(NoiseLevel));
             next = state.AddCMul(dx, fire, 1);                                                         // x + dx * fire
         }
         using (torch.no_grad())
@@ -145,8 +145,8 @@ public sealed class NcaDecoder : DevelopmentalDecoder
             h.Add_(condition.view(b, -1).index_select(0, rows.Div(g * g, RoundingMode.floor)));                // + genome term of each row's organism
         h.relu_();
         var dx = nn.functional.linear(h, this.update.weight!.view(channels, -1));                    // (N, C)
-        if (Options.Noise > 0)
-            dx = dx.Plus(torch.randn(dx.shape, generator: generator, device: state.device).Mul_(Options.Noise));
+        if (NoiseLevel > 0)
+            dx = dx.Plus(torch.randn(dx.shape, generator: generator, device: state.device).Mul_(NoiseLevel));
         var scattered = torch.zeros(cells, channels, dtype: dx.dtype, device: dx.device).index_copy(0, rows, dx); // (B*G*G, C)
         return scattered.view(b, g, g, channels).permute(0, 3, 1, 2);                                 // (B, C, G, G) view
     }

@@ -23,8 +23,27 @@ public class EvolveCliTests
         var root = json.RootElement;
         Assert.Equal(3, root.GetProperty("best_fitness").GetArrayLength());
         Assert.Equal(3, root.GetProperty("encoder").GetProperty("genome").GetArrayLength());
-        Assert.True(root.GetProperty("evolved").GetProperty("nll").GetDouble() > 0);
         Assert.Equal(4, root.GetProperty("population").GetInt32());
+        // The default objective is MAP: fitness is minus (NLL + -log p(z)), and the gap is reported under both objectives.
+        Assert.Equal("map", root.GetProperty("objective").GetString());
+        double Get(string genome, string key) => root.GetProperty(genome).GetProperty(key).GetDouble();
+        var encoderGenome = root.GetProperty("encoder").GetProperty("genome").EnumerateArray().Select(v => v.GetDouble()).ToArray();
+        Assert.Equal(0.5 * encoderGenome.Sum(z => z * z) + 1.5 * Math.Log(2 * Math.PI), Get("encoder", "negLogPrior"), 5);
+        var gap = root.GetProperty("amortisation_gap");
+        Assert.Equal(Get("encoder", "nll") - Get("evolved", "nll"), gap.GetProperty("likelihood").GetDouble(), 9);
+        Assert.Equal(Get("encoder", "nll") + Get("encoder", "negLogPrior") - Get("evolved", "nll") - Get("evolved", "negLogPrior"),
+            gap.GetProperty("map").GetDouble(), 9);
+        double bestSoFar = root.GetProperty("best_so_far").EnumerateArray().Last().GetDouble();
+        Assert.Equal(-(Get("evolved", "nll") + Get("evolved", "negLogPrior")), bestSoFar, 4);  // the best genome's MAP fitness (float32 development)
+        Assert.Contains("amortisation gap", r.Output);
+
+        var likelihood = Run("evolve", "--run", run, "--target", "1234", "--strategy", "ga", "--generations", "2", "--population", "4", "--no-prior",
+            "--json", Path.Combine(run, "likelihood.json"));
+        Assert.True(likelihood.Code == 0, likelihood.Output);
+        using var second = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "likelihood.json")));
+        Assert.Equal("likelihood", second.RootElement.GetProperty("objective").GetString());
+        Assert.Equal(-second.RootElement.GetProperty("evolved").GetProperty("nll").GetDouble(),
+            second.RootElement.GetProperty("best_so_far").EnumerateArray().Last().GetDouble(), 4);
     }
 
     [Fact]
@@ -74,6 +93,7 @@ public class EvolveCliTests
         byte[] checkpoint = File.ReadAllBytes(Path.Combine(run, "checkpoint.bin"));
         AssertOneLineUsageError(Run("evolve", "--run", run, "--target", "1", "--population", "1"), "Population must be 0 (the default 4 + 3 ln G) or in [2, 1000000], got 1");
         AssertOneLineUsageError(Run("evolve", "--run", run, "--target", "1", "--generations", "0"), "--generations must be >= 1");
+        AssertOneLineUsageError(Run("evolve", "--run", run, "--target", "1", "--loss", "mse"), "--loss mse needs --no-prior");
         AssertOneLineUsageError(Run("evolve", "--run", run, "--target", "737280"), "target index 737280 is out of range [0, 737279]");
         AssertOneLineUsageError(Run("evolve", "--run", run, "--target", dir["small.npy"]), "has shape (8, 8); the run's phenotypes are 64x64");
         AssertOneLineUsageError(Run("evolve", "--run", run, "--target", "1", "--strategy", "es", "--population", "5"), "even");
