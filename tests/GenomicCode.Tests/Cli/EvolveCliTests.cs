@@ -118,13 +118,33 @@ public class EvolveCliTests
         string run = TrainTinyRun(dir);
         var r = Run("experiment", "selectability", "--run", run, "--generations", "2", "--population", "8");
         Assert.True(r.Code == 0, r.Output);
-        foreach (string f in new[] { "selectability.json", "selectability_trajectories.png", "selectability_response.png" })
+        foreach (string f in new[] { "selectability.json", "selectability_trajectories.png", "selectability_response.png", "selectability_controls.png" })
             Assert.True(File.Exists(Path.Combine(run, f)), $"missing {f}");
         using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "selectability.json")));
         var root = json.RootElement;
         Assert.Equal(5, root.GetProperty("correlated_response").GetArrayLength());
         Assert.Equal(5, root.GetProperty("correlated_response")[0].GetArrayLength());
         Assert.Equal(3, root.GetProperty("trajectories").GetProperty("scale").GetArrayLength()); // generations 0..2
+        // Cross-talk is the ratio of the mean |off-target| to the mean |direct| response, both written.
+        var response = root.GetProperty("correlated_response").EnumerateArray().Select(r => r.EnumerateArray().Select(v => v.GetDouble()).ToArray()).ToArray();
+        double direct = Enumerable.Range(0, 5).Average(s => Math.Abs(response[s][s]));
+        double off = Enumerable.Range(0, 5).SelectMany(s => Enumerable.Range(0, 5).Where(t => t != s).Select(t => Math.Abs(response[s][t]))).Average();
+        Assert.Equal(direct, root.GetProperty("direct_response").GetDouble(), 9);
+        Assert.Equal(off / direct, root.GetProperty("cross_talk").GetDouble(), 9);
+        Assert.Equal(new[] { "per-locus", "rotated", "rotated per-locus" },
+            root.GetProperty("controls").EnumerateArray().Select(c => c.GetProperty("name").GetString()));
+        var hh = root.GetProperty("hansen_houle");
+        Assert.Equal(5, hh.GetProperty("trait_autonomy").GetArrayLength());
+        Assert.Equal(10_000, hh.GetProperty("gradients").GetInt32());
+        // Mean evolvability is exactly the mean of G's diagonal (trace / k).
+        Assert.Equal(hh.GetProperty("trait_evolvability").EnumerateArray().Average(v => v.GetDouble()), hh.GetProperty("mean_evolvability").GetDouble(), 9);
+
+        var quick = Run("experiment", "selectability", "--run", run, "--generations", "1", "--population", "4", "--no-controls", "--gradients", "10",
+            "--json", dir["quick/s.json"]);
+        Assert.True(quick.Code == 0, quick.Output);
+        using var second = JsonDocument.Parse(File.ReadAllText(dir["quick/s.json"]));
+        Assert.Equal(0, second.RootElement.GetProperty("controls").GetArrayLength());
+        Assert.False(File.Exists(dir["quick/s_controls.png"]));
     }
 
     [Fact]
@@ -137,6 +157,7 @@ public class EvolveCliTests
         AssertOneLineUsageError(Run("experiment", "selectability", "--run", run, "--population", "1"), "--population must be >= 2");
         AssertOneLineUsageError(Run("experiment", "selectability", "--run", run, "--generations", "0"), "--generations must be >= 1");
         AssertOneLineUsageError(Run("experiment", "selectability", "--runs", $"{run},{dir["missing"]}"), "does not exist");
+        AssertOneLineUsageError(Run("experiment", "selectability", "--run", run, "--gradients", "0"), "--gradients must be >= 1");
         Assert.Equal(before, Directory.GetFiles(run).Order().ToArray());
     }
 }
