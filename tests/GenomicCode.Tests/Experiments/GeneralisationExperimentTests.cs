@@ -43,7 +43,10 @@ public class GeneralisationExperimentTests
         Assert.Equal(3, r.Conditions.Count);
         Assert.All(r.Conditions, c =>
         {
-            Assert.InRange(c.GenerationsToAdaptUnseen, 0, 30);
+            // The condition's numbers are the means of its replicates', and its statistics take the replicate as the unit.
+            Assert.Equal(c.Replicates.Average(x => x.GenerationsToAdaptUnseen), c.GenerationsToAdaptUnseen, 9);
+            Assert.Equal(c.GenerationsToAdaptUnseen, c.Statistics!.GenerationsToAdaptUnseen.Mean, 9);
+            Assert.Equal(1, c.Statistics.GenerationsToAdaptUnseen.Count);
             Assert.Equal(144, c.RegulatoryMatrix.Length);
         });
         Assert.Equal(0, r.Conditions[0].WithinModuleWeight); // the B = 0 baseline
@@ -168,8 +171,13 @@ public class GeneralisationExperimentTests
         Assert.All(r.Conditions, c =>
         {
             Assert.Equal(2, c.Replicates.Count);
-            Assert.InRange(c.GenerationsToAdaptUnseen, 0, 20);
-            Assert.InRange(c.RandomToUnseenShare, 0, 1);
+            Assert.Equal(c.Replicates.Average(x => x.GenerationsToAdaptUnseen), c.GenerationsToAdaptUnseen, 9);
+            Assert.Equal(c.Replicates.Average(x => x.RandomToUnseenShare), c.RandomToUnseenShare, 9);
+            var stats = c.Statistics!;
+            Assert.Equal(2, stats.RandomToUnseenShare.Count);
+            Assert.Equal(c.Replicates.Count(x => x.ReachedEveryUnseen), stats.ReplicatesReachingEveryUnseen);
+            // A replicate reached every unseen target exactly when its share of unseen targets reached is 1.
+            Assert.All(c.Replicates, x => Assert.Equal(x.UnseenAdaptedShare == 1, x.ReachedEveryUnseen));
         });
         Assert.Equal(0, r.Conditions[0].WithinModuleWeight);
         Assert.True(r.Conditions[1].WithinModuleWeight + r.Conditions[1].BetweenModuleWeight > 0);
