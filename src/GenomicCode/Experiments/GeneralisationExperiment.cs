@@ -396,7 +396,10 @@ public static class GeneralisationExperiment
     /// accompanying the thesis, KostasKouvaris/Evolvability: fitness.m and develop.m) is
     /// 0.5 (1 + (P / (tau1 / tau2)).S / N) - lambda_K ||B|| / N^2; multiplied by 2 tau1 / tau2 and less a constant it is
     /// P.S / N - 2 (tau1 / tau2) lambda_K ||B|| / N^2, which selects exactly as ours, P.S / N - lambda ||B|| / N, when
-    /// lambda = 2 (tau1 / tau2) lambda_K / N. For N = 12, tau1 = 1, tau2 = 0.2: lambda = 0.833 lambda_K.
+    /// lambda = 2 (tau1 / tau2) lambda_K / N. For N = 12, tau1 = 1, tau2 = 0.2: lambda = 0.833 lambda_K. Not converted:
+    /// develop.m regulates through tanh(0.5 B P) where our GRN uses tanh(B P), so the same dynamics have a B twice as
+    /// large in theirs and their cost on it is 2^p times ours (p = 1 for L1, 2 for L2); a lambda_K here is that factor
+    /// weaker than in their runs.
     /// </summary>
     public static double CostFromKouvaris(double lambdaKouvaris, int traits, double tau1, double tau2)
     {
