@@ -20,6 +20,11 @@ public sealed class SummarizeSettings : CommandSettings
     [Description("JSON path of a number in every file (cross_talk, amortisation_gap.map, controls[1].cross_talk); repeat for several.")]
     public string[] Paths { get; init; } = Array.Empty<string>();
 
+    /// <summary>Paired differences "A,B" (A - B within each file).</summary>
+    [CommandOption("--difference <A,B>")]
+    [Description("Two JSON paths joined by a comma: summarise A - B within each file, a paired comparison (controls[1].cross_talk,cross_talk); repeat for several.")]
+    public string[] Differences { get; init; } = Array.Empty<string>();
+
     /// <summary>Coverage of the intervals.</summary>
     [CommandOption("--confidence <C>")]
     [Description("Coverage of the Student-t intervals, in (0, 1). Default 0.95.")]
@@ -34,7 +39,8 @@ public sealed class SummarizeSettings : CommandSettings
     public override ValidationResult Validate()
     {
         if (Files.Length == 0) return ValidationResult.Error("give at least one result file.");
-        if (Paths.Length == 0) return ValidationResult.Error("--path is required: the JSON path of a number in every file, for example cross_talk.");
+        if (Paths.Length == 0 && Differences.Length == 0)
+            return ValidationResult.Error("--path is required: the JSON path of a number in every file, for example cross_talk.");
         if (!(Confidence > 0 && Confidence < 1)) return ValidationResult.Error($"--confidence must be in (0, 1), got {Confidence}.");
         return ValidationResult.Success();
     }
@@ -54,7 +60,7 @@ public sealed class SummarizeCommand : Command<SummarizeSettings>
     /// <inheritdoc />
     public override int Execute(CommandContext context, SummarizeSettings settings, CancellationToken cancellationToken)
     {
-        var summary = ReplicateSummary.Of(settings.Files, settings.Paths, settings.Confidence);
+        var summary = ReplicateSummary.Of(settings.Files, settings.Paths, settings.Confidence, settings.Differences);
         string level = (100 * settings.Confidence).ToString("G3", CultureInfo.InvariantCulture);
         var table = new Table().AddColumn("path").AddColumn(new TableColumn("n").RightAligned()).AddColumn(new TableColumn("mean").RightAligned())
             .AddColumn(new TableColumn($"{level}% t interval").RightAligned()).AddColumn(new TableColumn("sd").RightAligned())

@@ -7,7 +7,7 @@ using GenomicCode.Numerics;
 namespace GenomicCode.Studies;
 
 /// <summary>One summarised value: the numbers found at a JSON path in every file, and their mean with its interval.</summary>
-/// <param name="Path">The JSON path, as given.</param>
+/// <param name="Path">The JSON path, as given, or "A - B" for a paired difference.</param>
 /// <param name="Values">The value in each file, in file order (true counts as 1, false as 0).</param>
 /// <param name="Interval">Mean over the files with its Student-t interval: the files are the replicates.</param>
 public sealed record SummaryLine(
@@ -28,11 +28,25 @@ public sealed record ReplicateSummary(
     /// over the files with a <paramref name="confidence"/> t interval. A missing file, a path a file lacks, or a value that
     /// is not a finite number or a boolean is a one-line <see cref="UserInputException"/> naming the file and path.
     /// </summary>
-    public static ReplicateSummary Of(IReadOnlyList<string> files, IReadOnlyList<string> paths, double confidence = 0.95)
+    /// <remarks>
+    /// Each of <paramref name="differences"/> is a pair of paths "A,B": the line is A - B within each file, summarised over
+    /// the files (a paired comparison: both numbers come from the same replicate, so the replicate's own level cancels).
+    /// </remarks>
+    public static ReplicateSummary Of(IReadOnlyList<string> files, IReadOnlyList<string> paths, double confidence = 0.95,
+        IReadOnlyList<string>? differences = null)
     {
+        differences ??= Array.Empty<string>();
         if (files.Count == 0) throw new UserInputException("summarising needs at least one result file.");
-        if (paths.Count == 0) throw new UserInputException("summarising needs at least one JSON path, for example --path cross_talk.");
+        if (paths.Count == 0 && differences.Count == 0)
+            throw new UserInputException("summarising needs at least one JSON path, for example --path cross_talk.");
         var parsed = paths.Select(JsonPath.Parse).ToList();
+        var pairs = differences.Select(d =>
+        {
+            var parts = d.Split(',');
+            if (parts.Length != 2)
+                throw new UserInputException($"a difference is two JSON paths joined by a comma (A,B for A - B), got '{d}'.");
+            return (Text: $"{parts[0].Trim()} - {parts[1].Trim()}", A: JsonPath.Parse(parts[0].Trim()), B: JsonPath.Parse(parts[1].Trim()));
+        }).ToList();
         var documents = files.Select(f =>
         {
             if (!File.Exists(f)) throw new UserInputException($"result file '{f}' does not exist.");
@@ -46,6 +60,8 @@ public sealed record ReplicateSummary(
             }
         }).ToList();
         var lines = parsed.Select(path => new SummaryLine(path.Text, documents.Select((d, i) => Number(d, path, files[i])).ToArray(), null!))
+            .Concat(pairs.Select(pair => new SummaryLine(pair.Text,
+                documents.Select((d, i) => Number(d, pair.A, files[i]) - Number(d, pair.B, files[i])).ToArray(), null!)))
             .Select(l => l with { Interval = Statistics.TInterval(l.Values, confidence) }).ToList();
         return new ReplicateSummary(files.ToArray(), lines);
     }

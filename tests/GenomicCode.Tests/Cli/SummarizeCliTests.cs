@@ -31,6 +31,29 @@ public class SummarizeCliTests
     }
 
     [Fact]
+    public void Should_SummariseThePairedDifference_When_ADifferenceIsGiven()
+    {
+        using var dir = new TempDir();
+        // a - b within each file: {1, 3, 8} - {0, 1, 5} = {1, 2, 3}: mean 2, sd 1, t(0.975; 2) = 4.302652729749464 (R: qt(0.975, 2)).
+        var files = new[] { (1.0, 0.0), (3.0, 1.0), (8.0, 5.0) }.Select((v, i) =>
+        {
+            string f = dir[$"r{i}.json"];
+            File.WriteAllText(f, $$"""{ "a": {{v.Item1}}, "c": [ { "b": {{v.Item2}} } ] }""");
+            return f;
+        }).ToArray();
+        var r = Run(files.Concat(new[] { "--difference", "a,c[0].b", "--json", dir["d.json"] }).Prepend("summarize").ToArray());
+        Assert.True(r.Code == 0, r.Output);
+        using var json = JsonDocument.Parse(File.ReadAllText(dir["d.json"]));
+        var line = json.RootElement.GetProperty("lines")[0];
+        Assert.Equal("a - c[0].b", line.GetProperty("path").GetString());
+        Assert.Equal(new double[] { 1, 2, 3 }, line.GetProperty("values").EnumerateArray().Select(v => v.GetDouble()));
+        double half = 4.302652729749464 / Math.Sqrt(3);
+        Assert.Equal(2 - half, line.GetProperty("interval").GetProperty("lower").GetDouble(), 9);
+        Assert.Equal(2 + half, line.GetProperty("interval").GetProperty("upper").GetDouble(), 9);
+        AssertOneLineUsageError(Run("summarize", files[0], "--difference", "a"), "two JSON paths joined by a comma");
+    }
+
+    [Fact]
     public void Should_FailWithOneLineError_When_AFileOrValueIsMissing()
     {
         using var dir = new TempDir();
