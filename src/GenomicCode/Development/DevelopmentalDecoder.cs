@@ -17,7 +17,7 @@ public abstract class DevelopmentalDecoder : GenomeDecoder
     private readonly int genomeSize;
     private readonly (int Channels, int Height, int Width) phenotype;
 
-    /// <summary>Checks the options and the grid, and records the shapes.</summary>
+    /// <summary>Checks the options and records the shapes.</summary>
     protected DevelopmentalDecoder(string name, int genomeSize, (int Channels, int Height, int Width) phenotypeShape, DevelopmentOptions options)
         : base(name)
     {
@@ -28,9 +28,6 @@ public abstract class DevelopmentalDecoder : GenomeDecoder
         this.genomeSize = genomeSize;
         phenotype = phenotypeShape;
         Options = options;
-        GridSize = options.Grid == 0 ? Math.Max(phenotypeShape.Height, phenotypeShape.Width) : options.Grid;
-        if (GridSize < 3)
-            throw new UserInputException($"{name}: the developmental grid {GridSize}x{GridSize} is smaller than the 3x3 perception kernel; use a phenotype or Grid of at least 3.");
     }
 
     /// <summary>The developmental options.</summary>
@@ -69,9 +66,6 @@ public abstract class DevelopmentalDecoder : GenomeDecoder
         }
     }
 
-    /// <summary>Side of the square developmental grid.</summary>
-    public int GridSize { get; }
-
     /// <inheritdoc />
     public override int GenomeSize => genomeSize;
 
@@ -93,8 +87,21 @@ public abstract class DevelopmentalDecoder : GenomeDecoder
     public DevelopmentResult Develop(Tensor genome, Generator? generator, IReadOnlyCollection<int>? capture = null, int? steps = null)
     {
         CheckGenome(genome);
+        return Develop(genome.device, generator, capture, steps, (n, g, wanted, record) => Grow(genome, n, g, wanted, record));
+    }
+
+    /// <summary>
+    /// The developmental run shared by every way into development: checks the step count and the captured steps, chooses
+    /// the step count (from <paramref name="generator"/>, or a fresh one seeded with <see cref="DefaultSeed"/> on
+    /// <paramref name="device"/>), lets <paramref name="grow"/> run it and collects the phenotypes.
+    /// <paramref name="grow"/> gets the step count, the generator, the steps to capture and the recorder, and returns
+    /// the final readout logits, as <see cref="Grow"/> does.
+    /// </summary>
+    protected DevelopmentResult Develop(Device device, Generator? generator, IReadOnlyCollection<int>? capture, int? steps,
+        Func<int, Generator, ISet<int>, Action<Tensor>, Tensor> grow)
+    {
         if (steps is <= 0) throw new UserInputException($"{GetName()}: steps must be >= 1, got {steps}.");
-        Generator? owned = generator is null ? new Generator((ulong)DefaultSeed, genome.device) : null;
+        Generator? owned = generator is null ? new Generator((ulong)DefaultSeed, device) : null;
         try
         {
             var g = generator ?? owned!;
@@ -103,7 +110,7 @@ public abstract class DevelopmentalDecoder : GenomeDecoder
             foreach (int s in wanted)
                 if (s < 0 || s > n) throw new UserInputException($"{GetName()}: capture step {s} is outside 0..{n}.");
             var trajectory = new List<Tensor>(wanted.Count);
-            var grown = Grow(genome, n, g, wanted, state => trajectory.Add(ToPhenotype(state)));
+            var grown = grow(n, g, wanted, state => trajectory.Add(ToPhenotype(state)));
             return new DevelopmentResult(ToPhenotype(grown), n, wanted.ToArray(), trajectory);
         }
         finally
@@ -133,17 +140,5 @@ public abstract class DevelopmentalDecoder : GenomeDecoder
         if (gridLogits.shape[2] == phenotype.Height && gridLogits.shape[3] == phenotype.Width) return gridLogits;
         return nn.functional.interpolate(gridLogits, new long[] { phenotype.Height, phenotype.Width },
             mode: InterpolationMode.Bilinear, align_corners: false);
-    }
-
-    /// <summary>
-    /// A (1, 1, G, G) tensor that is 1 at the centre cell (the seed / zygote) and 0 elsewhere; all ones when
-    /// <see cref="DevelopmentOptions.Start"/> is <c>full</c>.
-    /// </summary>
-    protected Tensor CentreCell(Device device)
-    {
-        if (Options.Start == "full") return torch.ones(new long[] { 1, 1, GridSize, GridSize }, device: device);
-        var mask = torch.zeros(new long[] { 1, 1, GridSize, GridSize }, device: device);
-        mask[0L, 0L, GridSize / 2, GridSize / 2] = torch.tensor(1f, device: device);
-        return mask;
     }
 }

@@ -16,7 +16,7 @@ public class AnalysisExperimentTests
         // changes the phenotype, more at the larger level.
         using var scope = torch.NewDisposeScope();
         torch.random.manual_seed(3);
-        using var decoder = new GrnDecoder(3, (1, 8, 8), new DevelopmentOptions { Steps = 6, Channels = 8, HiddenSize = 16, Morphogens = 2 });
+        using var decoder = new GrnDecoder(3, (1, 8, 8), new GrnOptions { Steps = 6, Channels = 8, HiddenSize = 16, Morphogens = 2 });
         decoder.eval();
         var genomes = torch.randn(new long[] { 4, 3 }, generator: new Generator(5));
         var options = new AnalysisOptions { Population = 4, Mutants = 6, Noise = new[] { 0.0, 0.05, 0.3 } };
