@@ -68,9 +68,11 @@ public sealed record EvolveOptions : IComponentOptions
 /// <param name="Genome">The genome (G).</param>
 /// <param name="Phenotype">Its phenotype probabilities (C x H x W, row-major).</param>
 /// <param name="NegLogPrior">-log p(z) of the genome under the N(0, I) prior, in nats (NaN in files written without it).</param>
-public sealed record GenomeMatch(double Nll, double Mse, double[] Genome, float[] Phenotype, double NegLogPrior = double.NaN)
+public sealed record GenomeMatch(double Nll, double Mse, double[] Genome, float[] Phenotype,
+    [property: JsonPropertyName("neg_log_prior")] double NegLogPrior = double.NaN)
 {
     /// <summary>The MAP loss -log p(x | z) - log p(z) = Nll + NegLogPrior, in nats.</summary>
+    [JsonPropertyName("map_loss")]
     public double MapLoss => Nll + NegLogPrior;
 }
 

@@ -28,13 +28,13 @@ public class EvolveCliTests
         Assert.Equal("map", root.GetProperty("objective").GetString());
         double Get(string genome, string key) => root.GetProperty(genome).GetProperty(key).GetDouble();
         var encoderGenome = root.GetProperty("encoder").GetProperty("genome").EnumerateArray().Select(v => v.GetDouble()).ToArray();
-        Assert.Equal(0.5 * encoderGenome.Sum(z => z * z) + 1.5 * Math.Log(2 * Math.PI), Get("encoder", "negLogPrior"), 5);
+        Assert.Equal(0.5 * encoderGenome.Sum(z => z * z) + 1.5 * Math.Log(2 * Math.PI), Get("encoder", "neg_log_prior"), 5);
         var gap = root.GetProperty("amortisation_gap");
         Assert.Equal(Get("encoder", "nll") - Get("evolved", "nll"), gap.GetProperty("likelihood").GetDouble(), 9);
-        Assert.Equal(Get("encoder", "nll") + Get("encoder", "negLogPrior") - Get("evolved", "nll") - Get("evolved", "negLogPrior"),
+        Assert.Equal(Get("encoder", "nll") + Get("encoder", "neg_log_prior") - Get("evolved", "nll") - Get("evolved", "neg_log_prior"),
             gap.GetProperty("map").GetDouble(), 9);
         double bestSoFar = root.GetProperty("best_so_far").EnumerateArray().Last().GetDouble();
-        Assert.Equal(-(Get("evolved", "nll") + Get("evolved", "negLogPrior")), bestSoFar, 4);  // the best genome's MAP fitness (float32 development)
+        Assert.Equal(-(Get("evolved", "nll") + Get("evolved", "neg_log_prior")), bestSoFar, 4);  // the best genome's MAP fitness (float32 development)
         Assert.Contains("amortisation gap", r.Output);
 
         var likelihood = Run("evolve", "--run", run, "--target", "1234", "--strategy", "ga", "--generations", "2", "--population", "4", "--no-prior",
