@@ -87,7 +87,7 @@ public abstract class DevelopmentalDecoder : GenomeDecoder
     protected abstract Tensor Grow(Tensor genome, int steps, Generator generator, ISet<int> capture, Action<Tensor> record);
 
     /// <summary>The step count for one call: fixed, or uniform in [Steps, MaxSteps] while training.</summary>
-    protected int ChooseSteps(Generator generator)
+    protected internal int ChooseSteps(Generator generator)
     {
         if (Options.MaxSteps <= Options.Steps || !training) return Options.Steps;
         using var pick = torch.randint(Options.Steps, Options.MaxSteps + 1, new long[] { 1 }, generator: generator);
@@ -95,7 +95,7 @@ public abstract class DevelopmentalDecoder : GenomeDecoder
     }
 
     /// <summary>Bilinear upsampling of grid logits (B, C, G, G) to the phenotype size; identity when they match.</summary>
-    protected Tensor ToPhenotype(Tensor gridLogits)
+    protected internal Tensor ToPhenotype(Tensor gridLogits)
     {
         if (gridLogits.shape[2] == phenotype.Height && gridLogits.shape[3] == phenotype.Width) return gridLogits;
         return nn.functional.interpolate(gridLogits, new long[] { phenotype.Height, phenotype.Width },
@@ -106,7 +106,7 @@ public abstract class DevelopmentalDecoder : GenomeDecoder
     /// A (1, 1, G, G) tensor that is 1 at the centre cell (the seed / zygote) and 0 elsewhere; all ones when
     /// <see cref="DevelopmentOptions.Start"/> is <c>full</c>.
     /// </summary>
-    protected Tensor CentreCell(Device device)
+    protected internal Tensor CentreCell(Device device)
     {
         if (Options.Start == "full") return torch.ones(new long[] { 1, 1, GridSize, GridSize }, device: device);
         var mask = torch.zeros(new long[] { 1, 1, GridSize, GridSize }, device: device);

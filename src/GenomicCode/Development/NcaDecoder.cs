@@ -126,7 +126,8 @@ public sealed class NcaDecoder : DevelopmentalDecoder
     /// <summary>
     /// The update dx (B, C, G, G) computed only for the cells that fire and are alive before the step: their perception
     /// rows are gathered, pass the per-cell network as two matrix products (the 1x1 convolutions' weights), and are
-    /// scattered back into zeros. Exact, because (x + dx * fire) * alive discards dx everywhere else. Null when most
+    /// scattered back into zeros. Exact, because (x + dx * fire) * alive discards dx everywhere else; developmental noise
+    /// is drawn for the whole grid and gathered, so the random numbers are those of the dense update. Null when most
     /// cells are selected anyway (then the dense path, without the gather and scatter, is cheaper).
     /// </summary>
     private Tensor? SparseUpdate(Tensor state, Tensor p, Tensor? condition, Tensor fire, Tensor alive, Generator generator)
@@ -144,8 +145,9 @@ public sealed class NcaDecoder : DevelopmentalDecoder
             h.Add_(condition.view(b, -1).index_select(0, rows.Div(g * g, RoundingMode.floor)));                // + genome term of each row's organism
         h.relu_();
         var dx = nn.functional.linear(h, this.update.weight!.view(channels, -1));                    // (N, C)
-        if (Options.Noise > 0)
-            dx = dx.Plus(torch.randn(dx.shape, generator: generator, device: state.device).Mul_(Options.Noise));
+        if (Options.Noise > 0) // drawn for every cell, as the dense update draws it, so both paths see the same noise
+            dx = dx.Plus(torch.randn(new long[] { b, channels, g, g }, generator: generator, device: state.device).Mul_(Options.Noise)
+                .permute(0, 2, 3, 1).reshape(cells, channels).index_select(0, rows));
         var scattered = torch.zeros(cells, channels, dtype: dx.dtype, device: dx.device).index_copy(0, rows, dx); // (B*G*G, C)
         return scattered.view(b, g, g, channels).permute(0, 3, 1, 2);                                 // (B, C, G, G) view
     }
