@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using GenomicCode.Core;
 using GenomicCode.Development;
+using GenomicCode.Development.Population;
 using GenomicCode.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -160,11 +161,18 @@ public static class LearningExperiment
         nn.functional.binary_cross_entropy_with_logits(logits, targets, reduction: nn.Reduction.Mean);
 
     /// <summary>
+    /// <see cref="Loss"/> of every individual of a population: logits (P, K, C, H, W) against targets (K, C, H, W),
+    /// averaged over each individual's pixels and targets. (P).
+    /// </summary>
+    public static Tensor PopulationLoss(Tensor logits, Tensor targets) =>
+        nn.functional.binary_cross_entropy_with_logits(logits, targets.expand_as(logits), reduction: nn.Reduction.None).flatten(1).mean(new long[] { 1 });
+
+    /// <summary>
     /// Builds the decoder and targets from <paramref name="options"/> and runs both learners (see
-    /// <see cref="Run(GenomeDecoder, Tensor, Tensor, LearningOptions, long, Action{LearningProgress}?, CancellationToken)"/>).
+    /// <see cref="Run(GenomeDecoder, Tensor, Tensor, LearningOptions, long, Action{LearningProgress}?, CancellationToken, IPopulationBackend?)"/>).
     /// </summary>
     public static LearningResult Run(LearningOptions options, long seed, Device? device = null,
-        Action<LearningProgress>? progress = null, CancellationToken cancel = default)
+        Action<LearningProgress>? progress = null, CancellationToken cancel = default, IPopulationBackend? backend = null)
     {
         options.Validate();
         NativeRuntime.EnsureLoaded();
@@ -181,7 +189,7 @@ public static class LearningExperiment
             using var generator = new Generator(Seeds.Derive(seed, 2), device);
             using var genomes = torch.randn(new long[] { options.Targets, options.GenomeSize }, device: device, generator: generator); // (K, G) fixed
             using var targets = Shapes(options.Targets, options.Size, device);                                                     // (K, 1, S, S)
-            return Run(decoder, genomes, targets, options, seed, progress, cancel);
+            return Run(decoder, genomes, targets, options, seed, progress, cancel, backend);
         }
     }
 
@@ -189,9 +197,10 @@ public static class LearningExperiment
     /// Runs both learners on <paramref name="decoder"/>, each from the decoder's current weights (restored before the
     /// second learner; left at the evolved weights afterwards). Gradient: <see cref="LearningOptions.Steps"/> Adam steps,
     /// each developing all genomes once (fresh developmental randomness per step). Evolution:
-    /// <see cref="LearningOptions.Generations"/> generations; each individual's weights are written into the decoder and
-    /// all genomes developed in one batched call, with the same developmental randomness for every individual of a
-    /// generation (common random numbers). Curve points evaluate the current weights with a fixed developmental seed and
+    /// <see cref="LearningOptions.Generations"/> generations; each generation develops every individual's weights on all
+    /// genomes in one population call (<paramref name="backend"/>, TorchSharp by default; see
+    /// <see cref="IPopulationDecoder"/>), with the same developmental randomness for every individual of a generation
+    /// (common random numbers). Curve points evaluate the current weights with a fixed developmental seed and
     /// are not counted in evaluations or seconds. One dispose scope per step or generation.
     /// </summary>
     /// <param name="decoder">A developmental decoder; its trainable parameters are learned.</param>
@@ -201,8 +210,9 @@ public static class LearningExperiment
     /// <param name="seed">Seed of developmental randomness and of the strategy.</param>
     /// <param name="progress">Called after every step and generation.</param>
     /// <param name="cancel">Stops between steps or generations (the curves then end early).</param>
+    /// <param name="backend">Develops each generation's population; null: <see cref="PopulationDevelopment.Torch"/>.</param>
     public static LearningResult Run(GenomeDecoder decoder, Tensor genomes, Tensor targets, LearningOptions options, long seed,
-        Action<LearningProgress>? progress = null, CancellationToken cancel = default)
+        Action<LearningProgress>? progress = null, CancellationToken cancel = default, IPopulationBackend? backend = null)
     {
         options.Validate();
         if (genomes.dim() != 2 || genomes.shape[1] != decoder.GenomeSize)
@@ -231,7 +241,9 @@ public static class LearningExperiment
         float[] gradientPhenotypes = Phenotypes(decoder, genomes, evalGenerator, seed);
 
         vector.Write(initial);
-        var evolution = TrainByEvolution(decoder, vector, genomes, targets, options, seed, CurveLoss, initialLoss, total, progress, cancel);
+        LearningCurve evolution;
+        using (var population = (backend ?? PopulationDevelopment.Torch).Create(decoder))
+            evolution = TrainByEvolution(decoder, vector, population, genomes, targets, options, seed, CurveLoss, initialLoss, total, progress, cancel);
         float[] evolvedPhenotypes = Phenotypes(decoder, genomes, evalGenerator, seed);
         float[] targetPixels;
         using (var t = targets.to(ScalarType.Float32).cpu()) targetPixels = t.data<float>().ToArray();
@@ -273,7 +285,7 @@ public static class LearningExperiment
         return curve.Build();
     }
 
-    private static LearningCurve TrainByEvolution(GenomeDecoder decoder, ParameterVector vector, Tensor genomes, Tensor targets,
+    private static LearningCurve TrainByEvolution(GenomeDecoder decoder, ParameterVector vector, IPopulationDecoder developer, Tensor genomes, Tensor targets,
         LearningOptions options, long seed, Func<double> curveLoss, double initialLoss, long total, Action<LearningProgress>? progress,
         CancellationToken cancel)
     {
@@ -291,14 +303,12 @@ public static class LearningExperiment
         Tensor Fitness(Tensor population)
         {
             long developmentSeed = (long)(Seeds.Derive(seed, 5, evaluations) & 0x7FFFFFFFFFFFFFFF);
-            decoder.train();
-            var losses = vector.EvaluatePopulation(population, () =>
-            {
-                noise.manual_seed(developmentSeed);                    // common random numbers within a generation
-                return Loss(decoder.Decode(genomes, noise), targets);  // one batched development per individual
-            });
+            decoder.train();                                           // as the template's own development would run
+            noise.manual_seed(developmentSeed);                        // common random numbers within a generation
+            using var _ = torch.no_grad();
+            var phenotypes = developer.Develop(population, genomes, PopulationRandomness.Common(noise)); // (P, K, C, H, W): one call
             evaluations += population.shape[0];
-            return -losses;
+            return PopulationLoss(phenotypes, targets).to(ScalarType.Float64, population.device).neg();
         }
 
         void OnGeneration(GenerationReport report)
