@@ -66,9 +66,10 @@ public sealed record DevelopmentOptions
     public string Start { get; init; } = "seed";
 
     /// <summary>
-    /// NCA: run the per-cell network only on the cells that are alive before the step and fire in it, and scatter their
-    /// updates back. Exact: every other cell's update is discarded by the fire or alive mask anyway. It saves the work
-    /// of dead cells (most of the grid early in growth from a seed) and of resting cells (1 - fire rate of the rest).
+    /// NCA: run the per-cell network only on the cells that fire in the step and have a cell alive before it in their
+    /// 3x3 neighbourhood, and scatter their updates back. Exact: every other cell's update is discarded by the fire or
+    /// alive masks and never reaches a living cell's alive test. It saves the work of dead cells (most of the grid early
+    /// in growth from a seed) and of resting cells (1 - fire rate of the rest).
     /// False runs the network on every cell, as Growing NCA's reference code does. Default true.
     /// </summary>
     public bool SparseUpdates { get; init; } = true;

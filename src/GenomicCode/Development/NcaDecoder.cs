@@ -91,7 +91,7 @@ public sealed class NcaDecoder : DevelopmentalDecoder
     /// comparisons write in place into their source buffers; ReLU, the genome bias and the masking run in place where
     /// autograd does not need the overwritten values (a convolution saves its input, not its output; addcmul saves its
     /// factors, not its result). With <see cref="DevelopmentOptions.SparseUpdates"/> the per-cell network runs only on
-    /// the cells that are alive and fire (see <see cref="SparseUpdate"/>); the result is the same.
+    /// the cells that fire next to a living cell (see <see cref="SparseUpdate"/>); the result is the same.
     /// </remarks>
     public Tensor Step(Tensor state, Tensor? condition, Generator generator)
     {
@@ -124,18 +124,20 @@ public sealed class NcaDecoder : DevelopmentalDecoder
     }
 
     /// <summary>
-    /// The update dx (B, C, G, G) computed only for the cells that fire and are alive before the step: their perception
-    /// rows are gathered, pass the per-cell network as two matrix products (the 1x1 convolutions' weights), and are
-    /// scattered back into zeros. Exact, because (x + dx * fire) * alive discards dx everywhere else; developmental noise
-    /// is drawn for the whole grid and gathered, so the random numbers are those of the dense update. Null when most
-    /// cells are selected anyway (then the dense path, without the gather and scatter, is cheaper).
+    /// The update dx (B, C, G, G) computed only for the cells that fire and have a cell alive before the step in their
+    /// 3x3 neighbourhood: their perception rows are gathered, pass the per-cell network as two matrix products (the 1x1
+    /// convolutions' weights), and are scattered back into zeros. Exact: (x + dx * fire) * alive zeroes every cell not
+    /// alive before, and such a cell's update reaches the result only through its alpha in the alive-after test of a
+    /// living neighbour, so cells with no living neighbour never matter. Developmental noise is drawn for the whole grid
+    /// and gathered, so the random numbers are those of the dense update. Null when most cells are selected anyway
+    /// (then the dense path, without the gather and scatter, is cheaper).
     /// </summary>
     private Tensor? SparseUpdate(Tensor state, Tensor p, Tensor? condition, Tensor fire, Tensor alive, Generator generator)
     {
         long b = state.shape[0], g = state.shape[2], cells = b * g * g;
         Tensor rows;
         using (torch.no_grad())
-            rows = fire.logical_and(alive).view(-1).nonzero().view(-1);                               // (N) indices into B*G*G, (b, y, x) order
+            rows = fire.logical_and(nn.functional.max_pool2d(alive, 3, 1, 1)).view(-1).nonzero().view(-1); // (N) indices into B*G*G, (b, y, x) order
         long n = rows.shape[0];
         if (n > DenseFraction * cells) return null;
         // (B, 3C, G, G) -> (B*G*G, 3C): a copy for NCHW perception, a view when it is channels-last.

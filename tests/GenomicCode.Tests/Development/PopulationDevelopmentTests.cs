@@ -67,6 +67,25 @@ public class PopulationDevelopmentTests
     }
 
     [Fact]
+    public void Should_GrowWhatTheDenseUpdateGrows_When_OnlyCellsNextToLivingOnesUpdate()
+    {
+        // Given 64 strongly perturbed NCAs (growth and death at the colony's edge) and a fixed genome
+        torch.random.manual_seed(14);
+        using var sparse = SmallNca(sparse: true);
+        using var dense = SmallNca(sparse: false);
+        using var weights = Perturbed(sparse, 64, 10).Mul(1.5);
+        using var genomes = torch.randn(new long[] { 1, 3 }, generator: new Generator(3));
+
+        // When both develop 4 steps from the same generator state
+        using var a = PopulationDevelopment.Create(sparse).Develop(weights, genomes, PopulationRandomness.Common(new Generator(8)));
+        using var b = PopulationDevelopment.Create(dense).Develop(weights, genomes, PopulationRandomness.Common(new Generator(8)));
+
+        // Then every organism is the same: a dead cell's update next to a living cell can keep that cell alive, so it is
+        // computed; cells with no living neighbour never matter
+        Assert.True(MaxDifference(a, b) < 1e-4f, $"max difference {MaxDifference(a, b)}");
+    }
+
+    [Fact]
     public void Should_MatchEachIndividualsOwnGenerator_When_RandomnessIsPerIndividual()
     {
         // Given 3 NCA individuals, each with its own generator seed

@@ -11,7 +11,7 @@ namespace GenomicCode.Development.Population;
 /// alive masks and update masks run on it as in <see cref="NcaDecoder.Step"/>; the per-cell network, which differs per
 /// individual, runs as two batched matrix products over the population (<c>bmm</c> with each individual's 1x1
 /// convolution weights), and the seed cell and genome condition as batched products too. With
-/// <see cref="DevelopmentOptions.SparseUpdates"/> only the cells that are alive and fire pass the network: their rows
+/// <see cref="DevelopmentOptions.SparseUpdates"/> only the cells that fire next to a living cell pass the network: their rows
 /// are gathered per individual into a (P, M, 3C) block padded to the largest count M (our variant of the decoder's
 /// sparse update for a population), and scattered back. Same result as developing each individual in turn, to float
 /// tolerance; randomness as <see cref="PopulationRandomness"/> describes.
@@ -119,7 +119,7 @@ public sealed class NcaPopulation : IPopulationDecoder
     }
 
     /// <summary>
-    /// The update (B, C, G, G) of the cells that are alive and fire, computed per individual on a block of its selected
+    /// The update (B, C, G, G) of the cells that fire next to a living cell, computed per individual on a block of its selected
     /// rows padded to the largest count; null when most cells are selected (the dense update is then cheaper).
     /// </summary>
     private Tensor? SparseUpdate(Tensor perceived, Network net, Tensor fire, Tensor alive, Tensor? noise, long p, long k, long g)
@@ -128,7 +128,7 @@ public sealed class NcaPopulation : IPopulationDecoder
         Tensor selected, rows, counts;
         using (torch.no_grad())
         {
-            selected = fire.logical_and(alive);                                                         // (B, 1, G, G)
+            selected = fire.logical_and(nn.functional.max_pool2d(alive, 3, 1, 1));                      // (B, 1, G, G) fire next to a living cell
             rows = selected.view(-1).nonzero().view(-1);                                                 // (N) into B G G, individual-major
             counts = selected.view(p, perIndividual).sum(1);                                             // (P)
         }
