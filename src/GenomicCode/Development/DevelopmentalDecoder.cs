@@ -95,7 +95,7 @@ public abstract class DevelopmentalDecoder : GenomeDecoder
     }
 
     /// <summary>Bilinear upsampling of grid logits (B, C, G, G) to the phenotype size; identity when they match.</summary>
-    protected internal Tensor ToPhenotype(Tensor gridLogits)
+    public Tensor ToPhenotype(Tensor gridLogits)
     {
         if (gridLogits.shape[2] == phenotype.Height && gridLogits.shape[3] == phenotype.Width) return gridLogits;
         return nn.functional.interpolate(gridLogits, new long[] { phenotype.Height, phenotype.Width },
