@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using GenomicCode.Core;
+using GenomicCode.Development.Population;
 using GenomicCode.Evolution.Experiments;
+using GenomicCode.Gpu;
 using GenomicCode.Plotting;
 using GenomicCode.Training;
 using Spectre.Console;
@@ -33,6 +35,8 @@ public sealed class LearningCommand : Command<LearningSettings>
             Population = settings.Population, Steps = settings.Steps,
             LearningRate = settings.LearningRate, Sigma = settings.Sigma, EsLearningRate = settings.EsLearningRate,
         }.Validate(); // before anything is written
+        if (settings.Backend is not ("torch" or "ilgpu"))
+            throw new UserInputException($"--backend must be torch or ilgpu, got '{settings.Backend}'.");
         var device = Devices.Parse(settings.Device);
         string dir = Path.GetFullPath(settings.Out);
         if (File.Exists(dir)) throw new UserInputException($"--out '{settings.Out}' is a file; pass a folder.");
@@ -40,13 +44,18 @@ public sealed class LearningCommand : Command<LearningSettings>
                            $"gradient: {options.Steps} Adam steps; evolution: {options.Strategy}, population {options.Population}, " +
                            $"{options.Generations} generations; seed {settings.Seed}, {device}");
 
+        using var ilgpu = settings.Backend == "ilgpu" ? new IlgpuPopulationBackend(settings.Accelerator) : null;
+        IPopulationBackend backend = ilgpu ?? PopulationDevelopment.Torch;
+        string backendName = ilgpu is null ? "torch" : $"ilgpu ({ilgpu.Description})";
+        console.MarkupLine($"population development: {Markup.Escape(backendName)}");
+
         var watch = Stopwatch.StartNew();
         LearningResult result = null!;
         long total = options.Steps + (long)options.Generations;
         ProgressDisplay.Run(console, total, 0, report =>
             result = LearningExperiment.Run(options, settings.Seed, device,
                 p => report(p.Position, $"{p.Learner}: {p.Evaluations} evaluations, loss {p.Loss:F4}, {watch.Elapsed.TotalSeconds:F0} s"),
-                cancellationToken));
+                cancellationToken, backend));
         cancellationToken.ThrowIfCancellationRequested();
 
         Directory.CreateDirectory(dir);
@@ -56,6 +65,7 @@ public sealed class LearningCommand : Command<LearningSettings>
             ["options"] = options,
             ["seed"] = settings.Seed,
             ["device"] = device.ToString(),
+            ["backend"] = backendName,
             ["parameters"] = result.ParameterCount,
             ["shapes"] = result.Shapes,
             ["initial_loss"] = result.InitialLoss,

@@ -165,3 +165,41 @@ public class IlgpuKernelTests : IClassFixture<IlgpuKernelTests.CpuBackend>
         Assert.Contains("nca and grn", e.Message);
     }
 }
+
+public class InitialWeightsTests
+{
+    [Fact]
+    public void Should_FillEachParameterWithinItsBound_When_MakingNcaWeights()
+    {
+        var spec = new NcaSpec { GenomeSize = 4, Channels = 6, Hidden = 9, Grid = 5 };
+        var w = InitialWeights.For(spec, 3, 11);
+        Assert.Equal(3 * spec.ParameterCount, w.Length);
+        Assert.Equal(w, InitialWeights.For(spec, 3, 11));
+        int d = spec.ParameterCount;
+        for (int i = 0; i < 3; i++)
+        {
+            Assert.Equal(1f, w[i * d + spec.GainOffset]);
+            Assert.Equal(-3f, w[i * d + spec.BiasOffset]);
+            var hidden = w.AsSpan(i * d + spec.HiddenWeightOffset, 9 * 18).ToArray();
+            Assert.All(hidden, v => Assert.InRange(Math.Abs(v), 0, 1 / Math.Sqrt(18)));       // fan-in 3C = 18
+            Assert.True(hidden.Max() - hidden.Min() > 0.3);                                    // spread over most of (-0.236, 0.236)
+            var seed = w.AsSpan(i * d + spec.SeedWeightOffset, 3 * 4).ToArray();
+            Assert.All(seed, v => Assert.InRange(Math.Abs(v), 0, 0.5));                        // fan-in G = 4
+        }
+        Assert.NotEqual(w.AsSpan(0, d).ToArray(), w.AsSpan(d, d).ToArray());                    // individuals differ
+    }
+
+    [Fact]
+    public void Should_SwitchTheAliveGeneOn_When_MakingGrnWeights()
+    {
+        var spec = new GrnSpec { GenomeSize = 2, Genes = 5, Morphogens = 2, Hidden = 4, Grid = 5 };
+        var w = InitialWeights.For(spec, 2, 3);
+        int d = spec.ParameterCount;
+        Assert.Equal(new[] { 0f, 2f, 0f, 0f, 0f }, w.AsSpan(d + spec.BaseBiasOffset, 5).ToArray());
+        Assert.Equal(3f, w[spec.GainOffset]);
+        Assert.All(w.AsSpan(spec.HyperOutWeightOffset, spec.Regulation * 4).ToArray(), v => Assert.InRange(Math.Abs(v), 0, 0.1 * 0.5)); // 0.1 / sqrt(4)
+        var genomes = InitialWeights.Genomes(200, 5, 1);
+        Assert.InRange(genomes.Average(v => (double)v), -0.15, 0.15);
+        Assert.InRange(genomes.Average(v => (double)v * v), 0.85, 1.15);
+    }
+}
