@@ -174,21 +174,22 @@ def main():
             else:
                 model = GrnPopulation(p, o.genome_size, o.channels, o.morphogens, o.hidden, gen, device)
             genomes = torch.randn(o.genomes, o.genome_size, generator=gen, device=device)
-            times, mean = [], float("nan")
+            times, cpu, mean = [], [], float("nan")
             for it in range(o.warmup + o.iterations):
                 masks = torch.Generator(device=device).manual_seed(o.seed + 2)
                 sync(device)
-                t = time.perf_counter()
+                t, c = time.perf_counter(), time.process_time()
                 logits = model.develop(genomes, o.steps, 0.5, o.grid, o.start == "full", o.sparse, masks)
                 mean = float(logits.mean())  # waits for the result
                 sync(device)
                 if it >= o.warmup:
                     times.append(time.perf_counter() - t)
+                    cpu.append(time.process_time() - c)
         sec = statistics.median(times)
         organisms = p * o.genomes
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         point = {"population": p, "organisms": organisms, "seconds_median": sec, "organisms_per_second": organisms / sec,
-                 "peak_rss_mb": rss, "mean_logit": mean}
+                 "cpu_seconds_median": statistics.median(cpu), "peak_rss_mb": rss, "mean_logit": mean}
         if device.type == "cuda":
             point["cuda_max_memory_mb"] = torch.cuda.max_memory_allocated() / 2**20
         points.append(point)

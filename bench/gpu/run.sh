@@ -111,18 +111,18 @@ mkdir -p "$work/dotnet" "$work/tool"
 xz -dc "$carry/dotnet-runtime.tar.xz" | tar -C "$work/dotnet" -xf - || { say "cannot unpack the .NET runtime"; exit 1; }
 xz -dc "$carry/tool.tar.xz" | tar -C "$work/tool" -xf - || { say "cannot unpack the tool"; exit 1; }
 export DOTNET_ROOT="$work/dotnet"
-tool() { "$work/dotnet/dotnet" "$work/tool/genomic-code.dll" "$@"; }
+tool=("$work/dotnet/dotnet" "$work/tool/genomic-code.dll")
 say "runtime: .NET $(cat "$carry/runtime-version.txt" 2>/dev/null) (carried); tool built from commit $(cat "$carry/commit.txt" 2>/dev/null || echo unknown)"
 
 # 2. What ILGPU sees.
-run info 120 tool info
+run info 120 "${tool[@]}" info
 
 # 3-4. ILGPU: check against the CPU accelerator, then organisms per second at each P.
 check=(--check); [ "$mode" = dry ] && check=()
-run ilgpu-nca 300 tool bench develop --decoder nca --population "$populations" "${size[@]}" --backend ilgpu --accelerator "$accelerator" \
+run ilgpu-nca 300 "${tool[@]}" bench develop --decoder nca --population "$populations" "${size[@]}" --backend ilgpu --accelerator "$accelerator" \
   "${check[@]}" --iterations "$iterations" --warmup 1 --json "$out/ilgpu-nca.json"
 nca_rc=$?
-run ilgpu-grn 240 tool bench develop --decoder grn --population "$populations" "${size[@]}" --backend ilgpu --accelerator "$accelerator" \
+run ilgpu-grn 240 "${tool[@]}" bench develop --decoder grn --population "$populations" "${size[@]}" --backend ilgpu --accelerator "$accelerator" \
   "${check[@]}" --iterations "$iterations" --warmup 1 --json "$out/ilgpu-grn.json"
 grn_rc=$?
 
@@ -140,10 +140,10 @@ fi
 
 # 6. Figures (ScottPlot needs fontconfig; the JSON files are the result either way).
 nca_series="$out/ilgpu-nca.json"; for f in "${peer[@]}"; do nca_series+=",$f"; done
-[ -f "$out/ilgpu-nca.json" ] && run plot 120 tool bench plot --json "$nca_series" --out "$out/population-nca.png" \
+[ -f "$out/ilgpu-nca.json" ] && run plot 120 "${tool[@]}" bench plot --json "$nca_series" --out "$out/population-nca.png" \
   --title "NCA population development ($device)"
 grn_series="$out/ilgpu-grn.json"; [ -f "$out/pytorch-grn.json" ] && grn_series+=",$out/pytorch-grn.json"
-[ -f "$out/ilgpu-grn.json" ] && run plot 120 tool bench plot --json "$grn_series" --out "$out/population-grn.png" \
+[ -f "$out/ilgpu-grn.json" ] && run plot 120 "${tool[@]}" bench plot --json "$grn_series" --out "$out/population-grn.png" \
   --title "GRN population development ($device)"
 
 # 7. Summary: organisms per second per P, and ILGPU / PyTorch.

@@ -110,6 +110,9 @@ public sealed record PopulationPoint
     /// <summary>Organisms per second: P K / <see cref="SecondsMedian"/>.</summary>
     [JsonPropertyName("organisms_per_second")] public double OrganismsPerSecond { get; init; }
 
+    /// <summary>Median CPU seconds (all threads of the process) of one development: less sensitive than wall time to other processes on shared cores.</summary>
+    [JsonPropertyName("cpu_seconds_median")] public double CpuSecondsMedian { get; init; }
+
     /// <summary>ILGPU: median seconds of the development on the device alone (seed, steps, synchronise), weights already there.</summary>
     [JsonPropertyName("device_seconds_median")] public double? DeviceSecondsMedian { get; init; }
 
@@ -209,9 +212,13 @@ public static class PopulationBenchmark
             progress?.Invoke($"ilgpu {device}: P = {p}, {w.Warmup} warm-up + {w.Iterations} timed developments");
             var total = new List<double>();
             var onDevice = new List<double>();
+            var cpu = new List<double>();
             float[] logits = Array.Empty<float>();
+            using var process = Process.GetCurrentProcess();
             for (int i = 0; i < w.Warmup + w.Iterations; i++)
             {
+                process.Refresh();
+                var cpu0 = process.TotalProcessorTime;
                 var watch = Stopwatch.StartNew();
                 developer.Load(weights, p, genomes);
                 var run = Stopwatch.StartNew();
@@ -221,13 +228,16 @@ public static class PopulationBenchmark
                 if (i < w.Warmup) continue;
                 total.Add(watch.Elapsed.TotalSeconds);
                 onDevice.Add(device1);
+                process.Refresh();
+                cpu.Add((process.TotalProcessorTime - cpu0).TotalSeconds);
             }
             double t = DevelopmentBenchmark.Median(total), d = DevelopmentBenchmark.Median(onDevice);
             long organisms = (long)p * w.Genomes;
             points.Add(new PopulationPoint
             {
                 Population = p, Organisms = organisms, SecondsMedian = t, OrganismsPerSecond = organisms / t,
-                DeviceSecondsMedian = d, DeviceOrganismsPerSecond = organisms / d, RssMb = DevelopmentBenchmark.RssMb("VmRSS"),
+                DeviceSecondsMedian = d, DeviceOrganismsPerSecond = organisms / d, CpuSecondsMedian = DevelopmentBenchmark.Median(cpu),
+                RssMb = DevelopmentBenchmark.RssMb("VmRSS"),
                 MeanLogit = logits.Average(v => (double)v),
             });
             progress?.Invoke($"  {organisms / t:F1} organisms/s ({organisms / d:F1} on the device alone)");

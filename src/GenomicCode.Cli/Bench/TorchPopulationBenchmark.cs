@@ -34,23 +34,30 @@ internal static class TorchPopulationBenchmark
             using var weights = torch.tensor(rows, new long[] { p, rows.Length / p });
             progress?.Invoke($"{w.Backend} ({device}): P = {p}, {w.Warmup} warm-up + {w.Iterations} timed developments");
             var times = new List<double>();
+            var cpu = new List<double>();
             double mean = double.NaN;
+            using var process = Process.GetCurrentProcess();
             for (int i = 0; i < w.Warmup + w.Iterations; i++)
             {
                 using var scope = torch.NewDisposeScope();
                 using var _ = torch.no_grad();
                 generator.manual_seed(w.Seed + 2);
+                process.Refresh();
+                var cpu0 = process.TotalProcessorTime;
                 var watch = Stopwatch.StartNew();
                 var logits = population.Develop(weights, genomes, PopulationRandomness.Common(generator));
                 mean = logits.mean().item<float>(); // waits for the result
-                if (i >= w.Warmup) times.Add(watch.Elapsed.TotalSeconds);
+                if (i < w.Warmup) continue;
+                times.Add(watch.Elapsed.TotalSeconds);
+                process.Refresh();
+                cpu.Add((process.TotalProcessorTime - cpu0).TotalSeconds);
             }
             double t = DevelopmentBenchmark.Median(times);
             long organisms = (long)p * w.Genomes;
             points.Add(new PopulationPoint
             {
                 Population = p, Organisms = organisms, SecondsMedian = t, OrganismsPerSecond = organisms / t,
-                RssMb = DevelopmentBenchmark.RssMb("VmRSS"), MeanLogit = mean,
+                CpuSecondsMedian = DevelopmentBenchmark.Median(cpu), RssMb = DevelopmentBenchmark.RssMb("VmRSS"), MeanLogit = mean,
             });
             progress?.Invoke($"  {organisms / t:F1} organisms/s");
         }

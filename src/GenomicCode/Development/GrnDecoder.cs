@@ -151,15 +151,16 @@ public sealed class GrnDecoder : DevelopmentalDecoder
     {
         long b = x.shape[0], g = x.shape[2], cells = g * g;
         double tau = Options.Tau, threshold = Options.AliveThreshold;
-        var alivePre = nn.functional.max_pool2d(x.narrow(1, readout, 1), 3, 1, 1).Gt(threshold);    // (B, 1, G, G)
+        Tensor alivePre;
+        using (torch.no_grad()) alivePre = CellMasks.Alive(x.narrow(1, readout, 1), threshold);    // (B, 1, G, G) 0/1
         var signals = nn.functional.conv2d(x.narrow(1, 0, morphogens), diffusion, padding: new long[] { 1, 1 }, groups: morphogens); // (B, 3M, G, G)
         var inputs = torch.cat(new[] { x, signals }, 1).view(b, RegulatoryInputs, cells);           // (B, N+3M, G*G)
         var drive = torch.bmm(w, inputs).Add_(biasMap).view(b, genes, g, g);                        // (B, N, G, G) = W [x; s] + b
         var target = Options.Activation == "sigmoid" ? torch.sigmoid(drive) : torch.tanh(drive);
         var next = torch.lerp(x, target, tau);                                                         // (1 - tau) x + tau f(.)
         if (noise is not null) next = next.Plus(noise.Mul(Options.Noise));
-        var alivePost = nn.functional.max_pool2d(next.narrow(1, readout, 1), 3, 1, 1).Gt(threshold);
-        return next * alivePre.logical_and_(alivePost);
+        using (torch.no_grad()) alivePre.mul_(CellMasks.Alive(next.narrow(1, readout, 1), threshold)); // alive before and after
+        return next * alivePre;
     }
 
     /// <summary>The zygote grids (B, N, G, G) from maternal factors (B, N - P - 1), or zeros in their place.</summary>

@@ -87,7 +87,8 @@ public sealed class NcaDecoder : DevelopmentalDecoder
 
     /// <summary>One update of the automaton (Mordvintsev et al. 2020) on a state (B, C, G, G).</summary>
     /// <remarks>
-    /// Speed: the alive masks are not differentiable, so they are computed without autograd and applied as 0/1 floats;
+    /// Speed: the alive masks are not differentiable, so they are computed without autograd and applied as 0/1 floats
+    /// (<see cref="CellMasks"/>);
     /// comparisons write in place into their source buffers; ReLU, the genome bias and the masking run in place where
     /// autograd does not need the overwritten values (a convolution saves its input, not its output; addcmul saves its
     /// factors, not its result). With <see cref="DevelopmentOptions.SparseUpdates"/> the per-cell network runs only on
@@ -99,7 +100,7 @@ public sealed class NcaDecoder : DevelopmentalDecoder
         double threshold = Options.AliveThreshold;
         Tensor alive;
         using (torch.no_grad())
-            alive = nn.functional.max_pool2d(state.narrow(1, readout, 1), 3, 1, 1).Gt_(threshold);    // (B, 1, G, G) 0/1 before
+            alive = CellMasks.Alive(state.narrow(1, readout, 1), threshold);                           // (B, 1, G, G) 0/1 before
         var p = nn.functional.conv2d(state, perception, padding: new long[] { 1, 1 }, groups: channels); // (B, 3C, G, G)
         var fire = torch.rand(new long[] { b, 1, g, g }, generator: generator, device: state.device).Lt_(Options.FireRate); // (B, 1, G, G) 0/1
         Tensor next;
@@ -119,7 +120,7 @@ public sealed class NcaDecoder : DevelopmentalDecoder
             next = state.AddCMul(dx, fire, 1);                                                         // x + dx * fire
         }
         using (torch.no_grad())
-            alive.mul_(nn.functional.max_pool2d(next.narrow(1, readout, 1), 3, 1, 1).Gt_(threshold)); // alive before and after
+            alive.mul_(CellMasks.Alive(next.narrow(1, readout, 1), threshold));                        // alive before and after
         return next.mul_(alive);                                                                       // (B, C, G, G)
     }
 
@@ -137,7 +138,7 @@ public sealed class NcaDecoder : DevelopmentalDecoder
         long b = state.shape[0], g = state.shape[2], cells = b * g * g;
         Tensor rows;
         using (torch.no_grad())
-            rows = fire.logical_and(nn.functional.max_pool2d(alive, 3, 1, 1)).view(-1).nonzero().view(-1); // (N) indices into B*G*G, (b, y, x) order
+            rows = fire.logical_and(CellMasks.Any3x3(alive)).view(-1).nonzero().view(-1);              // (N) indices into B*G*G, (b, y, x) order
         long n = rows.shape[0];
         if (n > DenseFraction * cells) return null;
         // (B, 3C, G, G) -> (B*G*G, 3C): a copy for NCHW perception, a view when it is channels-last.

@@ -91,7 +91,7 @@ public sealed class NcaPopulation : IPopulationDecoder
         long b = state.shape[0], g = state.shape[2];
         Tensor alive;
         using (torch.no_grad())
-            alive = nn.functional.max_pool2d(state.narrow(1, readout, 1), 3, 1, 1).Gt_(options.AliveThreshold); // (B, 1, G, G) before
+            alive = CellMasks.Alive(state.narrow(1, readout, 1), options.AliveThreshold);                // (B, 1, G, G) before
         var perceived = nn.functional.conv2d(state, kernel, padding: new long[] { 1, 1 }, groups: channels);  // (B, 3C, G, G)
         var fire = Broadcast(random.Uniform(new[] { k, 1, g, g }, state.device).Lt_(options.FireRate), p);   // (B, 1, G, G) 0/1
         Tensor? noise = options.Noise > 0
@@ -114,7 +114,7 @@ public sealed class NcaPopulation : IPopulationDecoder
             next = state.AddCMul(dx, fire, 1);                                                          // x + dx * fire
         }
         using (torch.no_grad())
-            alive.mul_(nn.functional.max_pool2d(next.narrow(1, readout, 1), 3, 1, 1).Gt_(options.AliveThreshold));
+            alive.mul_(CellMasks.Alive(next.narrow(1, readout, 1), options.AliveThreshold));
         return next.mul_(alive);
     }
 
@@ -128,7 +128,7 @@ public sealed class NcaPopulation : IPopulationDecoder
         Tensor selected, rows, counts;
         using (torch.no_grad())
         {
-            selected = fire.logical_and(nn.functional.max_pool2d(alive, 3, 1, 1));                      // (B, 1, G, G) fire next to a living cell
+            selected = fire.logical_and(CellMasks.Any3x3(alive));                                       // (B, 1, G, G) fire next to a living cell
             rows = selected.view(-1).nonzero().view(-1);                                                 // (N) into B G G, individual-major
             counts = selected.view(p, perIndividual).sum(1);                                             // (P)
         }
