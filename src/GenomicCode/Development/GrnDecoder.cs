@@ -153,15 +153,23 @@ public sealed class GrnDecoder : DevelopmentalDecoder
         double tau = Options.Tau, threshold = Options.AliveThreshold;
         Tensor alivePre;
         using (torch.no_grad()) alivePre = CellMasks.Alive(x.narrow(1, readout, 1), threshold);    // (B, 1, G, G) 0/1
-        var signals = nn.functional.conv2d(x.narrow(1, 0, morphogens), diffusion, padding: new long[] { 1, 1 }, groups: morphogens); // (B, 3M, G, G)
+        // The depthwise convolution as an ordinary one over B M single-channel planes (same kernels, same sums; faster on CPU).
+        var signals = nn.functional.conv2d(x.narrow(1, 0, morphogens).reshape(b * morphogens, 1, g, g), diffusion.narrow(0, 0, 3),
+            padding: new long[] { 1, 1 }).view(b, 3 * morphogens, g, g);                                // (B, 3M, G, G)
         var inputs = torch.cat(new[] { x, signals }, 1).view(b, RegulatoryInputs, cells);           // (B, N+3M, G*G)
         var drive = torch.bmm(w, inputs).Add_(biasMap).view(b, genes, g, g);                        // (B, N, G, G) = W [x; s] + b
-        var target = Options.Activation == "sigmoid" ? torch.sigmoid(drive) : torch.tanh(drive);
+        var target = Options.Activation == "sigmoid" ? torch.sigmoid(drive) : Tanh(drive);
         var next = torch.lerp(x, target, tau);                                                         // (1 - tau) x + tau f(.)
         if (noise is not null) next = next.Plus(noise.Mul(Options.Noise));
         using (torch.no_grad()) alivePre.mul_(CellMasks.Alive(next.narrow(1, readout, 1), threshold)); // alive before and after
         return next * alivePre;
     }
+
+    /// <summary>
+    /// tanh(v) = 2 sigmoid(2 v) - 1, an identity (ours to use here): libtorch 2.10's CPU tanh took about 5x as long as its
+    /// sigmoid on GRN-sized tensors (520 vs 107 us on 196,608 values). Within about 1e-7 of tanh, absolute.
+    /// </summary>
+    internal static Tensor Tanh(Tensor v) => torch.sigmoid(v.Mul(2.0)).Mul(2.0).Add_(-1.0); // sigmoid keeps its output for backward: no in-place on it
 
     /// <summary>The zygote grids (B, N, G, G) from maternal factors (B, N - P - 1), or zeros in their place.</summary>
     internal Tensor Zygote(long b, Tensor? maternalFactors, Device device)
