@@ -13,6 +13,7 @@ CPU:  MALLOC_MMAP_THRESHOLD_=268435456 MALLOC_TRIM_THRESHOLD_=1073741824 MALLOC_
 GPU:  python3 bench/gpu/population_pytorch.py --device cuda --population 32,256,1024,4096
 """
 import argparse, json, math, os, resource, statistics, time
+import numpy as np
 import torch
 import torch.nn.functional as F
 
@@ -29,6 +30,71 @@ def diffusion_kernel(m, device):
     mean[1, 1] = 0
     sobel = perception_kernel(1, "cpu")[1:3, 0]
     return torch.cat([mean.view(1, 3, 3), sobel]).unsqueeze(1).repeat(m, 1, 1, 1).to(device)  # (3M, 1, 3, 3)
+
+
+MASK = (1 << 64) - 1
+GOLDEN = 0x9E3779B97F4A7C15
+
+
+def mix(z):
+    """SplitMix64's finaliser on numpy uint64 arrays (GenomicCode.Core.Seeds.Mix)."""
+    z = z + np.uint64(GOLDEN)
+    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return z ^ (z >> np.uint64(31))
+
+
+def derive(seed, *streams):
+    """GenomicCode.Core.Seeds.Derive."""
+    with np.errstate(over="ignore"):
+        x = mix(np.uint64(seed & MASK))
+        for s in streams:
+            x = mix(x ^ mix(np.uint64((s + GOLDEN) & MASK)))
+    return x
+
+
+class Stream:
+    """GenomicCode.Gpu.InitialWeights' stream: uniform [0, 1) numbers with 24 bits from SplitMix64 on (seed, index)."""
+
+    def __init__(self, seed, index):
+        self.start, self.position = derive(seed, index), 0
+
+    def next(self, n):
+        with np.errstate(over="ignore"):
+            pos = np.arange(self.position, self.position + n, dtype=np.uint64)
+            v = mix(self.start + pos * np.uint64(GOLDEN)) >> np.uint64(40)
+        self.position += n
+        return v.astype(np.float64) / float(1 << 24)
+
+    def uniform(self, n, fan_in):
+        return ((2.0 * self.next(n) - 1.0) * (1.0 / math.sqrt(fan_in))).astype(np.float32)
+
+
+def gc_weights(p, sizes):
+    """Rows of GenomicCode's InitialWeights: for each individual, the segments [(count, fan_in, scale)] in stream order."""
+    rows = []
+    for i in range(p):
+        st = Stream(SEED, i)
+        rows.append(np.concatenate([st.uniform(n, fan) * np.float32(scale) for n, fan, scale in sizes]))
+    return torch.from_numpy(np.stack(rows))
+
+
+def gc_genomes(k, width, seed):
+    st = Stream(seed, -1)
+    u = st.next(2 * k * width).reshape(-1, 2)
+    g = np.sqrt(-2.0 * np.log(1.0 - u[:, 0])) * np.cos(2.0 * math.pi * u[:, 1])
+    return torch.from_numpy(g.astype(np.float32)).view(k, width)
+
+
+SEED = 0
+
+
+def gc_fire_masks(seed, steps, k, g, rate):
+    """GenomicCode.Gpu.PopulationDraws.Managed's fire masks (steps, K, 1, G, G): u(2 i) < rate for the i-th value."""
+    with np.errstate(over="ignore"):
+        i = np.arange(steps * k * g * g, dtype=np.uint64)
+        u = (mix(np.uint64(seed) + (np.uint64(2) * i) * np.uint64(GOLDEN)) >> np.uint64(40)).astype(np.float64) / float(1 << 24)
+    return torch.from_numpy((u < rate).astype(np.float32)).view(steps, k, 1, g, g)
 
 
 def uniform(p, shape, fan_in, gen, device):
@@ -50,13 +116,20 @@ def start_grid(cells, g, full):
 class NcaPopulation:
     """The NCA of bench/README.md with a leading population dimension on every parameter."""
 
-    def __init__(self, p, genome, c, hidden, gen, device):
+    def __init__(self, p, genome, c, hidden, gen, device, same_weights):
         self.c, self.h = c, hidden
-        self.w1 = uniform(p, (hidden, 3 * c), 3 * c, gen, device)       # hidden.weight
-        self.b1 = uniform(p, (hidden,), 3 * c, gen, device)
-        self.w2 = uniform(p, (c, hidden), hidden, gen, device)          # update.weight (not zero: something grows)
-        self.ws = uniform(p, (c - 2, genome), genome, gen, device)      # seed.weight
-        self.bs = uniform(p, (c - 2,), genome, gen, device)
+        if same_weights:  # GenomicCode's InitialWeights, value for value: the stream fills the row after gain and bias
+            w = gc_weights(p, [(hidden * 3 * c, 3 * c, 1), (hidden, 3 * c, 1), (c * hidden, hidden, 1), ((c - 2) * genome, genome, 1), (c - 2, genome, 1)]).to(device)
+            sizes = [hidden * 3 * c, hidden, c * hidden, (c - 2) * genome, c - 2]
+            w1, b1, w2, ws, bs = torch.split(w, sizes, dim=1)
+            self.w1, self.b1 = w1.reshape(p, hidden, 3 * c), b1.reshape(p, hidden)
+            self.w2, self.ws, self.bs = w2.reshape(p, c, hidden), ws.reshape(p, c - 2, genome), bs.reshape(p, c - 2)
+        else:
+            self.w1 = uniform(p, (hidden, 3 * c), 3 * c, gen, device)       # hidden.weight
+            self.b1 = uniform(p, (hidden,), 3 * c, gen, device)
+            self.w2 = uniform(p, (c, hidden), hidden, gen, device)          # update.weight (not zero: something grows)
+            self.ws = uniform(p, (c - 2, genome), genome, gen, device)      # seed.weight
+            self.bs = uniform(p, (c - 2,), genome, gen, device)
         self.gain = torch.ones(p, 1, 1, 1, 1, device=device)
         self.bias = torch.full((p, 1, 1, 1, 1), -3.0, device=device)
         self.kernel = perception_kernel(c, device)
@@ -72,7 +145,7 @@ class NcaPopulation:
         for _ in range(steps):
             pre = F.max_pool2d(x[:, 1:2], 3, 1, 1) > 0.1
             y = F.conv2d(x, self.kernel, padding=1, groups=c)                                     # (B, 3C, G, G)
-            fire = (torch.rand(k, 1, g, g, generator=gen, device=x.device) < fire_rate).float()
+            fire = next(gen) if not isinstance(gen, torch.Generator) else (torch.rand(k, 1, g, g, generator=gen, device=x.device) < fire_rate).float()
             fire = fire.unsqueeze(0).expand(p, -1, -1, -1, -1).reshape(b, 1, g, g)
             rows = y.permute(0, 2, 3, 1).reshape(p, k * g * g, 3 * c)
             if not sparse:
@@ -102,15 +175,25 @@ class NcaPopulation:
 class GrnPopulation:
     """The GRN of bench/README.md with a leading population dimension on every parameter."""
 
-    def __init__(self, p, genome, n, m, hidden, gen, device):
+    def __init__(self, p, genome, n, m, hidden, gen, device, same_weights):
         self.n, self.m, self.inputs = n, m, n + 3 * m
         out = n * self.inputs + n
-        self.h1w, self.h1b = uniform(p, (hidden, genome), genome, gen, device), uniform(p, (hidden,), genome, gen, device)
-        self.h2w, self.h2b = uniform(p, (out, hidden), hidden, gen, device) * 0.1, uniform(p, (out,), hidden, gen, device)
-        self.w0 = uniform(p, (n, self.inputs), self.inputs / 3.0, gen, device)
+        if same_weights:  # GenomicCode's InitialWeights: W0, then the hypernetwork and maternal map, in stream order
+            segments = [(n * self.inputs, self.inputs / 3.0, 1), (hidden * genome, genome, 1), (hidden, genome, 1),
+                        (out * hidden, hidden, 0.1), (out, hidden, 1), ((n - 2) * genome, genome, 1), (n - 2, genome, 1)]
+            w = gc_weights(p, segments).to(device)
+            w0, h1w, h1b, h2w, h2b, mw, mb = torch.split(w, [c for c, _, _ in segments], dim=1)
+            self.w0 = w0.reshape(p, n, self.inputs)
+            self.h1w, self.h1b = h1w.reshape(p, hidden, genome), h1b.reshape(p, hidden)
+            self.h2w, self.h2b = h2w.reshape(p, out, hidden), h2b.reshape(p, out)
+            self.mw, self.mb = mw.reshape(p, n - 2, genome), mb.reshape(p, n - 2)
+        else:
+            self.h1w, self.h1b = uniform(p, (hidden, genome), genome, gen, device), uniform(p, (hidden,), genome, gen, device)
+            self.h2w, self.h2b = uniform(p, (out, hidden), hidden, gen, device) * 0.1, uniform(p, (out,), hidden, gen, device)
+            self.w0 = uniform(p, (n, self.inputs), self.inputs / 3.0, gen, device)
+            self.mw, self.mb = uniform(p, (n - 2, genome), genome, gen, device), uniform(p, (n - 2,), genome, gen, device)
         self.b0 = torch.zeros(p, n, device=device)
         self.b0[:, 1] = 2
-        self.mw, self.mb = uniform(p, (n - 2, genome), genome, gen, device), uniform(p, (n - 2,), genome, gen, device)
         self.gain = torch.full((p, 1, 1, 1, 1), 3.0, device=device)
         self.bias = torch.full((p, 1, 1, 1, 1), -3.0, device=device)
         self.kernel = diffusion_kernel(m, device)
@@ -142,6 +225,7 @@ def sync(device):
 
 
 def main():
+    global SEED
     a = argparse.ArgumentParser()
     a.add_argument("--decoder", choices=["nca", "grn"], default="nca")
     a.add_argument("--population", default="32")
@@ -159,24 +243,32 @@ def main():
     a.add_argument("--device", default="cpu")
     a.add_argument("--sparse", action="store_true")
     a.add_argument("--seed", type=int, default=0)
+    a.add_argument("--masks", choices=["torch", "gc"], default="torch",
+                   help="fire masks from torch.rand with seed + 2 (as genomic-code's torch backend) or GenomicCode's SplitMix64 draws (as its ilgpu backend)")
+    a.add_argument("--torch-weights", action="store_true",
+                   help="draw weights and genomes with torch.rand instead of GenomicCode's InitialWeights streams (the default, value for value)")
     a.add_argument("--json")
     o = a.parse_args()
+    SEED = o.seed
     if o.threads > 0:
         torch.set_num_threads(o.threads)
     device = torch.device(o.device)
     sizes = [int(v) for v in o.population.split(",") if v.strip()]
     points = []
     for p in sizes:
+        same = not o.torch_weights
         gen = torch.Generator(device=device).manual_seed(o.seed)
         with torch.no_grad():
             if o.decoder == "nca":
-                model = NcaPopulation(p, o.genome_size, o.channels, o.hidden, gen, device)
+                model = NcaPopulation(p, o.genome_size, o.channels, o.hidden, gen, device, same)
             else:
-                model = GrnPopulation(p, o.genome_size, o.channels, o.morphogens, o.hidden, gen, device)
-            genomes = torch.randn(o.genomes, o.genome_size, generator=gen, device=device)
+                model = GrnPopulation(p, o.genome_size, o.channels, o.morphogens, o.hidden, gen, device, same)
+            genomes = gc_genomes(o.genomes, o.genome_size, o.seed + 1).to(device) if same \
+                else torch.randn(o.genomes, o.genome_size, generator=gen, device=device)
             times, cpu, mean = [], [], float("nan")
+            planned = gc_fire_masks(o.seed + 2, o.steps, o.genomes, o.grid, 0.5).to(device) if o.masks == "gc" else None
             for it in range(o.warmup + o.iterations):
-                masks = torch.Generator(device=device).manual_seed(o.seed + 2)
+                masks = iter(planned) if planned is not None else torch.Generator(device=device).manual_seed(o.seed + 2)
                 sync(device)
                 t, c = time.perf_counter(), time.process_time()
                 logits = model.develop(genomes, o.steps, 0.5, o.grid, o.start == "full", o.sparse, masks)
@@ -199,7 +291,7 @@ def main():
             torch.cuda.empty_cache()
     name = torch.cuda.get_device_name(device) if device.type == "cuda" else f"cpu, {torch.get_num_threads()} threads"
     res = {
-        "label": f"pytorch {torch.__version__} eager{' sparse' if o.sparse else ''} ({device.type})",
+        "label": f"pytorch {torch.__version__.split('+')[0]} eager{' sparse' if o.sparse else ''} ({device.type})",
         "workload": vars(o) | {"fire_rate": 0.5, "populations": sizes},
         "device": name,
         "points": points,

@@ -118,7 +118,7 @@ say "runtime: .NET $(cat "$carry/runtime-version.txt" 2>/dev/null) (carried); to
 run info 120 "${tool[@]}" info
 
 # 3-4. ILGPU: check against the CPU accelerator, then organisms per second at each P.
-check=(--check); [ "$mode" = dry ] && check=()
+check=(--check) # in a dry run the CPU accelerator is checked against itself: trivial, but the same path
 run ilgpu-nca 300 "${tool[@]}" bench develop --decoder nca --population "$populations" "${size[@]}" --backend ilgpu --accelerator "$accelerator" \
   "${check[@]}" --iterations "$iterations" --warmup 1 --json "$out/ilgpu-nca.json"
 nca_rc=$?
@@ -129,7 +129,8 @@ grn_rc=$?
 # 5. The PyTorch peer, eager, on the same device.
 peer=()
 if "$python" -c "import torch, sys; sys.exit(0 if '$device' == 'cpu' or torch.cuda.is_available() else 3)" 2>/dev/null; then
-  common=(--population "$populations" --iterations "$iterations" --warmup 1 --device "$device")
+  # --masks gc: the ilgpu backend's draws, so both grow the same organisms from the same weights (compare mean_logit)
+  common=(--population "$populations" --iterations "$iterations" --warmup 1 --device "$device" --masks gc)
   [ "$mode" = dry ] && common+=(--grid 16 --steps 8 --threads 2)
   run pytorch-nca 240 "$python" "$here/population_pytorch.py" --decoder nca "${common[@]}" --json "$out/pytorch-nca.json" && peer+=("$out/pytorch-nca.json")
   run pytorch-nca-sparse 240 "$python" "$here/population_pytorch.py" --decoder nca --sparse "${common[@]}" --json "$out/pytorch-nca-sparse.json" && peer+=("$out/pytorch-nca-sparse.json")
@@ -165,10 +166,17 @@ print("[gpu-check] organisms per second")
 print("[gpu-check] " + "series".ljust(20) + "".join(f"{p:>12}" for p in sizes))
 for name, r in rows.items():
     print("[gpu-check] " + name.ljust(20) + "".join(f"{r.get(p, float('nan')):>12.1f}" for p in sizes))
+means = {}
+for name in rows:
+    d = json.load(open(os.path.join(out, name + ".json")))
+    means[name] = {p["population"]: p.get("mean_logit") for p in d["points"]}
 for a, b in [("ilgpu-nca", "pytorch-nca"), ("ilgpu-nca", "pytorch-nca-sparse"), ("ilgpu-grn", "pytorch-grn")]:
     if a in rows and b in rows:
         ratios = ", ".join(f"P={p}: {rows[a][p] / rows[b][p]:.2f}x" for p in sizes if p in rows[a] and p in rows[b])
         print(f"[gpu-check] {a} / {b}: {ratios}")
+        same = ", ".join(f"P={p}: {abs(means[a][p] - means[b][p]):.2g}" for p in sizes
+                         if means[a].get(p) is not None and means[b].get(p) is not None)
+        print(f"[gpu-check]   same weights and masks: |mean logit difference| {same}")
 PY
 say "results in $out: $(ls "$out" | tr '\n' ' ')"
 if [ "$nca_rc" != 0 ] || [ "$grn_rc" != 0 ]; then say "ILGPU steps failed (nca exit $nca_rc, grn exit $grn_rc)"; exit 1; fi

@@ -38,8 +38,8 @@ public static class BenchmarkFigures
         plot.Title(title);
         plot.XLabel(xLabel + " (log scale)");
         plot.YLabel(yLabel + " (log scale)");
-        if (series.Count > 1) plot.ShowLegend(Alignment.UpperLeft);
-        return new Figure(plot, 900, 560, title);
+        if (series.Count > 1) plot.ShowLegend(Edge.Bottom); // below the axes: never over a point
+        return new Figure(plot, 900, 600 + 20 * series.Count, title);
     }
 
     /// <summary>Draws <see cref="DrawThroughput"/> and saves it (PNG or SVG by extension).</summary>

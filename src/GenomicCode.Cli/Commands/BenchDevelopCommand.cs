@@ -185,7 +185,7 @@ public sealed class BenchDevelopCommand : Command<BenchDevelopSettings>
         if (settings.Json is not null) File.WriteAllText(settings.Json, json + Environment.NewLine);
         if (result.Check is { Passed: false })
         {
-            GenomicCodeApp.WriteError(console, $"the {result.Check.Accelerator} phenotypes differ from the CPU accelerator's by up to {result.Check.MaxAbsDifference:G3} (tolerance {result.Check.Tolerance}).");
+            GenomicCodeApp.WriteError(console, $"the {result.Check.Accelerator} phenotypes differ from the CPU accelerator's: {result.Check.MismatchedFraction:P2} of the logits beyond {result.Check.Tolerance}, up to {result.Check.MaxAbsDifference:G3}.");
             return 1;
         }
         return 0;

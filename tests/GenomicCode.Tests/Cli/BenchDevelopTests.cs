@@ -36,7 +36,7 @@ public class BenchDevelopTests
         using var dir = new TempDir();
         var args = new List<string> { "bench", "develop", "--population", "2,3", "--backend", backend, "--decoder", decoder, "--grid", "6",
             "--channels", "5", "--morphogens", "2", "--hidden", "8", "--steps", "3", "--genomes", "2", "--iterations", "1", "--warmup", "0", "--json", dir["p.json"] };
-        if (backend == "ilgpu") args.AddRange(new[] { "--accelerator", "cpu" });
+        if (backend == "ilgpu") args.AddRange(new[] { "--accelerator", "cpu", "--check" });
         var r = Run(args.ToArray());
         Assert.True(r.Code == 0, r.Output);
         using var doc = JsonDocument.Parse(File.ReadAllText(dir["p.json"]));
@@ -46,6 +46,12 @@ public class BenchDevelopTests
         Assert.All(points, p => Assert.True(p.GetProperty("organisms_per_second").GetDouble() > 0));
         Assert.Equal(backend == "ilgpu", points[0].TryGetProperty("device_seconds_median", out var d) && d.ValueKind == JsonValueKind.Number);
         Assert.StartsWith(backend, doc.RootElement.GetProperty("label").GetString());
+        if (backend == "ilgpu")
+        {
+            var check = doc.RootElement.GetProperty("check");
+            Assert.True(check.GetProperty("passed").GetBoolean());
+            Assert.Equal(0.0, check.GetProperty("max_abs_difference").GetDouble()); // the CPU accelerator against itself
+        }
 
         // And the plot draws it
         var plot = Run("bench", "plot", "--json", dir["p.json"], "--out", dir["p.png"]);
