@@ -31,6 +31,7 @@ using GenomicCode.Core;
 using GenomicCode.Data;
 using GenomicCode.Models;
 using GenomicCode.Plotting;
+using GenomicCode.Runs;
 using GenomicCode.Training;
 using TorchSharp;
 

@@ -36,6 +36,7 @@ using GenomicCode.Data;
 using GenomicCode.Metrics;
 using GenomicCode.Models;
 using GenomicCode.Plotting;
+using GenomicCode.Runs;
 using GenomicCode.Training;
 using TorchSharp;
 

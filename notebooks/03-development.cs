@@ -29,6 +29,7 @@ using GenomicCode.Data;
 using GenomicCode.Development;
 using GenomicCode.Models;
 using GenomicCode.Plotting;
+using GenomicCode.Runs;
 using GenomicCode.Training;
 using TorchSharp;
 

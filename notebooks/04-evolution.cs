@@ -28,9 +28,10 @@ using GenomicCode.Analysis;
 using GenomicCode.Core;
 using GenomicCode.Data;
 using GenomicCode.Evolution;
-using GenomicCode.Evolution.Experiments;
+using GenomicCode.Experiments;
 using GenomicCode.Models;
 using GenomicCode.Plotting;
+using GenomicCode.Runs;
 using GenomicCode.Training;
 using TorchSharp;
 

@@ -5,7 +5,7 @@ using GenomicCode.Core;
 using TorchSharp;
 using static TorchSharp.torch;
 
-// Why GenomicCode routes tensor-and-number arithmetic through ScalarMath (src/GenomicCode/Core/ScalarMath.cs).
+// Why GenomicCode routes tensor-and-number arithmetic through ScalarMath (src/GenomicCode/Numerics/ScalarMath.cs).
 // One thread multiplies a tensor by a number; another allocates and collects garbage all the time, as a notebook kernel,
 // a progress display or a Parallel loop may. "plain" uses TorchSharp's operator (t * v: a temporary Scalar nobody holds
 // during the native call, so the finaliser can free it mid-call); "held" uses ScalarMath (t.Mul(v)). Prints how many

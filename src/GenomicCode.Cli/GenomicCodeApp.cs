@@ -66,6 +66,23 @@ public static class GenomicCodeApp
                     .WithDescription("A developmental decoder learns target shapes by gradient descent and by evolution over its weights; loss against decoder evaluations and time.")
                     .WithExample("experiment", "learning", "--decoder", "grn", "--strategy", "es", "--generations", "150", "--out", "runs/learning");
             });
+            config.AddBranch("study", study =>
+            {
+                study.SetDescription("Studies: a grid of runs over presets, hyper-parameters and seeds, run locally or as Slurm job arrays, gathered into a table and figures.");
+                study.AddCommand<StudyPlanCommand>("plan")
+                    .WithDescription("Print the runs a study file expands to and their estimated cost on this machine.")
+                    .WithExample("study", "plan", "examples/studies/mini.json");
+                study.AddCommand<StudyRunCommand>("run")
+                    .WithDescription("Run a study: on this machine (--executor local) or as one sbatch --array job (--executor slurm); resumable.")
+                    .WithExample("study", "run", "examples/studies/mini.json", "--executor", "local")
+                    .WithExample("study", "run", "examples/studies/mini.json", "--executor", "slurm", "--partition", "cpu", "--time", "00:30:00");
+                study.AddCommand<StudyReportCommand>("report")
+                    .WithDescription("Gather a study folder into study.csv, study.json and figures (metrics per setting across seeds, against hyper-parameters, rank correlations, UDR).")
+                    .WithExample("study", "report", "studies/mini");
+                study.AddCommand<StudyTaskCommand>("task")
+                    .WithDescription("Train and measure one run of a study folder (what each Slurm array task and local worker runs).")
+                    .WithExample("study", "task", "studies/mini", "--index", "0");
+            });
             config.AddBranch("weights", weights =>
             {
                 weights.SetDescription("Model weights to and from PyTorch: safetensors or .pt state dicts with PyTorch's parameter names.");
@@ -81,6 +98,16 @@ public static class GenomicCodeApp
                 list.SetDescription("List the parts the library offers.");
                 list.AddCommand<ListRegularizersCommand>("regularizers")
                     .WithDescription("List the latent regularisers: name, options with defaults, paper.");
+                list.AddCommand<ListDatasetsCommand>("datasets")
+                    .WithDescription("List the data sets: what each is, whether it is in the data cache, source and licence.");
+            });
+            config.AddBranch("data", data =>
+            {
+                data.SetDescription("Real data sets in the data cache (default data/ in a checkout; --data-dir or GENOMICCODE_DATA).");
+                data.AddCommand<DataGetCommand>("get")
+                    .WithDescription("Fetch a data set (fashion-mnist, mnist, emoji) with its registry's client, check sizes and SHA-256, move it into the cache; a no-op when present.")
+                    .WithExample("data", "get", "fashion-mnist")
+                    .WithExample("data", "get", "mnist", "--data-dir", "/scratch/data");
             });
             config.AddBranch("genome", genome =>
             {

@@ -2,7 +2,9 @@ using GenomicCode.Analysis;
 using GenomicCode.Core;
 using GenomicCode.Data;
 using GenomicCode.Models;
+using GenomicCode.Numerics;
 using GenomicCode.Plotting;
+using GenomicCode.Runs;
 using GenomicCode.Training;
 using TorchSharp;
 

@@ -1,4 +1,5 @@
 using GenomicCode.Core;
+using GenomicCode.Numerics;
 using GenomicCode.Gpu.Kernels;
 using ILGPU;
 using ILGPU.Runtime;

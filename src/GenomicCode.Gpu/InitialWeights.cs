@@ -1,4 +1,5 @@
 using GenomicCode.Core;
+using GenomicCode.Numerics;
 
 namespace GenomicCode.Gpu;
 

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net;
-using GenomicCode.Core;
-using TorchSharp;
+using GenomicCode.Numerics;
 using static TorchSharp.torch;
 
 namespace GenomicCode.Interactive;

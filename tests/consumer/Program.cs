@@ -2,6 +2,7 @@ using GenomicCode.Core;
 using GenomicCode.Data;
 using GenomicCode.Metrics;
 using GenomicCode.Models;
+using GenomicCode.Runs;
 using GenomicCode.Training;
 
 NativeRuntime.ConfigureMalloc();

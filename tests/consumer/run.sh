@@ -41,3 +41,19 @@ train="$("$work/tools/genomic-code" train --preset quickstart --steps 2 --out "$
   || { echo "$train"; echo "consumer: genomic-code train FAILED"; exit 1; }
 [ -f "$work/run/checkpoint.bin" ] && [ -f "$work/run/reconstructions.png" ] || { echo "$train"; echo "consumer: the tool's run folder is incomplete"; exit 1; }
 echo "consumer: OK (genomic-code $version installed from a local feed: info and a 2-step training)"
+
+# A study run by the installed tool: its tasks must start the installed genomic-code, not a build tree's.
+cat > "$work/study.json" <<JSON
+{ "name": "consumer", "preset": "quickstart", "steps": 2,
+  "set": { "model.latentSize": 3, "model.hiddenSize": 32, "training.batchSize": 8, "training.device": "cpu" },
+  "grid": [ { "path": "model.beta", "values": [1, 4] } ],
+  "measurements": [ { "kind": "evaluate", "options": { "metrics": ["mig"], "numTrain": 100, "numTest": 50 } } ] }
+JSON
+dry="$("$work/tools/genomic-code" study run "$work/study.json" --executor slurm --dry-run --out "$work/study" 2>&1)" \
+  || { echo "$dry"; echo "consumer: genomic-code study run --dry-run FAILED"; exit 1; }
+# (the installed tool's own executable: the shim in the tool path, or the apphost it starts in the tool store)
+grep -Eq "^exec $work/tools/(\.store/.*/)?genomic-code study task " <<<"$dry" || { echo "$dry"; echo "consumer: the Slurm script does not start the installed tool"; exit 1; }
+study="$("$work/tools/genomic-code" study run "$work/study.json" --executor local --parallel 2 --out "$work/study" 2>&1)" \
+  || { echo "$study"; echo "consumer: genomic-code study run FAILED"; exit 1; }
+[ "$(grep -c ',done,' "$work/study/study.csv")" = "2" ] || { echo "$study"; echo "consumer: the study did not finish its 2 runs"; exit 1; }
+echo "consumer: OK (a 2-run study run locally by the installed tool; its Slurm script starts the installed tool)"

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text.Json.Serialization;
 using GenomicCode.Core;
 using GenomicCode.Development;
-using GenomicCode.Training;
+using GenomicCode.Numerics;
 using TorchSharp;
 using static TorchSharp.torch;
 

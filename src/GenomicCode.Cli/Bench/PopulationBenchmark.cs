@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json.Serialization;
 using GenomicCode.Core;
+using GenomicCode.Numerics;
 using GenomicCode.Gpu;
 
 namespace GenomicCode.Cli.Bench;

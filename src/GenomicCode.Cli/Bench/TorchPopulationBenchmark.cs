@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using GenomicCode.Core;
+using GenomicCode.Numerics;
 using GenomicCode.Development;
 using GenomicCode.Development.Population;
 using GenomicCode.Gpu;

@@ -1,8 +1,9 @@
 using System.Globalization;
 using GenomicCode.Analysis;
 using GenomicCode.Core;
+using GenomicCode.Numerics;
 using GenomicCode.Plotting;
-using GenomicCode.Training;
+using GenomicCode.Runs;
 using Spectre.Console;
 using Spectre.Console.Cli;
 using TorchSharp;
@@ -30,7 +31,7 @@ public sealed class AnalyzeCommand : Command<AnalyzeSettings>
     public override int Execute(CommandContext context, AnalyzeSettings settings, CancellationToken cancellationToken)
     {
         var noise = ParseLevels(settings.Noise);
-        using var loaded = RunModel.Load(settings.Run!, settings.Device);
+        using var loaded = TrainedRun.Load(settings.Run!, settings.Device);
         var model = loaded.Model;
         using var scope = torch.NewDisposeScope();
         // The population: posterior means of sampled sprites.
@@ -84,7 +85,7 @@ public sealed class AnalyzeCommand : Command<AnalyzeSettings>
             ["mutational"] = mutational,
             ["developmental_noise"] = developmental,
         };
-        RunFolder.WriteAtomic(loaded.Run.File(AnalysisFile), System.Text.Json.JsonSerializer.Serialize(record, Preset.Json));
+        AtomicFile.WriteAllText(loaded.Run.File(AnalysisFile), System.Text.Json.JsonSerializer.Serialize(record, JsonSettings.Default));
 
         string name = Path.GetFileName(loaded.Run.Path);
         AnalysisFigures.SaveHeatmap($"Genome -> trait effects of {name} (trait SDs per unit gene)", standardised, geneNames, traits.TraitNames,

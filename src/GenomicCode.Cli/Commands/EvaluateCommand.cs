@@ -2,9 +2,10 @@ using System.Diagnostics;
 using System.Globalization;
 using GenomicCode.Analysis;
 using GenomicCode.Core;
+using GenomicCode.Data;
 using GenomicCode.Metrics;
 using GenomicCode.Plotting;
-using GenomicCode.Training;
+using GenomicCode.Runs;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -23,7 +24,7 @@ public sealed class EvaluateCommand : Command<EvaluateSettings>
     public EvaluateCommand(IAnsiConsole console) => this.console = console;
 
     /// <summary>Mean KL to the prior per latent over 1000 sampled observations (which latents are active, for UDR).</summary>
-    private static double[] MeanKl(RunModel run, long seed)
+    internal static double[] MeanKl(TrainedRun run, long seed)
     {
         using var scope = TorchSharp.torch.NewDisposeScope();
         using var noGrad = TorchSharp.torch.no_grad();
@@ -44,7 +45,7 @@ public sealed class EvaluateCommand : Command<EvaluateSettings>
         var metrics = MetricCatalog.Parse(settings.Metrics, MetricCatalog.Names, options)
             .Select(m => m is BetaVaeScore or FactorVaeScore ? MetricCatalog.Create(m.Name, voteOptions) : m).ToList();
         var others = (settings.UdrWith ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        using var loaded = RunModel.Load(settings.Run!, settings.Device);
+        using var loaded = TrainedRun.Load(settings.Run!, settings.Device);
         var represent = loaded.Representation(settings.Samples, (long)Seeds.Derive(settings.Seed, 99));
         console.MarkupLine($"evaluating [bold]{Markup.Escape(loaded.Run.Path)}[/] (step {loaded.Header.Step}, {(settings.Samples ? "posterior samples" : "posterior means")}, " +
                            $"{options.NumTrain} train / {options.NumTest} test points, device {loaded.Device})");
@@ -68,10 +69,10 @@ public sealed class EvaluateCommand : Command<EvaluateSettings>
         if (others.Length > 0)
         {
             var watch = Stopwatch.StartNew();
-            var runs = new List<RunModel>();
+            var runs = new List<TrainedRun>();
             try
             {
-                foreach (string dir in others) runs.Add(RunModel.Load(dir, settings.Device));
+                foreach (string dir in others) runs.Add(TrainedRun.Load(dir, settings.Device));
                 var all = new[] { loaded }.Concat(runs).ToList();
                 var kl = all.Select(r => MeanKl(r, (long)Seeds.Derive(settings.Seed, 6))).ToList();
                 var udr = Udr.Evaluate(loaded.Data, all.Select(r => r.Representation(settings.Samples, (long)Seeds.Derive(settings.Seed, 99))).ToList(),
@@ -104,12 +105,12 @@ public sealed class EvaluateCommand : Command<EvaluateSettings>
             ["options"] = options,
             ["vote_options"] = voteOptions,
             ["seconds"] = seconds,
-            ["factor_names"] = loaded.Data.FactorNames,
+            ["factor_names"] = loaded.Data.ScoredFactorNames(),
             ["normalized_mutual_information"] = Enumerable.Range(0, normalised.GetLength(0))
                 .Select(i => Enumerable.Range(0, normalised.GetLength(1)).Select(j => normalised[i, j]).ToArray()).ToArray(),
         };
         foreach (var (k, v) in scores) record[k] = v;
-        RunFolder.WriteAtomic(loaded.Run.File(EvaluationFile), System.Text.Json.JsonSerializer.Serialize(record, Preset.Json));
+        AtomicFile.WriteAllText(loaded.Run.File(EvaluationFile), System.Text.Json.JsonSerializer.Serialize(record, JsonSettings.Default));
 
         var written = new List<string> { EvaluationFile };
         var barScores = scores.Where(s => !s.Key.EndsWith("_active_dims", StringComparison.Ordinal)).ToDictionary(s => s.Key, s => s.Value);
@@ -117,7 +118,7 @@ public sealed class EvaluateCommand : Command<EvaluateSettings>
             new Dictionary<string, IReadOnlyDictionary<string, double>> { [Path.GetFileName(loaded.Run.Path)] = barScores }, loaded.Run.File(MetricsFigure));
         written.Add(MetricsFigure);
         AnalysisFigures.SaveHeatmap("Mutual information of codes and factors / factor entropy", normalised,
-            Enumerable.Range(0, normalised.GetLength(0)).Select(i => $"z{i}").ToArray(), loaded.Data.FactorNames, loaded.Run.File(InformationFigure), "I(z; v) / H(v)");
+            Enumerable.Range(0, normalised.GetLength(0)).Select(i => $"z{i}").ToArray(), loaded.Data.ScoredFactorNames(), loaded.Run.File(InformationFigure), "I(z; v) / H(v)");
         written.Add(InformationFigure);
         var curves = TrainingCurves.Read(loaded.Run.File(RunFolder.MetricsFile));
         var chosen = curves.Where(c => c.Key is "loss" or "reconstruction" or "kl").ToDictionary(c => c.Key, c => c.Value);

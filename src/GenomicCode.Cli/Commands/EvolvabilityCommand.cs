@@ -1,9 +1,9 @@
 using System.Globalization;
 using GenomicCode.Analysis;
 using GenomicCode.Core;
-using GenomicCode.Evolution.Experiments;
+using GenomicCode.Experiments;
 using GenomicCode.Plotting;
-using GenomicCode.Training;
+using GenomicCode.Runs;
 using Spectre.Console;
 using Spectre.Console.Cli;
 using TorchSharp;
@@ -36,7 +36,7 @@ public sealed class EvolvabilityCommand : Command<EvolvabilitySettings>
             TargetOffset = settings.TargetOffset, Tolerance = settings.Tolerance, Seed = settings.Seed,
         }.Validate();
         RunFolder.OpenExisting(settings.Run!);
-        using var run = RunModel.Load(settings.Run!, settings.Device);
+        using var run = TrainedRun.Load(settings.Run!, settings.Device);
         string name = traits.TraitNames[trait];
         console.MarkupLine($"evolvability of [bold]{name}[/] in {Markup.Escape(run.Run.Path)} (step {run.Header.Step}): {settings.Parents} parents x " +
                            $"{settings.Mutants} mutants, sigma {F(settings.Sigma)}, {settings.Generations} generations per target");
@@ -73,7 +73,7 @@ public sealed class EvolvabilityCommand : Command<EvolvabilitySettings>
             ["generations_to_adapt_a"] = result.GenerationsToAdaptA,
             ["generations_to_recover"] = result.GenerationsToRecover,
         };
-        RunFolder.WriteAtomic(json, System.Text.Json.JsonSerializer.Serialize(record, Preset.Json));
+        AtomicFile.WriteAllText(json, System.Text.Json.JsonSerializer.Serialize(record, JsonSettings.Default));
 
         string stem = Path.Combine(Path.GetDirectoryName(json)!, Path.GetFileNameWithoutExtension(json));
         var (centres, shares) = Histogram(result.FitnessChanges, 40);

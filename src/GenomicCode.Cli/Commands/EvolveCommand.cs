@@ -3,9 +3,9 @@ using System.Globalization;
 using GenomicCode.Core;
 using GenomicCode.Data;
 using GenomicCode.Evolution;
-using GenomicCode.Evolution.Experiments;
+using GenomicCode.Experiments;
 using GenomicCode.Plotting;
-using GenomicCode.Training;
+using GenomicCode.Runs;
 using Spectre.Console;
 using Spectre.Console.Cli;
 using TorchSharp;
@@ -30,7 +30,7 @@ public sealed class EvolveCommand : Command<EvolveSettings>
     /// <inheritdoc />
     public override int Execute(CommandContext context, EvolveSettings settings, CancellationToken cancellationToken)
     {
-        using var loaded = RunModel.Load(settings.Run!, settings.Device);
+        using var loaded = TrainedRun.Load(settings.Run!, settings.Device);
         var (c, h, w) = loaded.Data.ObservationShape;
         using var target = ReadTarget(settings.Target!, loaded, c, h, w);                 // (1, C, H, W)
         int genes = loaded.Model.Options.LatentSize;
@@ -77,7 +77,7 @@ public sealed class EvolveCommand : Command<EvolveSettings>
             ["best_so_far"] = result.Reports.Select(r => r.BestSoFar).ToArray(),
         };
         Directory.CreateDirectory(Path.GetDirectoryName(json)!);
-        RunFolder.WriteAtomic(json, System.Text.Json.JsonSerializer.Serialize(record, Preset.Json));
+        AtomicFile.WriteAllText(json, System.Text.Json.JsonSerializer.Serialize(record, JsonSettings.Default));
 
         // First channel of each: target | encoder | evolved.
         var pixels = new float[3 * h * w];
@@ -103,7 +103,7 @@ public sealed class EvolveCommand : Command<EvolveSettings>
     private static string F(double v, string format) => v.ToString(format, CultureInfo.InvariantCulture);
 
     /// <summary>A sprites-world index rendered by the run's data, or a 64x64 (or 1x64x64) NPY image in [0, 1].</summary>
-    private static Tensor ReadTarget(string target, RunModel run, int c, int h, int w)
+    private static Tensor ReadTarget(string target, TrainedRun run, int c, int h, int w)
     {
         if (long.TryParse(target, NumberStyles.Integer, CultureInfo.InvariantCulture, out long index))
         {

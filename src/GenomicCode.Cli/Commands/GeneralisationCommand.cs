@@ -1,5 +1,6 @@
 using System.Globalization;
-using GenomicCode.Evolution.Experiments;
+using GenomicCode.Core;
+using GenomicCode.Experiments;
 using GenomicCode.Plotting;
 using GenomicCode.Training;
 using Spectre.Console;
@@ -51,7 +52,7 @@ public sealed class GeneralisationCommand : Command<GeneralisationSettings>
             ["unseen_targets"] = result.UnseenTargets,
             ["conditions"] = result.Conditions,
         };
-        RunFolder.WriteAtomic(json, System.Text.Json.JsonSerializer.Serialize(record, Preset.Json));
+        AtomicFile.WriteAllText(json, System.Text.Json.JsonSerializer.Serialize(record, JsonSettings.Default));
 
         var adapt = result.Conditions.ToDictionary(c => c.Condition, c => (IReadOnlyDictionary<string, double>)new Dictionary<string, double>
         {

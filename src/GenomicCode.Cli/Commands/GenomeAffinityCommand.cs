@@ -114,7 +114,7 @@ public sealed class GenomeAffinityCommand : Command<GenomeAffinitySettings>
         }
         if (settings.Out is not null)
         {
-            RunFolder.WriteAtomic(settings.Out, JsonSerializer.Serialize(results, Preset.Json));
+            AtomicFile.WriteAllText(settings.Out, JsonSerializer.Serialize(results, JsonSettings.Default));
             console.MarkupLine($"wrote {Markup.Escape(settings.Out)}");
         }
         return 0;

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using GenomicCode.Core;
 using GenomicCode.Development.Population;
-using GenomicCode.Evolution.Experiments;
+using GenomicCode.Experiments;
 using GenomicCode.Gpu;
 using GenomicCode.Plotting;
 using GenomicCode.Training;
@@ -73,7 +73,7 @@ public sealed class LearningCommand : Command<LearningSettings>
             ["evolution"] = Summary(result.Evolution),
             ["seconds_total"] = watch.Elapsed.TotalSeconds,
         };
-        RunFolder.WriteAtomic(json, System.Text.Json.JsonSerializer.Serialize(record, Preset.Json));
+        AtomicFile.WriteAllText(json, System.Text.Json.JsonSerializer.Serialize(record, JsonSettings.Default));
 
         string gradientName = "gradient (Adam)";
         string evolutionName = result.Evolution.Learner;

@@ -1,5 +1,5 @@
 using System.ComponentModel;
-using GenomicCode.Training;
+using GenomicCode.Runs;
 using Spectre.Console;
 using Spectre.Console.Cli;
 

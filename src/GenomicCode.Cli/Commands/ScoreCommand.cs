@@ -45,7 +45,7 @@ public sealed class ScoreCommand : Command<ScoreSettings>
             foreach (var (k, v) in scores) json[k] = v;
             string? dir = Path.GetDirectoryName(Path.GetFullPath(settings.Json));
             if (dir is not null) Directory.CreateDirectory(dir);
-            RunFolder.WriteAtomic(settings.Json, System.Text.Json.JsonSerializer.Serialize(json, new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+            AtomicFile.WriteAllText(settings.Json, System.Text.Json.JsonSerializer.Serialize(json, new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
             console.MarkupLine($"wrote [link]{Markup.Escape(settings.Json)}[/]");
         }
         return 0;

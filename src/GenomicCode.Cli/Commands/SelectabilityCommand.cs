@@ -3,9 +3,9 @@ using System.Globalization;
 using GenomicCode.Analysis;
 using GenomicCode.Core;
 using GenomicCode.Evolution;
-using GenomicCode.Evolution.Experiments;
+using GenomicCode.Experiments;
 using GenomicCode.Plotting;
-using GenomicCode.Training;
+using GenomicCode.Runs;
 using Spectre.Console;
 using Spectre.Console.Cli;
 using TorchSharp;
@@ -45,7 +45,7 @@ public sealed class SelectabilityCommand : Command<SelectabilitySettings>
             .AddColumn(new TableColumn("cross-talk, posX posY scale").RightAligned());
         foreach (string dir in runs)
         {
-            using var loaded = RunModel.Load(dir, settings.Device);
+            using var loaded = TrainedRun.Load(dir, settings.Device);
             var result = RunOne(loaded, traits, options, settings, cancellationToken);
             string json = Path.GetFullPath(settings.Json ?? loaded.Run.File(SelectabilityFile));
             Write(result, loaded, options, settings, json, plotted);
@@ -57,7 +57,7 @@ public sealed class SelectabilityCommand : Command<SelectabilitySettings>
         return 0;
     }
 
-    private SelectabilityResult RunOne(RunModel run, SpritesTraits traits, SelectabilityOptions options, SelectabilitySettings settings, CancellationToken cancel)
+    private SelectabilityResult RunOne(TrainedRun run, SpritesTraits traits, SelectabilityOptions options, SelectabilitySettings settings, CancellationToken cancel)
     {
         using var scope = torch.NewDisposeScope();
         // Start: posterior means of sampled sprites, so the population sits where the decoder was trained.
@@ -80,7 +80,7 @@ public sealed class SelectabilityCommand : Command<SelectabilitySettings>
         return result;
     }
 
-    private void Write(SelectabilityResult result, RunModel run, SelectabilityOptions options, SelectabilitySettings settings, string json, int plotted)
+    private void Write(SelectabilityResult result, TrainedRun run, SelectabilityOptions options, SelectabilitySettings settings, string json, int plotted)
     {
         var names = result.TraitNames;
         var record = new SortedDictionary<string, object>(StringComparer.Ordinal)
@@ -99,7 +99,7 @@ public sealed class SelectabilityCommand : Command<SelectabilitySettings>
                 .ToDictionary(p => names[p.t], p => result.Trajectories[p.line]),
         };
         Directory.CreateDirectory(Path.GetDirectoryName(json)!);
-        RunFolder.WriteAtomic(json, System.Text.Json.JsonSerializer.Serialize(record, Preset.Json));
+        AtomicFile.WriteAllText(json, System.Text.Json.JsonSerializer.Serialize(record, JsonSettings.Default));
 
         string stem = Path.Combine(Path.GetDirectoryName(json)!, Path.GetFileNameWithoutExtension(json));
         int line = result.SelectedTraits.ToList().IndexOf(plotted);

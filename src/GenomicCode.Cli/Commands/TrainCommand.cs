@@ -1,9 +1,8 @@
 using System.Diagnostics;
-using GenomicCode.Analysis;
 using GenomicCode.Core;
 using GenomicCode.Data;
 using GenomicCode.Models;
-using GenomicCode.Plotting;
+using GenomicCode.Runs;
 using GenomicCode.Training;
 using Spectre.Console;
 using Spectre.Console.Cli;

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using GenomicCode.Core;
 using GenomicCode.Interop;
-using GenomicCode.Training;
+using GenomicCode.Runs;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -30,14 +30,14 @@ public sealed class WeightsExportCommand : Command<WeightsExportSettings>
         if (folder is not null && !Directory.Exists(folder))
             throw new UserInputException($"the folder of --out '{path}' does not exist; create it first.");
 
-        using var loaded = RunModel.Load(settings.Run!, settings.Device ?? "cpu");
+        using var loaded = TrainedRun.Load(settings.Run!, settings.Device ?? "cpu");
         if (WeightFormats.IsSafeTensors(path))
         {
             // The model options travel in the header's metadata, so a reader can rebuild the same module.
             var metadata = new Dictionary<string, string>
             {
                 ["format"] = "pt",
-                ["genomiccode.model"] = JsonSerializer.Serialize(loaded.Header.Model, Preset.Json),
+                ["genomiccode.model"] = JsonSerializer.Serialize(loaded.Header.Model, JsonSettings.Default),
                 ["genomiccode.step"] = loaded.Header.Step.ToString(CultureInfo.InvariantCulture),
                 ["genomiccode.version"] = NativeRuntime.LibraryVersion,
             };

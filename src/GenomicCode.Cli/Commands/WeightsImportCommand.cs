@@ -1,4 +1,5 @@
 using GenomicCode.Interop;
+using GenomicCode.Runs;
 using GenomicCode.Training;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -20,7 +21,7 @@ public sealed class WeightsImportCommand : Command<WeightsImportSettings>
     /// <inheritdoc />
     public override int Execute(CommandContext context, WeightsImportSettings settings, CancellationToken cancellationToken)
     {
-        using var loaded = RunModel.Load(settings.Run!, settings.Device ?? "cpu");
+        using var loaded = TrainedRun.Load(settings.Run!, settings.Device ?? "cpu");
         // Loading first: a file that does not fit changes nothing on disk.
         if (WeightFormats.IsSafeTensors(settings.Weights!)) SafeTensors.Load(loaded.Model, settings.Weights!);
         else PyTorchWeights.Load(loaded.Model, settings.Weights!);

@@ -1,5 +1,6 @@
 using GenomicCode.Core;
 using GenomicCode.Development;
+using GenomicCode.Numerics;
 using TorchSharp;
 using static TorchSharp.torch;
 

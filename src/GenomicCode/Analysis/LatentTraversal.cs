@@ -1,6 +1,7 @@
 using GenomicCode.Core;
 using GenomicCode.Data;
 using GenomicCode.Models;
+using GenomicCode.Numerics;
 using TorchSharp;
 using static TorchSharp.torch;
 

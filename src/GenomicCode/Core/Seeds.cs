@@ -15,6 +15,16 @@ public static class Seeds
         return x;
     }
 
+    /// <summary>
+    /// <see cref="Derive"/> as a non-negative 63-bit number, the form libtorch's <c>manual_seed</c> and most seed
+    /// parameters take.
+    /// </summary>
+    public static long DeriveNonNegative(long seed, params long[] streams) => (long)(Derive(seed, streams) & 0x7FFFFFFFFFFFFFFFUL);
+
+    /// <summary>A torch generator on <paramref name="device"/> seeded from <see cref="Derive"/>; the caller disposes it.</summary>
+    public static TorchSharp.torch.Generator Generator(TorchSharp.torch.Device device, long seed, params long[] streams) =>
+        new((ulong)DeriveNonNegative(seed, streams), device);
+
     /// <summary>A <see cref="Random"/> seeded from <see cref="Derive"/> (for C#-side sampling such as factor indices).</summary>
     public static Random Random(long seed, params long[] streams) => new((int)(Derive(seed, streams) & 0x7FFFFFFF));
 

@@ -1,8 +1,9 @@
 using GenomicCode.Core;
+using GenomicCode.Numerics;
 using TorchSharp;
 using TorchSharp.Modules;
-using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
+using static TorchSharp.torch;
 
 namespace GenomicCode.Development;
 

@@ -1,8 +1,7 @@
 using GenomicCode.Core;
-using TorchSharp;
 using TorchSharp.Modules;
-using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
+using static TorchSharp.torch;
 
 namespace GenomicCode.Encoders;
 

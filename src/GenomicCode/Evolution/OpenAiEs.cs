@@ -1,4 +1,5 @@
 using GenomicCode.Core;
+using GenomicCode.Numerics;
 using TorchSharp;
 using static TorchSharp.torch;
 

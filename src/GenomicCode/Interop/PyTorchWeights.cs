@@ -1,6 +1,5 @@
 using System.Collections;
 using GenomicCode.Core;
-using TorchSharp;
 using TorchSharp.PyBridge;
 using static TorchSharp.torch;
 

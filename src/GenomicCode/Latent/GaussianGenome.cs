@@ -1,4 +1,4 @@
-using GenomicCode.Core;
+using GenomicCode.Numerics;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -10,7 +10,9 @@ namespace GenomicCode.Metrics;
 /// of one randomly chosen factor; its feature is the mean absolute difference of the pairs' codes; a linear classifier
 /// predicts which factor was shared; the score is its accuracy on held-out points. Defaults as in disentanglement_lib:
 /// batches of 64 pairs, 10000 training and 5000 evaluation points, scikit-learn-default logistic regression (here
-/// ML.NET's multinomial logistic regression with L2 weight 1). Chance level is 1 / K.
+/// ML.NET's multinomial logistic regression with L2 weight 1). The shared factor is drawn from the data's scored
+/// factors (<see cref="IGroundTruthData.ScoredFactors"/>, all by default), so chance level is 1 / (scored factors); it
+/// needs at least two.
 /// </summary>
 public sealed class BetaVaeScore : IDisentanglementMetric
 {
@@ -31,9 +33,10 @@ public sealed class BetaVaeScore : IDisentanglementMetric
     /// <inheritdoc />
     public IReadOnlyDictionary<string, double> Evaluate(IGroundTruthData data, Representation represent, long seed, Device? device = null)
     {
+        int classes = RequireTwoScored(data, Name);
         var (xTrain, yTrain) = SamplePoints(data, represent, Options.NumTrain, Options.BatchSize, (long)Seeds.Derive(seed, 0), device);
         var (xTest, yTest) = SamplePoints(data, represent, Options.NumTest, Options.BatchSize, (long)Seeds.Derive(seed, 1), device);
-        var model = Learners.FitLogistic(xTrain, yTrain, data.FactorSizes.Count, seed);
+        var model = Learners.FitLogistic(xTrain, yTrain, classes, seed);
         return new Dictionary<string, double>
         {
             ["beta_vae_score"] = model.Accuracy(xTest, yTest),
@@ -42,13 +45,27 @@ public sealed class BetaVaeScore : IDisentanglementMetric
     }
 
     /// <summary>
-    /// Samples <paramref name="points"/> (feature, shared-factor) pairs: features (points, D) and the index of the
-    /// factor each batch shared.
+    /// The number of scored factors, which must be at least two: a metric that predicts which factor a batch shares or
+    /// fixes has nothing to tell apart with one. A one-line error names the usable metrics.
+    /// </summary>
+    internal static int RequireTwoScored(IGroundTruthData data, string metric)
+    {
+        var names = data.ScoredFactorNames();
+        if (names.Length < 2)
+            throw new UserInputException($"{metric} tells apart which scored factor a batch shares, but this data scores only '{names[0]}'; " +
+                                         "use mig, dci, sap or modularity.");
+        return names.Length;
+    }
+
+    /// <summary>
+    /// Samples <paramref name="points"/> (feature, shared-factor) pairs: features (points, D) and, for each batch, the
+    /// position in <see cref="IGroundTruthData.ScoredFactors"/> of the factor it shared.
     /// </summary>
     public static (double[,] Features, int[] Labels) SamplePoints(IGroundTruthData data, Representation represent, int points, int batchSize,
         long seed, Device? device = null)
     {
         int k = data.FactorSizes.Count;
+        var scored = data.CheckedScoredFactors();
         var rng = Seeds.Random(seed, 11);
         var labels = new int[points];
         double[,]? features = null;
@@ -58,8 +75,9 @@ public sealed class BetaVaeScore : IDisentanglementMetric
             var factors = new int[2 * m * batchSize, k];    // rows: point-major, first the batch of v1, then of v2
             for (int p = 0; p < m; p++)
             {
-                int shared = rng.Next(k);
-                labels[start + p] = shared;
+                int label = rng.Next(scored.Length);
+                int shared = scored[label];
+                labels[start + p] = label;
                 var a = data.SampleFactors(batchSize, (long)Seeds.Derive(seed, start + p, 0));
                 var b = data.SampleFactors(batchSize, (long)Seeds.Derive(seed, start + p, 1));
                 for (int r = 0; r < batchSize; r++)

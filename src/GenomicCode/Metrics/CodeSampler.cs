@@ -10,11 +10,27 @@ public static class CodeSampler
     /// <summary>Observations encoded per forward pass.</summary>
     public const int Chunk = 256;
 
-    /// <summary>Samples <paramref name="n"/> factor vectors, renders and encodes them.</summary>
+    /// <summary>
+    /// Samples <paramref name="n"/> factor vectors, renders and encodes them; the codes are paired with the scored
+    /// factors only (<see cref="IGroundTruthData.ScoredFactors"/>, in that order), so every metric built on this scores
+    /// what the data says is worth scoring.
+    /// </summary>
     public static LabelledCodes Sample(IGroundTruthData data, Representation represent, int n, long seed, Device? device = null)
     {
+        var scored = data.CheckedScoredFactors();
         var factors = data.SampleFactors(n, seed);
-        return new LabelledCodes(Encode(data, represent, factors, device), factors);
+        return new LabelledCodes(Encode(data, represent, factors, device), ScoredColumns(factors, scored));
+    }
+
+    /// <summary>Columns <paramref name="scored"/> of a factor matrix (n, K), in that order: (n, scored.Count).</summary>
+    public static int[,] ScoredColumns(int[,] factors, IReadOnlyList<int> scored)
+    {
+        int n = factors.GetLength(0), k = factors.GetLength(1);
+        if (scored.Count == k && scored.Select((f, i) => f == i).All(x => x)) return factors;
+        var columns = new int[n, scored.Count];
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < scored.Count; j++) columns[i, j] = factors[i, scored[j]];
+        return columns;
     }
 
     /// <summary>Renders the given factor rows and encodes them into an (n, D) array, in chunks.</summary>

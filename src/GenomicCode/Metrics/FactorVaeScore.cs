@@ -10,7 +10,9 @@ namespace GenomicCode.Metrics;
 /// observations sharing the value of one random factor, the code with the smallest normalised variance votes for that
 /// factor; a majority-vote classifier maps each code to the factor it voted for most; the score is its accuracy on
 /// held-out votes. Defaults as in disentanglement_lib: 10000 points estimate the global variances, 10000 training and
-/// 5000 evaluation votes. Chance level is about 1 / K.
+/// 5000 evaluation votes. The fixed factor is drawn from the data's scored factors
+/// (<see cref="IGroundTruthData.ScoredFactors"/>, all by default), so chance level is about 1 / (scored factors); it
+/// needs at least two.
 /// </summary>
 public sealed class FactorVaeScore : IDisentanglementMetric
 {
@@ -31,13 +33,13 @@ public sealed class FactorVaeScore : IDisentanglementMetric
     /// <inheritdoc />
     public IReadOnlyDictionary<string, double> Evaluate(IGroundTruthData data, Representation represent, long seed, Device? device = null)
     {
+        BetaVaeScore.RequireTwoScored(data, Name);
         var global = CodeSampler.Sample(data, represent, Options.NumVarianceEstimate, (long)Seeds.Derive(seed, 0), device).Codes;
         var variance = Variances(global);
         var active = variance.Select(v => Math.Sqrt(v) >= Options.PruneThreshold).ToArray();
         int activeCount = active.Count(a => a);
         if (activeCount == 0)
             return new Dictionary<string, double> { ["factor_vae_score"] = 0, ["factor_vae_train_accuracy"] = 0, ["factor_vae_active_dims"] = 0 };
-        int k = data.FactorSizes.Count;
         var trainVotes = Votes(data, represent, Options.NumTrain, Options.BatchSize, variance, active, (long)Seeds.Derive(seed, 1), device);
         var testVotes = Votes(data, represent, Options.NumTest, Options.BatchSize, variance, active, (long)Seeds.Derive(seed, 2), device);
         var (train, test) = MajorityVoteAccuracy(trainVotes, testVotes);
@@ -49,21 +51,25 @@ public sealed class FactorVaeScore : IDisentanglementMetric
         };
     }
 
-    /// <summary>Vote counts (active codes, K): how often each active code had the smallest normalised variance when each factor was fixed.</summary>
+    /// <summary>
+    /// Vote counts (active codes, scored factors): how often each active code had the smallest normalised variance when
+    /// each scored factor was fixed (columns in the order of <see cref="IGroundTruthData.ScoredFactors"/>).
+    /// </summary>
     public static int[,] Votes(IGroundTruthData data, Representation represent, int points, int batchSize, double[] globalVariance, bool[] active,
         long seed, Device? device = null)
     {
         int k = data.FactorSizes.Count;
-        var votes = new int[active.Count(a => a), k];
+        var scored = data.CheckedScoredFactors();
+        var votes = new int[active.Count(a => a), scored.Length];
         var rng = Seeds.Random(seed, 13);
         for (int start = 0; start < points; start += Block)
         {
             int m = Math.Min(Block, points - start);
             var factors = new int[m * batchSize, k];
-            var fixedFactor = new int[m];
+            var fixedFactor = new int[m];  // position in scored
             for (int p = 0; p < m; p++)
             {
-                int f = fixedFactor[p] = rng.Next(k);
+                int f = scored[fixedFactor[p] = rng.Next(scored.Length)];
                 var batch = data.SampleFactors(batchSize, (long)Seeds.Derive(seed, start + p));
                 for (int r = 0; r < batchSize; r++)
                     for (int c = 0; c < k; c++)

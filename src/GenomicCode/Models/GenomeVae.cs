@@ -2,6 +2,7 @@ using GenomicCode.Core;
 using GenomicCode.Development;
 using GenomicCode.Encoders;
 using GenomicCode.Latent;
+using GenomicCode.Numerics;
 using GenomicCode.Regularizers;
 using TorchSharp;
 using static TorchSharp.torch;

@@ -1,4 +1,5 @@
 using GenomicCode.Core;
+using GenomicCode.Numerics;
 using static TorchSharp.torch;
 
 namespace GenomicCode.Regularizers;

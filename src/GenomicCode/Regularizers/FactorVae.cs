@@ -1,5 +1,5 @@
 using GenomicCode.Core;
-using GenomicCode.Training;
+using GenomicCode.Numerics;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;

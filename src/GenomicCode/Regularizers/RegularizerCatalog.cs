@@ -1,7 +1,6 @@
 using System.Text.Json;
 using GenomicCode.Core;
 using GenomicCode.Models;
-using GenomicCode.Training;
 using static TorchSharp.torch;
 
 namespace GenomicCode.Regularizers;
@@ -39,7 +38,7 @@ public sealed record RegularizerEntry(
         var list = new List<(string, string)>();
         if (UsesBeta) list.Add(("beta", "1"));
         if (OptionsKey is null) return list;
-        var defaults = JsonSerializer.SerializeToElement(new RegularizerOptions(), Preset.Json).GetProperty(OptionsKey);
+        var defaults = JsonSerializer.SerializeToElement(new RegularizerOptions(), JsonSettings.Default).GetProperty(OptionsKey);
         foreach (var p in defaults.EnumerateObject()) list.Add(($"{OptionsKey}.{p.Name}", p.Value.ToString()));
         return list;
     }

@@ -32,7 +32,7 @@ public static class Checkpoint
         {
             writer.Write(Magic);
             writer.Write(FormatVersion);
-            writer.Write(JsonSerializer.Serialize(model.Options, Preset.Json));
+            writer.Write(JsonSerializer.Serialize(model.Options, JsonSettings.Default));
             writer.Write(step);
             writer.Write(seed);
             model.save(writer);
@@ -96,7 +96,7 @@ public static class Checkpoint
             int version = reader.ReadInt32();
             if (version != FormatVersion)
                 throw new UserInputException($"checkpoint '{path}' has format version {version}; this GenomicCode reads version {FormatVersion}.");
-            var options = JsonSerializer.Deserialize<ModelOptions>(reader.ReadString(), Preset.Json)
+            var options = JsonSerializer.Deserialize<ModelOptions>(reader.ReadString(), JsonSettings.Default)
                 ?? throw new UserInputException($"checkpoint '{path}' has no model options.");
             return new Header(options, reader.ReadInt64(), reader.ReadInt64());
         }
@@ -108,8 +108,8 @@ public static class Checkpoint
 
     private static string Differences(ModelOptions stored, ModelOptions wanted)
     {
-        var a = JsonSerializer.SerializeToElement(stored, Preset.Json);
-        var b = JsonSerializer.SerializeToElement(wanted, Preset.Json);
+        var a = JsonSerializer.SerializeToElement(stored, JsonSettings.Default);
+        var b = JsonSerializer.SerializeToElement(wanted, JsonSettings.Default);
         var diffs = a.EnumerateObject()
             .Where(p => b.TryGetProperty(p.Name, out var q) && p.Value.GetRawText() != q.GetRawText())
             .Select(p => $"{p.Name}: checkpoint {p.Value.GetRawText()}, model {b.GetProperty(p.Name).GetRawText()}");

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using GenomicCode.Core;
 
 namespace GenomicCode.Training;
 
@@ -23,7 +24,7 @@ public sealed class MetricsLog : ITrainingCallback, IDisposable
         if (File.Exists(path))
         {
             var kept = ReadSteps(path).Where(l => l.Step <= keepUpToStep).Select(l => l.Line).ToList();
-            RunFolder.WriteAtomic(path, kept.Count == 0 ? "" : string.Join("\n", kept) + "\n");
+            AtomicFile.WriteAllText(path, kept.Count == 0 ? "" : string.Join("\n", kept) + "\n");
         }
         writer = new StreamWriter(new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read)) { AutoFlush = true };
     }

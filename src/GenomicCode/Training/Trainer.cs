@@ -2,6 +2,7 @@ using System.Diagnostics;
 using GenomicCode.Core;
 using GenomicCode.Data;
 using GenomicCode.Models;
+using GenomicCode.Numerics;
 using GenomicCode.Regularizers;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -80,7 +81,7 @@ public sealed class Trainer : IDisposable
         output.Loss.backward();
         double gradNorm = torch.nn.utils.clip_grad_norm_(parameters, Options.GradClipNorm > 0 ? Options.GradClipNorm : double.MaxValue);
         if (!double.IsFinite(gradNorm)) throw new NonFiniteLossException(next, "the gradient norm");
-        if (Options.NormalizeGradients) Development.GradientNormalization.NormalizePerParameter(parameters);
+        if (Options.NormalizeGradients) GradientNormalization.NormalizePerParameter(parameters);
         optimizer.step();
         Step = next;
         var terms = output.RegularizerTerms.ToDictionary(kv => kv.Key, kv => (double)kv.Value.item<float>());

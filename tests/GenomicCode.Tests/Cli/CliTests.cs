@@ -1,7 +1,7 @@
 using GenomicCode.Cli;
+using GenomicCode.Runs;
 using GenomicCode.Training;
 using Spectre.Console.Testing;
-
 using static GenomicCode.Tests.Cli.CliHarness;
 
 namespace GenomicCode.Tests.Cli;

@@ -1,8 +1,9 @@
 using GenomicCode.Cli;
+using GenomicCode.Numerics;
 using GenomicCode.Regularizers;
+using GenomicCode.Runs;
 using GenomicCode.Training;
 using Spectre.Console.Testing;
-
 using static GenomicCode.Tests.Cli.CliHarness;
 
 namespace GenomicCode.Tests.Cli;
@@ -39,7 +40,7 @@ public class RegularizerCliTests
         using var dir = new TempDir();
         var r = Run("train", "--preset", Preset(dir, ""), "--regularizer", "beta-tc", "--beta", "6", "--out", dir["run"]);
         Assert.True(r.Code == 0, r.Output);
-        var config = GenomicCode.Training.Preset.Parse(File.ReadAllText(Path.Combine(dir["run"], "config.json")), "config");
+        var config = GenomicCode.Runs.Preset.Parse(File.ReadAllText(Path.Combine(dir["run"], "config.json")), "config");
         Assert.Equal(("beta-tc", 6.0), (config.Model.Regularizer, config.Model.Beta));
         string last = File.ReadLines(Path.Combine(dir["run"], RunFolder.MetricsFile)).Last();
         Assert.Contains("\"tc_estimate\":", last);

@@ -1,4 +1,5 @@
 using GenomicCode.Cli;
+using GenomicCode.Runs;
 using static GenomicCode.Tests.Cli.CliHarness;
 
 namespace GenomicCode.Tests.Cli;
@@ -8,7 +9,7 @@ public class WeightsCliTests
 {
     private static Dictionary<string, float[]> Weights(string run)
     {
-        using var loaded = RunModel.Load(run, "cpu");
+        using var loaded = TrainedRun.Load(run, "cpu");
         return loaded.Model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.to(TorchSharp.torch.ScalarType.Float32).data<float>().ToArray());
     }
 

@@ -1,4 +1,5 @@
 using GenomicCode.Development;
+using GenomicCode.Numerics;
 using TorchSharp;
 using static TorchSharp.torch;
 

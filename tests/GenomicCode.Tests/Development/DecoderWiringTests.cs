@@ -1,5 +1,6 @@
 using GenomicCode.Development;
 using GenomicCode.Models;
+using GenomicCode.Runs;
 using GenomicCode.Training;
 using TorchSharp;
 

@@ -1,5 +1,6 @@
 using GenomicCode.Core;
 using GenomicCode.Development;
+using GenomicCode.Numerics;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -166,7 +167,7 @@ public class DevelopmentalDecoderTests
     [InlineData("{\"start\": \"middle\"}", "Start")]
     public void Should_NameTheField_When_DevelopmentOptionsAreBad(string json, string field)
     {
-        var options = System.Text.Json.JsonSerializer.Deserialize<DevelopmentOptions>(json, GenomicCode.Training.Preset.Json)!;
+        var options = System.Text.Json.JsonSerializer.Deserialize<DevelopmentOptions>(json, GenomicCode.Core.JsonSettings.Default)!;
         var e = Assert.Throws<UserInputException>(() => options.Validate());
         Assert.StartsWith(field, e.Message);
         Assert.DoesNotContain('\n', e.Message);
@@ -192,8 +193,8 @@ public class DevelopmentalDecoderTests
     public void Should_RoundTripThroughJson_When_SerialisingOptions()
     {
         var o = new DevelopmentOptions { Steps = 7, MaxSteps = 9, Noise = 0.25, Grid = 12, ConditionEveryCell = true, Activation = "sigmoid" };
-        string json = System.Text.Json.JsonSerializer.Serialize(o, GenomicCode.Training.Preset.Json);
-        Assert.Equal(o, System.Text.Json.JsonSerializer.Deserialize<DevelopmentOptions>(json, GenomicCode.Training.Preset.Json));
+        string json = System.Text.Json.JsonSerializer.Serialize(o, GenomicCode.Core.JsonSettings.Default);
+        Assert.Equal(o, System.Text.Json.JsonSerializer.Deserialize<DevelopmentOptions>(json, GenomicCode.Core.JsonSettings.Default));
     }
 
     [Fact]

@@ -1,4 +1,6 @@
+using GenomicCode.Core;
 using GenomicCode.Metrics;
+using GenomicCode.Numerics;
 
 namespace GenomicCode.Tests.Metrics;
 
@@ -148,8 +150,8 @@ public class MetricMathTests
         Assert.Equal(0.1, o.DciLearningRate);
         Assert.Equal(0.01, o.UdrKlThreshold);
         Assert.Equal(1000, Udr.DefaultPoints);
-        var json = System.Text.Json.JsonSerializer.Serialize(o, GenomicCode.Training.Preset.Json);
-        Assert.Equal(o, System.Text.Json.JsonSerializer.Deserialize<MetricOptions>(json, GenomicCode.Training.Preset.Json));
+        var json = System.Text.Json.JsonSerializer.Serialize(o, GenomicCode.Core.JsonSettings.Default);
+        Assert.Equal(o, System.Text.Json.JsonSerializer.Deserialize<MetricOptions>(json, GenomicCode.Core.JsonSettings.Default));
         Assert.Contains("Bins", Assert.Throws<GenomicCode.Core.UserInputException>(() => (o with { Bins = 1 }).Validate()).Message);
     }
 }

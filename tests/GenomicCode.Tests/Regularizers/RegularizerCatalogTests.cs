@@ -2,6 +2,7 @@ using GenomicCode.Core;
 using GenomicCode.Data;
 using GenomicCode.Models;
 using GenomicCode.Regularizers;
+using GenomicCode.Runs;
 using GenomicCode.Training;
 using TorchSharp;
 

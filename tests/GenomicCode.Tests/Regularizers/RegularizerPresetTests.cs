@@ -1,4 +1,5 @@
 using GenomicCode.Regularizers;
+using GenomicCode.Runs;
 using GenomicCode.Training;
 
 namespace GenomicCode.Tests.Regularizers;

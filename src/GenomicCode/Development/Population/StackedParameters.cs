@@ -1,4 +1,5 @@
 using GenomicCode.Core;
+using GenomicCode.Numerics;
 using GenomicCode.Evolution;
 using TorchSharp.Modules;
 using static TorchSharp.torch;

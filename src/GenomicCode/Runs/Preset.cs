@@ -1,0 +1,55 @@
+using System.Text.Json;
+using GenomicCode.Core;
+using GenomicCode.Models;
+using GenomicCode.Training;
+
+namespace GenomicCode.Runs;
+
+/// <summary>A named experiment: model shape plus training options, stored as JSON (see models/*.json).</summary>
+public sealed record Preset
+{
+    /// <summary>Preset name.</summary>
+    public string Name { get; init; } = "custom";
+
+    /// <summary>What the preset is for, in a sentence.</summary>
+    public string Description { get; init; } = "";
+
+    /// <summary>The model.</summary>
+    public ModelOptions Model { get; init; } = new();
+
+    /// <summary>How to train it.</summary>
+    public TrainingOptions Training { get; init; } = new();
+
+    /// <summary>Validates both parts.</summary>
+    public Preset Validate()
+    {
+        Model.Validate();
+        Training.Validate();
+        return this;
+    }
+
+    /// <summary>
+    /// Parses preset JSON; a malformed file or an unknown field becomes a one-line error naming the source, line and
+    /// field.
+    /// </summary>
+    public static Preset Parse(string json, string source)
+    {
+        try
+        {
+            var preset = JsonSerializer.Deserialize<Preset>(json, JsonSettings.Default)
+                ?? throw new UserInputException($"{source}: the file is empty or 'null'; expected a preset object.");
+            return preset.Validate();
+        }
+        catch (JsonException e)
+        {
+            throw JsonSettings.Malformed(e, source, "preset");
+        }
+        catch (UserInputException e) when (!e.Message.StartsWith(source, StringComparison.Ordinal))
+        {
+            throw new UserInputException($"{source}: {e.Message}");
+        }
+    }
+
+    /// <summary>Serialises the preset as indented JSON.</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, JsonSettings.Default);
+}

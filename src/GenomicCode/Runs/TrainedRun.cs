@@ -1,0 +1,79 @@
+using GenomicCode.Core;
+using GenomicCode.Data;
+using GenomicCode.Latent;
+using GenomicCode.Metrics;
+using GenomicCode.Models;
+using GenomicCode.Training;
+using TorchSharp;
+
+namespace GenomicCode.Runs;
+
+/// <summary>A trained model loaded from a run folder, with the data it was trained on.</summary>
+public sealed class TrainedRun : IDisposable
+{
+    private TrainedRun(RunFolder run, Preset preset, Checkpoint.Header header, GenomeVae model, IGroundTruthData data, torch.Device device)
+    {
+        Run = run;
+        Preset = preset;
+        Header = header;
+        Model = model;
+        Data = data;
+        Device = device;
+    }
+
+    /// <summary>The run folder.</summary>
+    public RunFolder Run { get; }
+
+    /// <summary>The config the run was trained with.</summary>
+    public Preset Preset { get; }
+
+    /// <summary>The checkpoint header (model options, step, seed).</summary>
+    public Checkpoint.Header Header { get; }
+
+    /// <summary>The model, in evaluation mode.</summary>
+    public GenomeVae Model { get; }
+
+    /// <summary>The ground-truth data of the run.</summary>
+    public IGroundTruthData Data { get; }
+
+    /// <summary>The device the model is on.</summary>
+    public torch.Device Device { get; }
+
+    /// <summary>
+    /// Opens a run folder and loads its checkpoint; a folder without a checkpoint is a one-line error. The model is built
+    /// as TrainCommand builds it, from the options stored in the checkpoint.
+    /// </summary>
+    public static TrainedRun Load(string path, string? device)
+    {
+        var run = RunFolder.OpenExisting(path);
+        string checkpoint = run.File(RunFolder.CheckpointFile);
+        if (!File.Exists(checkpoint))
+            throw new UserInputException($"run folder '{path}' has no {RunFolder.CheckpointFile}; train it first (genomic-code train --out {path}).");
+        var preset = File.Exists(run.File(RunFolder.ConfigFile)) ? run.ReadConfig() : new Preset();
+        var header = Checkpoint.ReadHeader(checkpoint);
+        var dev = Devices.Parse(device ?? preset.Training.Device);
+        var data = new SpritesWorld();
+        var model = GenomeVae.Create(header.Model, data.ObservationShape, header.Seed, dev);
+        Checkpoint.Load(checkpoint, model, null);
+        model.eval();
+        return new TrainedRun(run, preset, header, model, data, dev);
+    }
+
+    /// <summary>
+    /// The representation to measure: posterior means, or (with <paramref name="sample"/>) one posterior sample per
+    /// observation drawn from a generator seeded with <paramref name="seed"/>.
+    /// </summary>
+    public Representation Representation(bool sample, long seed)
+    {
+        if (!sample) return x => Model.Encode(x);
+        var generator = new torch.Generator((ulong)seed, Device);
+        return x =>
+        {
+            var (mean, logVar) = Model.Encoder.forward(x);          // (B, D) each
+            return GaussianGenome.Sample(mean, logVar, generator);   // (B, D)
+        };
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => Model.Dispose();
+}

@@ -1,0 +1,176 @@
+using GenomicCode.Core;
+using GenomicCode.Experiments;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace GenomicCode.Tests.Experiments;
+
+public class GeneralisationExperimentTests
+{
+    [Fact]
+    public void Should_MatchTheHandComputedStep_When_DevelopingOneStep()
+    {
+        // P1 = P0 + tau1 tanh(B P0) - tau2 P0 with P0 = (1, -0.5), B = [[0.2, 0.4], [-1, 0]]:
+        // B P0 = (0.0, -1.0); P1 = (1 + tanh 0 - 0.2, -0.5 + tanh(-1) - 0.2 * -0.5) = (0.8, -1.1615941559557649).
+        using var g = torch.tensor(new double[] { 1, -0.5 }).reshape(1, 2);
+        using var b = torch.tensor(new double[] { 0.2, 0.4, -1, 0 }).reshape(2, 2);
+        var p = GeneralisationExperiment.Develop(g, b, 1, 1.0, 0.2).data<double>().ToArray();
+        Assert.Equal(0.8, p[0], 12);
+        Assert.Equal(-0.5 + Math.Tanh(-1) + 0.1, p[1], 12);
+    }
+
+    [Fact]
+    public void Should_SplitModularTargetsIntoSeenAndUnseen()
+    {
+        var (training, unseen) = GeneralisationExperiment.Targets(new GeneralisationOptions { TargetSet = "complement", Traits = 3, Modules = 3 });
+        Assert.Equal(6, training.Length);
+        Assert.Equal(2, unseen.Length);
+        Assert.Contains(training, t => t.SequenceEqual(new double[] { 1, 1, 1 }));
+        Assert.Contains(training, t => t.SequenceEqual(new double[] { 1, -1, 1 }));
+        Assert.Contains(unseen, t => t.SequenceEqual(new double[] { -1, 1, 1 }));
+        Assert.Contains(unseen, t => t.SequenceEqual(new double[] { 1, -1, -1 }));
+        // No unseen target is the negative of a training target (development is odd: -G develops into -P).
+        Assert.DoesNotContain(unseen, u => training.Any(t => t.Zip(u).All(p => p.First == -p.Second)));
+    }
+
+    [Fact]
+    public void Should_ReturnFiniteResultsForEveryCondition_When_RunSmall()
+    {
+        var o = GeneralisationOptions.GeneticAlgorithmDefaults with { TrainingGenerations = 40, SwitchEvery = 10, PopulationSize = 16, TestGenerations = 30, Replicates = 1 };
+        var r = GeneralisationExperiment.Run(o, seed: 1);
+        Assert.Equal(3, r.Conditions.Count);
+        Assert.All(r.Conditions, c =>
+        {
+            Assert.InRange(c.GenerationsToAdaptUnseen, 0, 30);
+            Assert.Equal(144, c.RegulatoryMatrix.Length);
+        });
+        Assert.Equal(0, r.Conditions[0].WithinModuleWeight); // the B = 0 baseline
+        Assert.True(r.Conditions[1].WithinModuleWeight > 0);
+    }
+
+    [Fact]
+    public void Should_TrainHadamardRowsAndHoldOutTheRest_When_TargetSetIsOrthogonal()
+    {
+        var (training, unseen) = GeneralisationExperiment.Targets(new GeneralisationOptions { TargetSet = "orthogonal", Traits = 8, Modules = 4 });
+        // Sylvester-Hadamard rows of order 4, each module 2 traits: ++++, +-+-, ++--, +--+.
+        Assert.Equal(new double[] { 1, 1, 1, 1, 1, 1, 1, 1 }, training[0]);
+        Assert.Equal(new double[] { 1, 1, -1, -1, 1, 1, -1, -1 }, training[1]);
+        Assert.Equal(new double[] { 1, 1, 1, 1, -1, -1, -1, -1 }, training[2]);
+        Assert.Equal(new double[] { 1, 1, -1, -1, -1, -1, 1, 1 }, training[3]);
+        // Every pair of modules is uncorrelated over training.
+        for (int a = 0; a < 4; a++)
+            for (int b = a + 1; b < 4; b++)
+                Assert.Equal(0, training.Sum(t => t[2 * a] * t[2 * b]));
+        // 16 patterns - 4 trained - 4 negatives of trained = 8 unseen, none of them trained or the negative of a trained one.
+        Assert.Equal(8, unseen.Length);
+        Assert.DoesNotContain(unseen, u => training.Any(t => t.SequenceEqual(u) || t.Zip(u).All(p => p.First == -p.Second)));
+    }
+
+    [Fact]
+    public void Should_MatchTheHandComputedCost_When_NormIsL1OrL2()
+    {
+        // B = [[1, -2], [0, 3]], N = 2, lambda = 0.5: L1 = 0.5 * (1 + 2 + 0 + 3) / 2 = 1.5; L2 = 0.5 * (1 + 4 + 0 + 9) / 2 = 3.5.
+        using var b = torch.tensor(new double[] { 1, -2, 0, 3 }).reshape(1, 2, 2);
+        Assert.Equal(1.5, RegulatoryHillClimber.ConnectionCost(b, 0.5, "l1").item<double>(), 12);
+        Assert.Equal(3.5, RegulatoryHillClimber.ConnectionCost(b, 0.5, "l2").item<double>(), 12);
+    }
+
+    [Fact]
+    public void Should_MatchTheHandComputedFitness_When_CostIsL2()
+    {
+        // G = (1, 0), B = 0, T = 1, tau2 = 0.2: P = (0.8, 0); S = (1, -1): P.S / N = 0.4; with B = [[0, 1], [0, 0]] (so
+        // B P = (0, 0) and P is unchanged) and L2 lambda 0.2: cost = 0.2 * 1 / 2 = 0.1, fitness 0.3.
+        var o = new GeneralisationOptions { Traits = 4, Modules = 4, DevelopmentSteps = 1, CostNorm = "l2" };
+        using var g = torch.tensor(new double[] { 1, 0 }).reshape(1, 2);
+        using var b = torch.tensor(new double[] { 0, 1, 0, 0 }).reshape(1, 2, 2);
+        using var s = torch.tensor(new double[] { 1, -1 });
+        Assert.Equal(0.3, RegulatoryHillClimber.Fitness(g, b, s, o, 0.2).item<double>(), 12);
+    }
+
+    [Fact]
+    public void Should_KeepMutantsThatAreNotWorse_When_Selecting()
+    {
+        // Lineage 0: mutant ties its parent (kept: neutral drift); lineage 1: mutant is worse (parent kept).
+        using var g = torch.tensor(new double[] { 0, 0, 1, 1 }).reshape(2, 2);
+        using var b = torch.zeros(2, 2, 2, dtype: ScalarType.Float64);
+        using var f = torch.tensor(new double[] { 1, 2 });
+        using var g2 = torch.tensor(new double[] { 5, 5, 7, 7 }).reshape(2, 2);
+        using var b2 = torch.ones(2, 2, 2, dtype: ScalarType.Float64);
+        using var f2 = torch.tensor(new double[] { 1, 1.5 });
+        var (gn, bn, fn) = RegulatoryHillClimber.Select(g, b, f, g2, b2, f2);
+        Assert.Equal(new double[] { 5, 5, 1, 1 }, gn.data<double>().ToArray());
+        Assert.Equal(new double[] { 1, 1, 1, 1, 0, 0, 0, 0 }, bn.data<double>().ToArray());
+        Assert.Equal(new double[] { 1, 2 }, fn.data<double>().ToArray());
+    }
+
+    [Fact]
+    public void Should_ChangeExactlyOneGeneWithinItsBound_When_Proposing()
+    {
+        using var gen = new torch.Generator(3);
+        using var g = torch.full(new long[] { 8, 3 }, 0.95, dtype: ScalarType.Float64);
+        using var b = torch.zeros(8, 3, 3, dtype: ScalarType.Float64);
+        var (g2, b2) = RegulatoryHillClimber.Propose(g, b, sigmaG: 0.5, sigmaB: 0.1, bound: 1, mutateRegulationProbability: 0.5, selfRegulation: false, gen);
+        var changedG = g2.ne(g).sum(1).data<long>().ToArray();
+        var changedB = b2.ne(b).sum(new long[] { 1, 2 }).data<long>().ToArray();
+        for (int r = 0; r < 8; r++) Assert.InRange(changedG[r] + changedB[r], 0, 1); // a clipped or diagonal step may change nothing
+        Assert.True(g2.abs().le(1).all().item<bool>());
+        Assert.True(b2.abs().le(0.1).all().item<bool>());
+        Assert.Equal(0, b2.diagonal(0, 1, 2).abs().sum().item<double>()); // no self-regulation
+        Assert.True(changedG.Sum() + changedB.Sum() > 0);
+    }
+
+    [Fact]
+    public void Should_ReturnOne_When_BIsTheTargetsCorrelation()
+    {
+        var targets = new[] { new double[] { 1, 1, -1 }, new double[] { 1, -1, 1 } };
+        // C = mean S S^T: C01 = 0, C02 = 0, C12 = -1. B = 2 C off the diagonal (any diagonal) gives r = 1, -B gives r = -1.
+        var b = new double[9];
+        for (int i = 0; i < 3; i++)
+            for (int j = 0; j < 3; j++) b[i * 3 + j] = i == j ? 7 : targets.Sum(t => t[i] * t[j]);
+        Assert.Equal(1, GeneralisationExperiment.HebbianCorrelation(b, targets), 12);
+        Assert.Equal(-1, GeneralisationExperiment.HebbianCorrelation(b.Select(x => -x).ToArray(), targets), 12);
+    }
+
+    [Fact]
+    public void Should_ReturnFiniteResults_When_TheHillClimberRunsSmall()
+    {
+        var o = new GeneralisationOptions { TargetSet = "orthogonal", Modules = 4, TrainingGenerations = 60, SwitchEvery = 20, TestGenerations = 20, Replicates = 2, ProbeGenotypes = 50, SigmaB = 0.1 };
+        var r = GeneralisationExperiment.Run(o, seed: 2);
+        Assert.Equal(3, r.Conditions.Count);
+        Assert.Equal(4, r.TrainingTargets.Length);
+        Assert.Equal(8, r.UnseenTargets.Length);
+        Assert.All(r.Conditions, c =>
+        {
+            Assert.Equal(2, c.Replicates.Count);
+            Assert.InRange(c.GenerationsToAdaptUnseen, 0, 20);
+            Assert.InRange(c.RandomToUnseenShare, 0, 1);
+        });
+        Assert.Equal(0, r.Conditions[0].WithinModuleWeight);
+        Assert.True(r.Conditions[1].WithinModuleWeight + r.Conditions[1].BetweenModuleWeight > 0);
+    }
+
+    [Fact]
+    public void Should_LeaveNoTensorsBehind_When_TheHillClimberRunsTwice()
+    {
+        var o = new GeneralisationOptions { TrainingGenerations = 20, SwitchEvery = 5, TestGenerations = 5, Replicates = 1, ProbeGenotypes = 10, Traits = 6 };
+        GeneralisationExperiment.Run(o, seed: 1);
+        long before = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+        GeneralisationExperiment.Run(o, seed: 1);
+        Assert.Equal(before, DisposeScopeManager.Statistics.ThreadTotalLiveCount);
+    }
+
+    [Fact]
+    public void Should_RejectAnUnknownStrategyOrNorm()
+    {
+        Assert.Contains("Strategy", Assert.Throws<UserInputException>(() => new GeneralisationOptions { Strategy = "sgd" }.Validate()).Message);
+        Assert.Contains("CostNorm", Assert.Throws<UserInputException>(() => new GeneralisationOptions { CostNorm = "l3" }.Validate()).Message);
+        Assert.Contains("Modules", Assert.Throws<UserInputException>(() => new GeneralisationOptions { TargetSet = "orthogonal", Modules = 3 }.Validate()).Message);
+    }
+
+    [Fact]
+    public void Should_RejectTraitsThatDoNotSplitIntoModules()
+    {
+        var e = Assert.Throws<UserInputException>(() => new GeneralisationOptions { TargetSet = "complement", Traits = 7, Modules = 3 }.Validate());
+        Assert.Contains("Traits", e.Message);
+    }
+}
