@@ -68,6 +68,7 @@ run() { # run NAME SECONDS CMD...: logs the command and its output; never stops 
 }
 
 export DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+[ -d /usr/local/nvidia/lib64 ] && export LD_LIBRARY_PATH="${LD_LIBRARY_PATH:+$LD_LIBRARY_PATH:}/usr/local/nvidia/lib64"
 export MALLOC_MMAP_THRESHOLD_=268435456 MALLOC_TRIM_THRESHOLD_=1073741824 MALLOC_TOP_PAD_=67108864 OMP_WAIT_POLICY=PASSIVE PYTHONUNBUFFERED=1
 
 if [ "$mode" = dry ]; then
@@ -108,8 +109,13 @@ fi
 work="$(mktemp -d /tmp/genomiccode-gpu.XXXXXX)"
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/dotnet" "$work/tool"
-xz -dc "$carry/dotnet-runtime.tar.xz" | tar -C "$work/dotnet" -xf - || { say "cannot unpack the .NET runtime"; exit 1; }
-xz -dc "$carry/tool.tar.xz" | tar -C "$work/tool" -xf - || { say "cannot unpack the tool"; exit 1; }
+unpack() { # unpack FILE.tar.xz DIR: with xz, or with Python's lzma where xz is missing
+  if command -v xz >/dev/null; then xz -dc "$1" | tar -C "$2" -xf -
+  else "$python" -c "import sys, tarfile; tarfile.open(sys.argv[1]).extractall(sys.argv[2])" "$1" "$2"; fi
+}
+unpack "$carry/dotnet-runtime.tar.xz" "$work/dotnet" || { say "cannot unpack the .NET runtime"; exit 1; }
+unpack "$carry/tool.tar.xz" "$work/tool" || { say "cannot unpack the tool"; exit 1; }
+chmod +x "$work/dotnet/dotnet"
 export DOTNET_ROOT="$work/dotnet"
 tool=("$work/dotnet/dotnet" "$work/tool/genomic-code.dll")
 say "runtime: .NET $(cat "$carry/runtime-version.txt" 2>/dev/null) (carried); tool built from commit $(cat "$carry/commit.txt" 2>/dev/null || echo unknown)"

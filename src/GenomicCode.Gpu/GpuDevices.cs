@@ -30,7 +30,8 @@ public static class GpuDevices
     /// <summary>
     /// Lets ILGPU find the CUDA driver on Linux: it asks for <c>libcuda.so</c>, which only the CUDA toolkit's development
     /// files provide; drivers ship <c>libcuda.so.1</c>. Installs a native-library resolver (once) that answers ILGPU's
-    /// request with <c>libcuda.so.1</c> when the plain name is missing.
+    /// request with <c>libcuda.so.1</c> when the plain name is missing (from the loader's search path, then from the
+    /// folders drivers and containers use).
     /// </summary>
     public static void InstallCudaResolver()
     {
@@ -39,11 +40,20 @@ public static class GpuDevices
         AssemblyLoadContext.Default.ResolvingUnmanagedDll += (assembly, name) => ResolveCuda(assembly, name, ilgpu);
     }
 
+    /// <summary>Where drivers put <c>libcuda.so.1</c> when the loader's search path does not reach it (containers).</summary>
+    private static readonly string[] CudaLocations =
+    {
+        "libcuda.so.1", "/usr/local/nvidia/lib64/libcuda.so.1", "/usr/lib/x86_64-linux-gnu/libcuda.so.1",
+        "/usr/lib64/libcuda.so.1", "/usr/lib/aarch64-linux-gnu/libcuda.so.1", "/usr/lib/wsl/lib/libcuda.so.1",
+    };
+
     private static IntPtr ResolveCuda(Assembly assembly, string name, Assembly ilgpu)
     {
         if (assembly != ilgpu || !OperatingSystem.IsLinux()) return IntPtr.Zero;
         if (name is not ("cuda" or "libcuda" or "libcuda.so")) return IntPtr.Zero;
-        return NativeLibrary.TryLoad("libcuda.so.1", out var handle) ? handle : IntPtr.Zero;
+        foreach (string candidate in CudaLocations)
+            if (NativeLibrary.TryLoad(candidate, out var handle)) return handle;
+        return IntPtr.Zero;
     }
 
     /// <summary>A context with the CUDA devices (if a driver is present), one CPU device and ILGPU.Algorithms' math.</summary>
