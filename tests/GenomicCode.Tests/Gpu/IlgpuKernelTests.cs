@@ -64,7 +64,8 @@ public class IlgpuKernelTests : IClassFixture<IlgpuKernelTests.CpuBackend>
 
         // When the kernels and TorchSharp develop them from the same generator state
         using var kernels = cpu.Backend.Create(nca);
-        Assert.Equal(hidden < 100, new IlgpuNcaDeveloper(cpu.Backend.Accelerator, NcaSpec.Of(nca)).WeightsInShared);
+        using (var developer = new IlgpuNcaDeveloper(cpu.Backend.Accelerator, NcaSpec.Of(nca)))
+            Assert.Equal(hidden < 100, developer.WeightsInShared);
         using var onAccelerator = kernels.Develop(weights, genomes, PopulationRandomness.Common(new Generator(9)));
         using var onTorch = PopulationDevelopment.Create(nca).Develop(weights, genomes, PopulationRandomness.Common(new Generator(9)));
 
