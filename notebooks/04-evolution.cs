@@ -21,7 +21,10 @@
 // 3. **evolvability**: how many random mutations improve fitness, and how quickly a population re-adapts when the
 //    selection target moves.
 //
-// Every generation develops the whole population in one batched call of the decoder. About a minute on 2 CPU cores.
+// Each is an experiment of `GenomicCode.Experiments`, the same code the `genomic-code` verbs run: an options record in,
+// one result record out, which is the JSON file the command line writes and from which `ExperimentFigures` draws the
+// figures. Every generation develops the whole population in one batched call of the decoder. About a minute on 2 CPU
+// cores.
 
 // ---- code ----
 using GenomicCode.Analysis;
@@ -61,15 +64,15 @@ Console.WriteLine($"step {trainer.Step}: reconstruction {log[^1].Reconstruction:
 // Pick a target organism and let CMA-ES (Hansen 2016), an evolution strategy that adapts the shape of its mutation
 // distribution, evolve a genome whose developed phenotype matches it (fitness: minus the Bernoulli negative
 // log-likelihood of the target). The encoder answers in one forward pass; evolution needs many developments but no
-// gradients and no encoder at all.
+// gradients and no encoder at all. The strategy is named from the strategies catalogue with its options
+// (`genomic-code list strategies`); its search starts at genome 0, the centre of the prior.
 
 // ---- code ----
 var target = world.Render(world.SampleFactors(1, seed: 4), device);
-var cma = new CmaEs(torch.zeros(model.LatentSize, dtype: torch.ScalarType.Float64, device: device), initialSigma: 1.0, seed: 5, populationSize: 16);
-var evolved = EvolvedEncoding.Run(cma, model.Develop, target, model.Encode(target).squeeze(0), generations: 40);
-display(new { evolved.EncoderNll, evolved.EvolvedNll, evolved.GenerationsToBeatEncoder });
-display(Figures.DrawImageGrid(new ImageGrid(1, 3, 64, 64, target.cpu().data<float>().ToArray().Concat(evolved.EncoderPhenotype).Concat(evolved.EvolvedPhenotype).ToArray(),
-    null, new[] { "target", "encoder", "evolved" }), "Target, encoder's genome, evolved genome"));
+var evolveOptions = new EvolveOptions { Target = "a sampled sprite", Generations = 40, Strategy = StrategyCatalog.Spec("cma", new CmaOptions { Population = 16 }) };
+var evolved = EvolveExperiment.Run(model, target, evolveOptions, seed: 5);
+display(new { EncoderNll = evolved.Encoder.Nll, EvolvedNll = evolved.Evolved.Nll, evolved.GenerationsToBeatEncoder });
+foreach (var figure in ExperimentFigures.Evolve(evolved).Values) display(figure);
 
 // ---- markdown ----
 // ## Traits
@@ -104,15 +107,10 @@ display(traits.TraitNames.Select((name, t) => new { Trait = name, Mean = initial
 // perfectly disentangled map.
 
 // ---- code ----
-var selection = SelectabilityExperiment.Run(traitsOf, traits.TraitNames, population, new SelectabilityOptions { Generations = 15, Seed = 2 },
+var selection = SelectabilityExperiment.Run(traitsOf, traits.TraitNames, population, new SelectabilityOptions { Generations = 15 }, seed: 2,
     selectTraits: new[] { 0, 1, 2 });
-var generations = Enumerable.Range(0, 16).Select(g => (double)g).ToArray();
-display(AnalysisFigures.DrawLines("Selecting on scale: every trait's mean, in initial SDs", "generation", "change (initial SDs)",
-    traits.TraitNames.Select((name, t) => (name, t)).ToDictionary(p => p.name, p => (generations,
-        selection.Trajectories[2].Select(m => (m[p.t] - selection.InitialMean[p.t]) / selection.InitialStd[p.t]).ToArray()))));
-display(AnalysisFigures.DrawHeatmap("Correlated response after 15 generations (initial SDs)", selection.CorrelatedResponse,
-    new[] { "select posX", "select posY", "select scale" }, traits.TraitNames, "response (SD)", diverging: true));
-Console.WriteLine($"cross-talk among posX, posY and scale: {selection.CrossTalkAmong(new[] { 0, 1, 2 }):F2} (0: each trait moves alone)");
+foreach (var figure in ExperimentFigures.Selectability(selection, trait: "scale").Values) display(figure);
+Console.WriteLine($"cross-talk among posX, posY and scale: {selection.CrossTalkGeometric:F2} (0: each trait moves alone)");
 
 // ---- markdown ----
 // ## Evolvability
@@ -130,17 +128,29 @@ Console.WriteLine($"cross-talk among posX, posY and scale: {selection.CrossTalkA
 
 // ---- code ----
 var evolvability = EvolvabilityExperiment.Run(g => traitsOf(g).select(1, 2), population.narrow(0, 0, 32),
-    new EvolvabilityOptions { MutantsPerParent = 32, GenerationsPerTarget = 15, Seed = 3 });
+    new EvolvabilityOptions { Trait = "scale", MutantsPerParent = 32, GenerationsPerTarget = 15 }, seed: 3);
 display(new { evolvability.FitterShare, evolvability.MeanFitnessChange, evolvability.GenerationsToAdaptA, evolvability.GenerationsToRecover });
-display(AnalysisFigures.DrawHistogram($"Fitness change of single mutants ({evolvability.FitterShare:P0} fitter than their parent)",
-    "fitness change", evolvability.FitnessChanges, bins: 40));
-display(AnalysisFigures.DrawLines("Mean fitness; the target switches at generation 15", "generation", "mean fitness",
-    new Dictionary<string, (double[], double[])> { ["population"] = (Enumerable.Range(0, evolvability.MeanFitness.Length).Select(g => (double)g).ToArray(), evolvability.MeanFitness) }));
+foreach (var figure in ExperimentFigures.Evolvability(evolvability).Values) display(figure);
+
+// ---- markdown ----
+// ## The same files as the command line
+//
+// Each result above is the record the command line writes: `ResultFile.Write` gives evolve.json, selectability.json and
+// evolvability.json with the same keys as `genomic-code evolve` and `genomic-code experiment ...` (here in a temporary
+// folder), and `ResultFile.Read` brings one back, figures and all.
+
+// ---- code ----
+var results = Path.Combine(Path.GetTempPath(), "genomiccode-notebook-04");
+foreach (var (file, record) in new (string, object)[] { ("evolve.json", evolved), ("selectability.json", selection), ("evolvability.json", evolvability) })
+    Console.WriteLine(ResultFile.Write(Path.Combine(results, file), record));
+var reread = ResultFile.Read<SelectabilityResult>(Path.Combine(results, "selectability.json"));
+Console.WriteLine($"read back: {reread.TraitNames.Count} traits, cross-talk {reread.CrossTalk:F2}");
 
 // ---- markdown ----
 // ## Next
 //
-// - `genomic-code evolve --run DIR --target INDEX` evolves a genome for any sprite through a trained run's decoder.
+// - `genomic-code evolve --run DIR --target INDEX --strategy NAME` evolves a genome for any sprite through a trained run's
+//   decoder, with any strategy of `genomic-code list strategies`.
 // - `genomic-code experiment selectability --runs A,B` compares correlated-response matrices of two runs, for example a
 //   plain VAE against a beta-TCVAE (notebook 02): the more disentangled genome should give the more diagonal matrix.
 // - `genomic-code experiment evolvability` and `experiment generalisation` (GRNs under alternating targets, Kouvaris et

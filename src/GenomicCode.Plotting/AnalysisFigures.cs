@@ -185,17 +185,16 @@ public static class AnalysisFigures
         SaveLines(title, "step", "value", series, path);
 }
 
-/// <summary>Saves plots atomically (temporary file, then rename), as PNG or SVG by extension.</summary>
+/// <summary>Saves plots atomically (<see cref="GenomicCode.Core.AtomicFile"/>), as PNG or SVG by extension.</summary>
 internal static class FigureFiles
 {
     internal static string Save(Plot plot, string path, int width, int height)
     {
-        string? dir = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (dir is not null) Directory.CreateDirectory(dir);
-        string temp = Path.Combine(dir ?? ".", "." + Path.GetFileName(path) + ".tmp" + Path.GetExtension(path));
-        if (path.EndsWith(".svg", StringComparison.OrdinalIgnoreCase)) plot.SaveSvg(temp, width, height);
-        else plot.SavePng(temp, width, height);
-        File.Move(temp, path, overwrite: true);
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        if (path.EndsWith(".svg", StringComparison.OrdinalIgnoreCase))
+            GenomicCode.Core.AtomicFile.WriteAllText(path, plot.GetSvgXml(width, height));
+        else
+            GenomicCode.Core.AtomicFile.WriteAllBytes(path, plot.GetImageBytes(width, height, ImageFormat.Png));
         return path;
     }
 }

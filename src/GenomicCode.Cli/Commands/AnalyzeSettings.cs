@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using GenomicCode.Experiments;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -42,5 +43,17 @@ public sealed class AnalyzeSettings : RunSettings
         if (!(MutationSize > 0)) return ValidationResult.Error($"--mutation-size must be > 0, got {MutationSize}.");
         if (!(Epsilon >= 0)) return ValidationResult.Error($"--epsilon must be >= 0, got {Epsilon}.");
         return ValidationResult.Success();
+    }
+
+    /// <summary>The experiment's options from these settings; validated.</summary>
+    public AnalysisOptions ToOptions()
+    {
+        var options = new AnalysisOptions
+        {
+            Run = Run, Device = Device, Population = Population, Mutants = Mutants, MutationSize = MutationSize, Epsilon = Epsilon,
+            Noise = AnalyzeCommand.ParseLevels(Noise),
+        };
+        options.Validate();
+        return options;
     }
 }

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using GenomicCode.Experiments;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -46,5 +47,18 @@ public sealed class EvaluateSettings : RunSettings
         if (NumVotes is < 2) return ValidationResult.Error($"--num-votes must be >= 2, got {NumVotes}.");
         if (NumTest is < 2) return ValidationResult.Error($"--num-test must be >= 2, got {NumTest}.");
         return ValidationResult.Success();
+    }
+
+    /// <summary>The experiment's options from these settings; validated.</summary>
+    public EvaluationOptions ToOptions()
+    {
+        static string[] List(string? text) => (text ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var options = new EvaluationOptions
+        {
+            Run = Run, Device = Device, Runs = List(UdrWith), Metrics = Metrics is null ? null : List(Metrics), Samples = Samples,
+            NumTrain = NumTrain, NumTest = NumTest, NumVotes = NumVotes,
+        };
+        options.Validate();
+        return options;
     }
 }

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using GenomicCode.Experiments;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -54,5 +55,17 @@ public sealed class EvolvabilitySettings : RunSettings
         if (!run.Successful) return run;
         if (Parents < 2) return ValidationResult.Error($"--parents must be >= 2, got {Parents}.");
         return ValidationResult.Success();
+    }
+
+    /// <summary>The experiment's options from these settings; validated.</summary>
+    public EvolvabilityOptions ToOptions()
+    {
+        var options = new EvolvabilityOptions
+        {
+            Run = Run, Device = Device, Trait = Trait, Parents = Parents, MutantsPerParent = Mutants, MutationSigma = Sigma,
+            GenerationsPerTarget = Generations, TargetOffset = TargetOffset, Tolerance = Tolerance,
+        };
+        options.Validate();
+        return options;
     }
 }

@@ -1,10 +1,12 @@
 using System.ComponentModel;
+using GenomicCode.Evolution;
+using GenomicCode.Experiments;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace GenomicCode.Cli.Commands;
 
-/// <summary>Settings of <c>genomic-code evolve</c>.</summary>
+/// <summary>Settings of <c>genomic-code evolve</c>; experiment values are checked by <c>EvolveOptions.Validate</c>.</summary>
 public sealed class EvolveSettings : RunSettings
 {
     /// <summary>Target: a sprites-world index or a 64x64 NPY image.</summary>
@@ -14,7 +16,7 @@ public sealed class EvolveSettings : RunSettings
 
     /// <summary>Evolution strategy.</summary>
     [CommandOption("--strategy <NAME>")]
-    [Description("cma (CMA-ES, default), ga (genetic algorithm) or es (OpenAI-ES).")]
+    [StrategyDescription("Evolution strategy, with its catalogue defaults; its search starts at genome 0. Default cma.")]
     public string Strategy { get; init; } = "cma";
 
     /// <summary>Generations.</summary>
@@ -24,7 +26,7 @@ public sealed class EvolveSettings : RunSettings
 
     /// <summary>Population size.</summary>
     [CommandOption("-p|--population <N>")]
-    [Description("Individuals per generation, >= 2 (even for es). Default: 4 + 3 ln G for cma, 64 for ga and es.")]
+    [Description("Individuals per generation (even for es; lineages for hill-climber). Default: the strategy's (4 + 3 ln G for cma, 64 for ga and es, 1 for hill-climber).")]
     public int? Population { get; init; }
 
     /// <summary>Loss.</summary>
@@ -43,11 +45,21 @@ public sealed class EvolveSettings : RunSettings
         var run = base.Validate();
         if (!run.Successful) return run;
         if (string.IsNullOrWhiteSpace(Target)) return ValidationResult.Error("--target is required: a sprites-world index or a 64x64 .npy image.");
-        if (Strategy is not ("cma" or "ga" or "es")) return ValidationResult.Error($"--strategy must be cma, ga or es, got '{Strategy}'.");
+        if (!StrategyCatalog.Catalogue.Contains(Strategy)) return ValidationResult.Error($"--strategy must be one of {string.Join(", ", StrategyCatalog.Names)}, got '{Strategy}'.");
         if (Loss is not ("bernoulli" or "mse")) return ValidationResult.Error($"--loss must be bernoulli or mse, got '{Loss}'.");
         if (Generations < 1) return ValidationResult.Error($"--generations must be >= 1, got {Generations}.");
-        if (Population is < 2) return ValidationResult.Error($"--population must be >= 2, got {Population}.");
-        if (Strategy == "es" && Population is int p && p % 2 != 0) return ValidationResult.Error($"--population must be even for es (antithetic pairs), got {p}.");
         return ValidationResult.Success();
+    }
+
+    /// <summary>The experiment's options from these settings; validated.</summary>
+    public EvolveOptions ToOptions()
+    {
+        var options = new EvolveOptions
+        {
+            Run = Run, Device = Device, Target = Target!, Strategy = StrategyCatalog.With(StrategyCatalog.Spec(Strategy), Population),
+            Generations = Generations, Loss = Loss,
+        };
+        options.Validate();
+        return options;
     }
 }

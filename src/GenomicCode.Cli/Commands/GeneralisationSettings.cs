@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using GenomicCode.Experiments;
 using Spectre.Console.Cli;
 
 namespace GenomicCode.Cli.Commands;
@@ -95,4 +96,22 @@ public sealed class GeneralisationSettings : CommandSettings
     [CommandOption("-o|--out <DIR>")]
     [Description("Folder for generalisation.json and the figures (created). Default runs/generalisation.")]
     public string Out { get; init; } = Path.Combine("runs", "generalisation");
+
+    /// <summary>The experiment's options: the defaults of the chosen strategy with every option given here replaced; validated.</summary>
+    public GeneralisationOptions ToOptions()
+    {
+        var start = Strategy == "ga" ? GeneralisationOptions.GeneticAlgorithmDefaults : new GeneralisationOptions();
+        var options = start with
+        {
+            Strategy = Strategy ?? start.Strategy, TargetSet = TargetSet ?? start.TargetSet,
+            Modules = Modules ?? start.Modules, Traits = Traits ?? start.Traits,
+            TrainingGenerations = Generations ?? start.TrainingGenerations, Replicates = Replicates ?? start.Replicates,
+            ConnectionCost = ConnectionCost ?? start.ConnectionCost, CostNorm = CostNorm ?? start.CostNorm,
+            TestGenerations = TestGenerations ?? start.TestGenerations, PopulationSize = Population ?? start.PopulationSize,
+            SwitchEvery = SwitchEvery ?? start.SwitchEvery, SigmaG = SigmaG ?? start.SigmaG,
+            SigmaB = SigmaB ?? start.SigmaB, Tau1 = Tau1 ?? start.Tau1, Tau2 = Tau2 ?? start.Tau2,
+        };
+        options.Validate();
+        return options;
+    }
 }

@@ -1,4 +1,6 @@
 using System.ComponentModel;
+using GenomicCode.Evolution;
+using GenomicCode.Experiments;
 using Spectre.Console.Cli;
 
 namespace GenomicCode.Cli.Commands;
@@ -13,7 +15,7 @@ public sealed class LearningSettings : CommandSettings
 
     /// <summary>Evolution strategy.</summary>
     [CommandOption("--strategy <NAME>")]
-    [Description("Evolution strategy over the flat weight vector: es (OpenAI-ES, default) or cma (diagonal CMA-ES).")]
+    [StrategyDescription("Evolution strategy over the flat weight vector (cma means cma-diagonal here: a full covariance over the weights is D x D). Default es.")]
     public string Strategy { get; init; } = "es";
 
     /// <summary>Generations.</summary>
@@ -38,7 +40,7 @@ public sealed class LearningSettings : CommandSettings
 
     /// <summary>Search width of the strategy.</summary>
     [CommandOption("--sigma <S>")]
-    [Description("OpenAI-ES perturbation SD, or CMA-ES initial step size, on the weights, > 0. Default 0.02.")]
+    [Description("Search width of the strategy on the weights (OpenAI-ES perturbation SD, CMA-ES initial step size, GA mutation SD), > 0. Default 0.02.")]
     public double Sigma { get; init; } = 0.02;
 
     /// <summary>Adam step size of OpenAI-ES.</summary>
@@ -70,4 +72,17 @@ public sealed class LearningSettings : CommandSettings
     [CommandOption("-o|--out <DIR>")]
     [Description("Folder for learning.json and the figures (created; earlier learning files are replaced). Default runs/learning.")]
     public string Out { get; init; } = Path.Combine("runs", "learning");
+
+    /// <summary>The experiment's options from these settings; validated.</summary>
+    public LearningOptions ToOptions()
+    {
+        var spec = StrategyCatalog.With(StrategyCatalog.Spec(Strategy == "cma" ? "cma-diagonal" : Strategy), Population, Sigma);
+        if (spec.Options is OpenAiEsOptions es) spec = StrategyCatalog.Spec(spec.Name, es with { LearningRate = EsLearningRate });
+        var options = new LearningOptions
+        {
+            Decoder = Decoder, Strategy = spec, Generations = Generations, Steps = Steps, LearningRate = LearningRate, Device = Device,
+        };
+        options.Validate();
+        return options;
+    }
 }

@@ -1,14 +1,11 @@
-using System.Diagnostics;
 using System.Globalization;
-using GenomicCode.Core;
-using GenomicCode.Metrics;
-using GenomicCode.Training;
+using GenomicCode.Experiments;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace GenomicCode.Cli.Commands;
 
-/// <summary><c>genomic-code score</c>: scores codes from any framework against ground-truth factors.</summary>
+/// <summary><c>genomic-code score</c>: scores codes from any framework against ground-truth factors (<see cref="ScoreExperiment"/>).</summary>
 public sealed class ScoreCommand : Command<ScoreSettings>
 {
     private readonly IAnsiConsole console;
@@ -19,34 +16,17 @@ public sealed class ScoreCommand : Command<ScoreSettings>
     /// <inheritdoc />
     public override int Execute(CommandContext context, ScoreSettings settings, CancellationToken cancellationToken)
     {
-        var metrics = MetricCatalog.Parse(settings.Metrics, MetricCatalog.CodeMetricNames);
-        foreach (var m in metrics)
-            if (m is not ICodeMetric)
-                throw new UserInputException($"metric '{m.Name}' needs to sample the data (interventions); score supports {string.Join(", ", MetricCatalog.CodeMetricNames)}; use `genomic-code evaluate` for it.");
-        var all = CodeFiles.Load(settings.Codes!, settings.Factors!);
-        var (train, test) = CodeFiles.SplitHalves(all);
-        var scores = new SortedDictionary<string, double>(StringComparer.Ordinal);
-        var table = new Table().AddColumn("metric").AddColumn(new TableColumn("score").RightAligned()).AddColumn(new TableColumn("seconds").RightAligned());
-        foreach (ICodeMetric metric in metrics.Cast<ICodeMetric>())
-        {
-            var watch = Stopwatch.StartNew();
-            var result = metric.Score(train, test, settings.Seed);
-            foreach (var (name, value) in result)
-            {
-                scores[name] = value;
-                table.AddRow(name, value.ToString("F4", CultureInfo.InvariantCulture), watch.Elapsed.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture));
-            }
-        }
-        console.MarkupLine($"scored {all.Count} rows ({train.Count} train, {test.Count} test), {all.CodeSize} code dimensions, {all.FactorCount} factors");
+        var options = settings.ToOptions();
+        var result = ScoreExperiment.Run(options, settings.Seed, cancellationToken: cancellationToken);
+        var table = new Table().AddColumn("metric").AddColumn(new TableColumn("score").RightAligned());
+        foreach (var (name, value) in result.Scores) table.AddRow(name, value.ToString("F4", CultureInfo.InvariantCulture));
+        console.MarkupLine($"scored {result.NumTrain + result.NumTest} rows ({result.NumTrain} train, {result.NumTest} test), {result.CodeSize} code dimensions, {result.FactorCount} factors");
         console.Write(table);
+        console.MarkupLine("seconds: " + string.Join(", ", result.Seconds.Select(s => $"{s.Key} {s.Value.ToString("F1", CultureInfo.InvariantCulture)}")));
         if (settings.Json is not null)
         {
-            var json = new SortedDictionary<string, object>(StringComparer.Ordinal) { ["num_train"] = train.Count, ["num_test"] = test.Count };
-            foreach (var (k, v) in scores) json[k] = v;
-            string? dir = Path.GetDirectoryName(Path.GetFullPath(settings.Json));
-            if (dir is not null) Directory.CreateDirectory(dir);
-            AtomicFile.WriteAllText(settings.Json, System.Text.Json.JsonSerializer.Serialize(json, new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
-            console.MarkupLine($"wrote [link]{Markup.Escape(settings.Json)}[/]");
+            string path = ResultFile.Write(settings.Json, result);
+            console.MarkupLine($"wrote [link]{Markup.Escape(path)}[/]");
         }
         return 0;
     }

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using GenomicCode.Experiments;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -38,5 +39,17 @@ public sealed class ScoreSettings : CommandSettings
         if (string.IsNullOrWhiteSpace(Codes)) return ValidationResult.Error("--codes <FILE> is required.");
         if (string.IsNullOrWhiteSpace(Factors)) return ValidationResult.Error("--factors <FILE> is required.");
         return ValidationResult.Success();
+    }
+
+    /// <summary>The experiment's options from these settings; validated.</summary>
+    public ScoreOptions ToOptions()
+    {
+        var options = new ScoreOptions
+        {
+            Codes = Codes, Factors = Factors,
+            Metrics = Metrics?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+        };
+        options.Validate();
+        return options;
     }
 }

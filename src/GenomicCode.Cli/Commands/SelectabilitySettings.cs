@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using GenomicCode.Experiments;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -58,5 +59,16 @@ public sealed class SelectabilitySettings : RunSettings
         if (!(Truncation > 0 && Truncation <= 1)) return ValidationResult.Error($"--truncation must be in (0, 1], got {Truncation}.");
         if (!(Sigma >= 0) || double.IsInfinity(Sigma)) return ValidationResult.Error($"--sigma must be finite and >= 0, got {Sigma}.");
         return ValidationResult.Success();
+    }
+
+    /// <summary>The experiment's options for one run folder; validated.</summary>
+    public SelectabilityOptions ToOptions(string run)
+    {
+        var options = new SelectabilityOptions
+        {
+            Run = run, Device = Device, Population = Population, Generations = Generations, TruncationFraction = Truncation, MutationSigma = Sigma,
+        };
+        options.Validate();
+        return options;
     }
 }

@@ -1,5 +1,5 @@
-using GenomicCode.Cli.Commands;
 using GenomicCode.Core;
+using GenomicCode.Experiments;
 using GenomicCode.Metrics;
 using GenomicCode.Runs;
 using GenomicCode.Studies;
@@ -27,7 +27,7 @@ internal sealed class UdrMeasurement(string? device) : ISettingMeasurement
                 cancellationToken.ThrowIfCancellationRequested();
                 runs.Add(TrainedRun.Load(dir, device));
             }
-            var kl = runs.Select(r => EvaluateCommand.MeanKl(r, (long)Seeds.Derive(seed, 6))).ToList();
+            var kl = runs.Select(r => EvaluationExperiment.MeanKl(r, (long)Seeds.Derive(seed, 6))).ToList();
             var representations = runs.Select(r => r.Representation(false, (long)Seeds.Derive(seed, 99))).ToList();
             return Udr.Evaluate(runs[0].Data, representations, kl, seed, new MetricOptions(), device: runs[0].Device);
         }

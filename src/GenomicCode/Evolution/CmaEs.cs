@@ -1,4 +1,5 @@
 using GenomicCode.Core;
+using GenomicCode.Core.Catalogues;
 using GenomicCode.Numerics;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -14,6 +15,28 @@ public enum CmaCovariance
     Diagonal,
 }
 
+/// <summary>Options of CMA-ES (catalogue names <c>cma</c> and <c>cma-diagonal</c>).</summary>
+public sealed record CmaOptions : IStrategyOptions
+{
+    /// <summary>lambda, samples per generation: 0 picks 4 + floor(3 ln G) (Hansen 2016, eq. 48), else 2..1000000. Default 0.</summary>
+    public int Population { get; init; }
+
+    /// <summary>Initial step size sigma, > 0 (about a quarter of the search range). Default 1.</summary>
+    public double Sigma { get; init; } = 1.0;
+
+    /// <inheritdoc />
+    public IStrategyOptions With(int? population = null, double? sigma = null) =>
+        this with { Population = population ?? Population, Sigma = sigma ?? Sigma };
+
+    /// <inheritdoc />
+    public void Validate()
+    {
+        if (Population != 0 && (Population < 2 || Population > 1_000_000))
+            throw new UserInputException($"Population must be 0 (the default 4 + 3 ln G) or in [2, 1000000], got {Population}.");
+        Guard.Positive(Sigma);
+    }
+}
+
 /// <summary>
 /// The covariance-matrix-adaptation evolution strategy with positive recombination weights, cumulative step-size
 /// adaptation and rank-one plus rank-mu covariance updates, following Hansen 2016, "The CMA Evolution Strategy: A
@@ -21,6 +44,19 @@ public enum CmaCovariance
 /// </summary>
 public sealed class CmaEs : StrategyBase
 {
+    /// <summary>The catalogue entry <c>cma</c>: CMA-ES with the full covariance.</summary>
+    public static CatalogueEntry<StrategyContext, IEvolutionStrategy> Entry { get; } =
+        new CatalogueEntry<CmaOptions, StrategyContext, IEvolutionStrategy>("cma",
+            "CMA-ES with the full covariance: adapts the shape of its search distribution (cost grows as G^2 per sample).",
+            "Hansen 2016, The CMA Evolution Strategy: A Tutorial, arXiv:1604.00772", (o, c) => Create(o, c, CmaCovariance.Full));
+
+    /// <summary>The catalogue entry <c>cma-diagonal</c>: sep-CMA-ES, the diagonal of the covariance only.</summary>
+    public static CatalogueEntry<StrategyContext, IEvolutionStrategy> DiagonalEntry { get; } =
+        new CatalogueEntry<CmaOptions, StrategyContext, IEvolutionStrategy>("cma-diagonal",
+            "sep-CMA-ES: CMA-ES adapting only the diagonal of the covariance, linear cost in G (for many genes or weights).",
+            "Ros and Hansen 2008, A Simple Modification in CMA-ES Achieving Linear Time and Space Complexity",
+            (o, c) => Create(o, c, CmaCovariance.Diagonal), "sep-cma");
+
     private readonly int n, lambda, mu;
     private readonly CmaCovariance mode;
     private readonly double muEff, cSigma, dSigma, cC, c1, cMu, chiN;
@@ -81,14 +117,25 @@ public sealed class CmaEs : StrategyBase
         scales = torch.ones(n, dtype: ScalarType.Float64, device: Device).DetachFromDisposeScope();
     }
 
+    /// <summary>Builds CMA-ES from catalogue options, its mean starting at the context's start.</summary>
+    public static CmaEs Create(CmaOptions options, StrategyContext context, CmaCovariance covariance) =>
+        new(context.Start, options.Sigma, context.Seed, options.Population, covariance);
+
+    /// <inheritdoc />
+    public override string Name => mode == CmaCovariance.Diagonal ? "diagonal CMA-ES" : "CMA-ES";
+
     /// <inheritdoc />
     public override int PopulationSize => lambda;
+
+    /// <inheritdoc />
+    /// <remarks>The mean as one row (1, G).</remarks>
+    public override Tensor Parents => mean.unsqueeze(0).clone();
 
     /// <summary>Current step size sigma.</summary>
     public double Sigma => sigma;
 
-    /// <summary>Current mean (G), a copy.</summary>
-    public Tensor Mean => mean.clone();
+    /// <summary>Current mean m of the search distribution (G), float64, a copy.</summary>
+    public override Tensor Mean => mean.clone();
 
     /// <inheritdoc />
     protected override Tensor Propose()

@@ -1,9 +1,40 @@
 using GenomicCode.Core;
+using GenomicCode.Core.Catalogues;
 using GenomicCode.Numerics;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace GenomicCode.Evolution;
+
+/// <summary>Options of OpenAI-ES (catalogue name <c>es</c>).</summary>
+public sealed record OpenAiEsOptions : IStrategyOptions
+{
+    /// <summary>Candidates per generation, even (antithetic pairs), 2..1000000. Default 64.</summary>
+    public int Population { get; init; } = 64;
+
+    /// <summary>Standard deviation of the perturbations, > 0. Default 0.1.</summary>
+    public double Sigma { get; init; } = 0.1;
+
+    /// <summary>Adam step size on the search mean, > 0. Default 0.05.</summary>
+    public double LearningRate { get; init; } = 0.05;
+
+    /// <summary>L2 pull of the mean towards 0 (Salimans et al. use 0.005), >= 0. Default 0.</summary>
+    public double WeightDecay { get; init; }
+
+    /// <inheritdoc />
+    public IStrategyOptions With(int? population = null, double? sigma = null) =>
+        this with { Population = population ?? Population, Sigma = sigma ?? Sigma };
+
+    /// <inheritdoc />
+    public void Validate()
+    {
+        if (Population < 2 || Population > 1_000_000) throw new UserInputException($"Population must be in [2, 1000000], got {Population}.");
+        if (Population % 2 != 0) throw new UserInputException($"Population must be even (antithetic pairs), got {Population}.");
+        Guard.Positive(Sigma);
+        Guard.Positive(LearningRate);
+        Guard.NonNegative(WeightDecay);
+    }
+}
 
 /// <summary>
 /// OpenAI evolution strategy (Salimans et al. 2017, "Evolution Strategies as a Scalable Alternative to Reinforcement
@@ -13,6 +44,12 @@ namespace GenomicCode.Evolution;
 /// </summary>
 public sealed class OpenAiEs : StrategyBase
 {
+    /// <summary>The catalogue entry <c>es</c>.</summary>
+    public static CatalogueEntry<StrategyContext, IEvolutionStrategy> Entry { get; } =
+        new CatalogueEntry<OpenAiEsOptions, StrategyContext, IEvolutionStrategy>("es",
+            "OpenAI-ES: mirrored Gaussian perturbations, centred-rank fitness shaping, Adam on the search mean.",
+            "Salimans et al. 2017, Evolution Strategies as a Scalable Alternative to Reinforcement Learning", Create, "openai-es");
+
     private readonly int populationSize;
     private readonly double sigma, learningRate, weightDecay;
     private readonly Tensor mean, adamM, adamV;
@@ -46,11 +83,22 @@ public sealed class OpenAiEs : StrategyBase
         adamV = torch.zeros_like(mean).DetachFromDisposeScope();
     }
 
+    /// <summary>Builds OpenAI-ES from catalogue options, its mean starting at the context's start.</summary>
+    public static OpenAiEs Create(OpenAiEsOptions options, StrategyContext context) =>
+        new(context.Start, options.Population, options.Sigma, options.LearningRate, context.Seed, options.WeightDecay);
+
+    /// <inheritdoc />
+    public override string Name => "OpenAI-ES";
+
     /// <inheritdoc />
     public override int PopulationSize => populationSize;
 
-    /// <summary>The current centre of the search distribution (G), a copy.</summary>
-    public Tensor Mean => mean.clone();
+    /// <inheritdoc />
+    /// <remarks>The mean as one row (1, G).</remarks>
+    public override Tensor Parents => mean.unsqueeze(0).clone();
+
+    /// <summary>The current centre theta of the search distribution (G), float64, a copy.</summary>
+    public override Tensor Mean => mean.clone();
 
     /// <inheritdoc />
     protected override Tensor Propose()

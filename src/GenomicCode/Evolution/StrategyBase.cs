@@ -10,11 +10,17 @@ public abstract class StrategyBase : IEvolutionStrategy
     private Tensor? asked;
     private Tensor? best;
 
-    /// <summary>Creates the base with a seeded generator on <paramref name="device"/>.</summary>
+    /// <summary>Creates the base with a generator on <paramref name="device"/> seeded from stream 0xE0 of <paramref name="seed"/>.</summary>
     protected StrategyBase(long seed, Device device)
+        : this(Seeds.Generator(device, seed, 0xE0))
     {
-        Device = device;
-        Random = new Generator((ulong)Seeds.Derive(seed, 0xE0), device);
+    }
+
+    /// <summary>Creates the base drawing from <paramref name="random"/>, which the strategy owns and disposes from now on.</summary>
+    protected StrategyBase(Generator random)
+    {
+        Device = random.device;
+        Random = random;
     }
 
     /// <summary>Device all tensors live on.</summary>
@@ -24,7 +30,27 @@ public abstract class StrategyBase : IEvolutionStrategy
     protected Generator Random { get; }
 
     /// <inheritdoc />
+    public abstract string Name { get; }
+
+    /// <inheritdoc />
     public abstract int PopulationSize { get; }
+
+    /// <inheritdoc />
+    public abstract Tensor Parents { get; }
+
+    /// <inheritdoc />
+    /// <remarks>The centroid of <see cref="Parents"/>, in float64.</remarks>
+    public virtual Tensor Mean
+    {
+        get
+        {
+            using var parents = Parents;
+            return parents.to(ScalarType.Float64).mean(new long[] { 0 });
+        }
+    }
+
+    /// <inheritdoc />
+    public virtual void Reevaluate(Func<Tensor, Tensor> fitness) { }
 
     /// <inheritdoc />
     public long Generation { get; private set; }
@@ -50,11 +76,9 @@ public abstract class StrategyBase : IEvolutionStrategy
     public void Tell(Tensor fitness)
     {
         if (asked is null) throw new InvalidOperationException("Tell was called before Ask.");
-        var f = CheckFitness(fitness, PopulationSize, Generation);
+        var f = CheckFitness(fitness, PopulationSize, Generation, out double topValue);
         using (var scope = torch.NewDisposeScope())
         {
-            var top = f.max();
-            double topValue = top.item<double>();
             if (topValue > BestFitness)
             {
                 BestFitness = topValue;
@@ -79,20 +103,24 @@ public abstract class StrategyBase : IEvolutionStrategy
     /// Checks that a fitness tensor has one finite value per individual; a bad one names the generation and individual.
     /// Returns a float64 copy on the strategy's device.
     /// </summary>
-    public static Tensor CheckFitness(Tensor fitness, int populationSize, long generation)
+    public static Tensor CheckFitness(Tensor fitness, int populationSize, long generation) => CheckFitness(fitness, populationSize, generation, out _);
+
+    // As CheckFitness, also giving the largest fitness. The smallest and largest values are finite exactly when every value
+    // is (NaN propagates through min and max), so only a failing check looks for the individual to name.
+    private static Tensor CheckFitness(Tensor fitness, int populationSize, long generation, out double max)
     {
         if (fitness.dim() != 1 || fitness.shape[0] != populationSize)
             throw new UserInputException($"generation {generation}: the fitness function returned shape ({string.Join(", ", fitness.shape)}), expected ({populationSize}): one value per individual.");
         var f = fitness.detach().to(ScalarType.Float64);
+        double min;
+        using (var lo = f.min()) min = lo.item<double>();
+        using (var hi = f.max()) max = hi.item<double>();
+        if (double.IsFinite(min) && double.IsFinite(max)) return f;
         using var bad = f.isfinite().logical_not();
-        if (bad.any().item<bool>())
-        {
-            long individual = bad.to(ScalarType.Int64).argmax().item<long>();
-            double value = f[individual].item<double>();
-            f.Dispose();
-            throw new UserInputException($"generation {generation}: the fitness of individual {individual} is {value}; fitness must be finite.");
-        }
-        return f;
+        long individual = bad.to(ScalarType.Int64).argmax().item<long>();
+        double value = f[individual].item<double>();
+        f.Dispose();
+        throw new UserInputException($"generation {generation}: the fitness of individual {individual} is {value}; fitness must be finite.");
     }
 
     /// <summary>Disposes owned tensors.</summary>

@@ -1,5 +1,10 @@
+using System.Text.Json.Serialization;
+using GenomicCode.Analysis;
 using GenomicCode.Core;
+using GenomicCode.Core.Catalogues;
+using GenomicCode.Data;
 using GenomicCode.Evolution;
+using GenomicCode.Models;
 using GenomicCode.Numerics;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -7,8 +12,20 @@ using static TorchSharp.torch;
 namespace GenomicCode.Experiments;
 
 /// <summary>Settings of <see cref="EvolvabilityExperiment"/>. Defaults are ours, sized for a trained sprites decoder on 2 CPU cores.</summary>
-public sealed record EvolvabilityOptions
+public sealed record EvolvabilityOptions : IComponentOptions
 {
+    /// <summary>Run folder whose decoder is the genotype-phenotype map (for <c>Run(options, seed, ...)</c>); null when a model is passed in.</summary>
+    public string? Run { get; init; }
+
+    /// <summary>Device: cpu, cuda, cuda:N or auto; null takes the run's own setting. Default null.</summary>
+    public string? Device { get; init; }
+
+    /// <summary>Sprite trait under selection: posX, posY, scale, orientation or elongation (<see cref="SpritesTraits"/>). Default scale.</summary>
+    public string Trait { get; init; } = "scale";
+
+    /// <summary>Parents (posterior means of sampled observations), also the population size of the adaptation run, >= 2. Default 64.</summary>
+    public int Parents { get; init; } = 64;
+
     /// <summary>Single-mutant offspring per parent in the offspring-fitness distribution. Default 64.</summary>
     public int MutantsPerParent { get; init; } = 64;
 
@@ -30,12 +47,11 @@ public sealed record EvolvabilityOptions
     /// <summary>Genomes evaluated per call of the trait function (bounds memory; not a loop over organisms). Default 1024.</summary>
     public int ChunkSize { get; init; } = 1024;
 
-    /// <summary>Seed of mutations and selection. Default 0.</summary>
-    public long Seed { get; init; }
-
     /// <summary>Throws a one-line <see cref="UserInputException"/> naming the first bad field.</summary>
-    public EvolvabilityOptions Validate()
+    public void Validate()
     {
+        Guard.NotEmpty(Trait);
+        if (Parents < 2) throw new UserInputException($"Parents must be >= 2, got {Parents}.");
         Guard.InRange(MutantsPerParent, 1, 1_000_000);
         if (!(MutationSigma > 0) || double.IsInfinity(MutationSigma)) throw new UserInputException($"MutationSigma must be finite and > 0, got {MutationSigma}.");
         if (!(TargetOffset > 0) || double.IsInfinity(TargetOffset)) throw new UserInputException($"TargetOffset must be finite and > 0, got {TargetOffset}.");
@@ -43,11 +59,19 @@ public sealed record EvolvabilityOptions
         if (!(TruncationFraction > 0 && TruncationFraction <= 1)) throw new UserInputException($"TruncationFraction must be in (0, 1], got {TruncationFraction}.");
         Guard.Positive(Tolerance);
         Guard.InRange(ChunkSize, 1, 10_000_000);
-        return this;
     }
 }
 
-/// <summary>What <see cref="EvolvabilityExperiment"/> measured. Fitness is -((trait - target) / sd)^2, sd = the parents' trait SD.</summary>
+/// <summary>
+/// What <see cref="EvolvabilityExperiment"/> measured, as written to evolvability.json. Fitness is
+/// -((trait - target) / sd)^2, sd = the parents' trait SD.
+/// </summary>
+/// <param name="Run">The run folder measured, or null for a model or trait function passed in.</param>
+/// <param name="Step">The run's training step, or null.</param>
+/// <param name="Trait">Name of the trait under selection.</param>
+/// <param name="Parents">Parents (and population size of the adaptation run).</param>
+/// <param name="Options">Settings used.</param>
+/// <param name="Seed">Seed of the run.</param>
 /// <param name="TraitMean">Mean trait of the parents.</param>
 /// <param name="TraitStd">Population standard deviation of the parents' trait (the unit of fitness).</param>
 /// <param name="TargetA">Target of the offspring distribution and of the first adaptation phase.</param>
@@ -59,12 +83,31 @@ public sealed record EvolvabilityOptions
 /// <param name="MeanFitness">Population mean fitness per generation: GenerationsPerTarget under A, then as many under B.</param>
 /// <param name="GenerationsToAdaptA">Generations until the mean fitness first reached -Tolerance^2 under target A, or null.</param>
 /// <param name="GenerationsToRecover">Generations after the switch until the mean fitness reached -Tolerance^2 under B, or null.</param>
-public sealed record EvolvabilityResult(double TraitMean, double TraitStd, double TargetA, double TargetB, double FitterShare,
-    double MeanFitnessChange, double[] FitnessChangeQuantiles, double[] FitnessChanges, double[] MeanFitness,
-    int? GenerationsToAdaptA, int? GenerationsToRecover)
+public sealed record EvolvabilityResult(
+    [property: JsonPropertyName("run")] string? Run,
+    [property: JsonPropertyName("step")] long? Step,
+    [property: JsonPropertyName("trait")] string Trait,
+    [property: JsonPropertyName("parents")] int Parents,
+    [property: JsonPropertyName("options")] EvolvabilityOptions Options,
+    [property: JsonPropertyName("seed")] long Seed,
+    [property: JsonPropertyName("trait_mean")] double TraitMean,
+    [property: JsonPropertyName("trait_std")] double TraitStd,
+    [property: JsonPropertyName("target_a")] double TargetA,
+    [property: JsonPropertyName("target_b")] double TargetB,
+    [property: JsonPropertyName("fitter_share")] double FitterShare,
+    [property: JsonPropertyName("mean_fitness_change")] double MeanFitnessChange,
+    [property: JsonPropertyName("fitness_change_quantiles")] double[] FitnessChangeQuantiles,
+    [property: JsonPropertyName("fitness_changes")] double[] FitnessChanges,
+    [property: JsonPropertyName("mean_fitness")] double[] MeanFitness,
+    [property: JsonPropertyName("generations_to_adapt_a")] int? GenerationsToAdaptA,
+    [property: JsonPropertyName("generations_to_recover")] int? GenerationsToRecover) : IExperimentResult
 {
     /// <summary>Quantile levels of <see cref="FitnessChangeQuantiles"/>.</summary>
     public static readonly double[] QuantileLevels = { 0.05, 0.25, 0.5, 0.75, 0.95 };
+
+    /// <summary>Quantile levels of <see cref="FitnessChangeQuantiles"/>, written next to them.</summary>
+    [JsonPropertyName("fitness_change_quantile_levels")]
+    public double[] FitnessChangeQuantileLevels => QuantileLevels;
 }
 
 /// <summary>
@@ -78,12 +121,56 @@ public sealed record EvolvabilityResult(double TraitMean, double TraitStd, doubl
 /// </summary>
 public static class EvolvabilityExperiment
 {
+    /// <summary>The catalogue entry <c>evolvability</c>.</summary>
+    public static ExperimentEntry Entry { get; } = new ExperimentEntry<EvolvabilityOptions, EvolvabilityResult>("evolvability",
+        "Share of single mutants fitter than their parent, and generations to re-adapt after the selection target switches.",
+        "Petak et al. 2025; Kashtan and Alon 2005", "evolvability.json", Run);
+
+    /// <summary>
+    /// Runs the experiment on the run folder <see cref="EvolvabilityOptions.Run"/>: the model overload on its model and data,
+    /// and the result names the run and its training step.
+    /// </summary>
+    public static EvolvabilityResult Run(EvolvabilityOptions options, long seed, IProgress<ExperimentProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        options.Validate();
+        TraitIndex(options.Trait); // before the run is loaded
+        using var run = RunInput.Load(options.Run, options.Device);
+        var result = Run(run.Model, run.Data, options, seed, progress, cancellationToken);
+        return result with { Run = run.Run.Path, Step = run.Header.Step };
+    }
+
+    /// <summary>
+    /// Measures <see cref="EvolvabilityOptions.Trait"/> of the sprite traits through <paramref name="model"/>'s decoder, with
+    /// the posterior means of <see cref="EvolvabilityOptions.Parents"/> observations sampled from <paramref name="data"/>
+    /// as parents.
+    /// </summary>
+    public static EvolvabilityResult Run(GenomeVae model, IGroundTruthData data, EvolvabilityOptions options, long seed,
+        IProgress<ExperimentProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        options.Validate();
+        int trait = TraitIndex(options.Trait);
+        var traits = new SpritesTraits();
+        using var scope = torch.NewDisposeScope();
+        var device = model.parameters().First().device;
+        Tensor parents;
+        using (torch.no_grad()) parents = model.Encode(data.Render(data.SampleFactors(options.Parents, (long)Seeds.Derive(seed, 7)), device));
+        var result = Run(genomes => traits.Extract(model.Develop(genomes)).select(1, trait), parents, options, seed, progress, cancellationToken);
+        return result with { Trait = traits.TraitNames[trait] };
+    }
+
     /// <summary>
     /// Runs both parts. <paramref name="traitOf"/> maps genomes (N, G) to one trait (N), batched; <paramref name="parents"/>
     /// (P, G) are the starting genomes (for a trained decoder: posterior means of sampled data).
     /// </summary>
-    public static EvolvabilityResult Run(Func<Tensor, Tensor> traitOf, Tensor parents, EvolvabilityOptions options,
-        Action<int, double>? onGeneration = null, CancellationToken cancel = default)
+    /// <param name="traitOf">Genomes (N, G) -> the trait (N).</param>
+    /// <param name="parents">Starting genomes (P, G), P >= 2.</param>
+    /// <param name="options">Settings (the run, <see cref="EvolvabilityOptions.Parents"/> and the trait name are not used here).</param>
+    /// <param name="seed">Seed of mutations and selection.</param>
+    /// <param name="progress">Reports every generation of the adaptation run (Total = 2 x GenerationsPerTarget).</param>
+    /// <param name="cancellationToken">Stops between generations with <see cref="OperationCanceledException"/>.</param>
+    public static EvolvabilityResult Run(Func<Tensor, Tensor> traitOf, Tensor parents, EvolvabilityOptions options, long seed,
+        IProgress<ExperimentProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         options.Validate();
         if (parents.dim() != 2 || parents.shape[0] < 2)
@@ -97,7 +184,7 @@ public static class EvolvabilityExperiment
         double targetA = mean + options.TargetOffset * std, targetB = mean - options.TargetOffset * std;
 
         // (a) Offspring: MutantsPerParent single mutants of every parent, parent-major.
-        var generator = new Generator((ulong)(Seeds.Derive(options.Seed, 1) & 0x7FFFFFFFFFFFFFFF), parents.device);
+        using var generator = Seeds.Generator(parents.device, seed, 1);
         int p = (int)parents.shape[0], m = options.MutantsPerParent;
         var mutants = parents.repeat_interleave(m, 0);
         mutants = mutants.Plus(torch.randn(mutants.shape, dtype: mutants.dtype, device: mutants.device, generator: generator).Mul(options.MutationSigma));
@@ -117,11 +204,12 @@ public static class EvolvabilityExperiment
         double threshold = -options.Tolerance * options.Tolerance;
         var meanFitness = new List<double>();
         int? adaptA = null, recover = null;
+        var steps = new StepCounter(progress, 2L * options.GenerationsPerTarget);
         using var ga = new GeneticAlgorithm(parents, new TruncationSelection(options.TruncationFraction), new GaussianMutation(options.MutationSigma),
-            null, eliteCount: 1, (long)(Seeds.Derive(options.Seed, 2) & 0x7FFFFFFFFFFFFFFF));
+            null, eliteCount: 1, Seeds.DeriveNonNegative(seed, 2));
         for (int gen = 0; gen < 2 * options.GenerationsPerTarget; gen++)
         {
-            cancel.ThrowIfCancellationRequested();
+            cancellationToken.ThrowIfCancellationRequested();
             using var step = torch.NewDisposeScope();
             bool afterSwitch = gen >= options.GenerationsPerTarget;
             double target = afterSwitch ? targetB : targetA;
@@ -136,10 +224,19 @@ public static class EvolvabilityExperiment
             meanFitness.Add(mf);
             if (!afterSwitch && adaptA is null && mf >= threshold) adaptA = gen;
             if (afterSwitch && recover is null && mf >= threshold) recover = gen - options.GenerationsPerTarget;
-            onGeneration?.Invoke(gen + 1, mf);
+            steps.Advance($"generation {gen + 1}/{2 * options.GenerationsPerTarget}  target {(afterSwitch ? "B" : "A")}  mean fitness {mf:F3}");
             ga.Tell(fitness);
         }
-        return new EvolvabilityResult(mean, std, targetA, targetB, fitter, changes.Average(), quantiles, changes, meanFitness.ToArray(), adaptA, recover);
+        return new EvolvabilityResult(null, null, options.Trait, p, options, seed, mean, std, targetA, targetB, fitter, changes.Average(),
+            quantiles, changes, meanFitness.ToArray(), adaptA, recover);
+    }
+
+    /// <summary>The index of a sprite trait by name (case-insensitive); an unknown name is a one-line error listing the known ones.</summary>
+    public static int TraitIndex(string name)
+    {
+        var names = new SpritesTraits().TraitNames.ToList();
+        int i = names.FindIndex(n => string.Equals(n, name, StringComparison.OrdinalIgnoreCase));
+        return i >= 0 ? i : throw new UserInputException($"Trait must be one of {string.Join(", ", names)}, got '{name}'.");
     }
 
     // Linear interpolation between order statistics (Hyndman and Fan 1996, definition 7).

@@ -32,7 +32,7 @@ public sealed record EvolvedEncodingResult(PhenotypeLoss Loss, double EncoderNll
     float[] EncoderPhenotype, float[] EvolvedPhenotype);
 
 /// <summary>
-/// Amortised vs evolved encoding (issue 6; Mitchell and Cheney 2024: the VAE encoder is a fast surrogate for evolution):
+/// Amortised vs evolved encoding (Mitchell and Cheney 2024: the VAE encoder is a fast surrogate for evolution):
 /// evolves a genome through a fixed decoder so that its developed phenotype matches a target, and compares it with the
 /// genome the encoder proposes in one shot.
 /// </summary>

@@ -1,4 +1,6 @@
+using System.Text.Json.Serialization;
 using GenomicCode.Core;
+using GenomicCode.Core.Catalogues;
 using GenomicCode.Evolution;
 using GenomicCode.Numerics;
 using TorchSharp;
@@ -9,18 +11,18 @@ namespace GenomicCode.Experiments;
 /// <summary>
 /// Settings of <see cref="GeneralisationExperiment"/>. The defaults are our reading of Watson et al. 2014 and Kouvaris et
 /// al. 2017 (a (1+1) hill climber, tau1 = 1, tau2 = 0.2, T = 10, |G_i| &lt;= 1, one mutation per generation, long target
-/// periods), scaled to run in a few minutes on 2 CPU cores; <see cref="GeneticAlgorithmDefaults"/> are the earlier
-/// population-based settings.
+/// periods), scaled to run in a few minutes on 2 CPU cores; <see cref="GeneticAlgorithmDefaults"/> are population-based
+/// settings for the genetic algorithm.
 /// </summary>
-public sealed record GeneralisationOptions
+public sealed record GeneralisationOptions : IComponentOptions
 {
-    /// <summary>The strategies: "hill-climber" ((1+1), as in the papers) and "ga" (truncation GA with elitism).</summary>
-    public static readonly IReadOnlyList<string> Strategies = new[] { "hill-climber", "ga" };
+    /// <summary>The searches this experiment can run: "hill-climber" ((1+1), as in the papers) and "ga" (truncation GA with elitism).</summary>
+    public static IReadOnlyList<string> Strategies => GeneralisationExperiment.Searches.Keys.ToArray();
 
     /// <summary>The target sets: "complement" and "orthogonal" (see <see cref="GeneralisationExperiment.Targets"/>).</summary>
     public static readonly IReadOnlyList<string> TargetSets = new[] { "complement", "orthogonal" };
 
-    /// <summary>The earlier population-based settings: a GA of 64 over 3000 generations, switching every 25, L1 cost 0.02.</summary>
+    /// <summary>Settings for the genetic algorithm: a GA of 64 over 3000 generations, switching every 25, L1 cost 0.02.</summary>
     public static GeneralisationOptions GeneticAlgorithmDefaults => new()
     {
         Strategy = "ga", TargetSet = "complement", Modules = 3, SelfRegulation = false, PopulationSize = 64,
@@ -111,12 +113,15 @@ public sealed record GeneralisationOptions
     /// <summary>Independent replicate runs per condition. Default 5.</summary>
     public int Replicates { get; init; } = 5;
 
+    /// <summary>Device of the populations: cpu, cuda, cuda:N or auto. Default cpu.</summary>
+    public string Device { get; init; } = "cpu";
+
     /// <summary>Throws a one-line error naming the first bad field.</summary>
-    public GeneralisationOptions Validate()
+    public void Validate()
     {
         if (!Strategies.Contains(Strategy)) throw new UserInputException($"Strategy must be one of {string.Join(", ", Strategies)}, got '{Strategy}'.");
         if (!TargetSets.Contains(TargetSet)) throw new UserInputException($"TargetSet must be one of {string.Join(", ", TargetSets)}, got '{TargetSet}'.");
-        if (!RegulatoryHillClimber.CostNorms.Contains(CostNorm)) throw new UserInputException($"CostNorm must be one of {string.Join(", ", RegulatoryHillClimber.CostNorms)}, got '{CostNorm}'.");
+        if (!GeneralisationExperiment.CostNorms.Contains(CostNorm)) throw new UserInputException($"CostNorm must be one of {string.Join(", ", GeneralisationExperiment.CostNorms)}, got '{CostNorm}'.");
         if (TargetSet == "complement" && Modules < 3) throw new UserInputException($"Modules must be >= 3 for the complement target set (a held-out target must not be the negative of a training target), got {Modules}.");
         if (TargetSet == "orthogonal" && (Modules < 4 || (Modules & (Modules - 1)) != 0 || Modules > 16))
             throw new UserInputException($"Modules must be 4, 8 or 16 for the orthogonal target set (Hadamard rows), got {Modules}.");
@@ -136,7 +141,7 @@ public sealed record GeneralisationOptions
         Guard.Positive(ProbeSigma);
         Guard.InRange(TestGenerations, 1, 10_000_000);
         Guard.InRange(Replicates, 1, 1000);
-        return this;
+        Guard.NotEmpty(Device);
     }
 }
 
@@ -173,13 +178,18 @@ public sealed record GeneralisationCondition(string Condition, double Connection
     double RandomToSeenShare, double RandomToUnseenShare, double[] RegulatoryMatrix, double RandomToUnseenShareSd,
     double GenerationsToAdaptUnseenSd, double HebbianCorrelation, IReadOnlyList<GeneralisationReplicate> Replicates);
 
-/// <summary>The experiment's result: the conditions side by side, with the targets used.</summary>
+/// <summary>The experiment's result, as written to generalisation.json: the conditions side by side, with the targets used.</summary>
 /// <param name="Options">Settings used.</param>
+/// <param name="Seed">Seed of the run.</param>
 /// <param name="TrainingTargets">Targets alternated during training (each N values of +-1).</param>
 /// <param name="UnseenTargets">Targets of the same modular class never seen in training.</param>
 /// <param name="Conditions">Baseline (B = 0), no connection cost, connection cost.</param>
-public sealed record GeneralisationResult(GeneralisationOptions Options, double[][] TrainingTargets, double[][] UnseenTargets,
-    IReadOnlyList<GeneralisationCondition> Conditions);
+public sealed record GeneralisationResult(
+    [property: JsonPropertyName("options")] GeneralisationOptions Options,
+    [property: JsonPropertyName("seed")] long Seed,
+    [property: JsonPropertyName("training_targets")] double[][] TrainingTargets,
+    [property: JsonPropertyName("unseen_targets")] double[][] UnseenTargets,
+    [property: JsonPropertyName("conditions")] IReadOnlyList<GeneralisationCondition> Conditions) : IExperimentResult;
 
 /// <summary>
 /// "Evolution learns to generalise" (Watson et al. 2014, "The evolution of phenotypic correlations and developmental
@@ -194,33 +204,62 @@ public sealed record GeneralisationResult(GeneralisationOptions Options, double[
 /// </summary>
 public static class GeneralisationExperiment
 {
+    /// <summary>The catalogue entry <c>generalisation</c>.</summary>
+    public static ExperimentEntry Entry { get; } = new ExperimentEntry<GeneralisationOptions, GeneralisationResult>("generalisation",
+        "A GRN evolves under alternating modular targets; adaptation to seen and unseen targets with and without a connection cost.",
+        "Watson et al. 2014; Kouvaris et al. 2017", "generalisation.json", Run, "generalization");
+
+    /// <summary>The connection-cost norms: "l1" (sparse connectivity) and "l2" (weak connectivity).</summary>
+    public static readonly IReadOnlyList<string> CostNorms = new[] { "l1", "l2" };
+
+    /// <summary>What a search of one phase is built from: the options, the phase, the lineages and their seeds.</summary>
+    /// <param name="Options">The experiment's settings.</param>
+    /// <param name="Training">Training phase (genomes [G | B]) or test phase (genomes G, B frozen).</param>
+    /// <param name="Lineages">Independent lineages run side by side.</param>
+    /// <param name="Seed">Seed of a search that runs every lineage on one stream.</param>
+    /// <param name="LineageSeed">Seed of lineage i, for searches that run one stream per lineage.</param>
+    /// <param name="Device">Where the populations live.</param>
+    public sealed record SearchSpec(GeneralisationOptions Options, bool Training, int Lineages, long Seed, Func<int, long> LineageSeed, Device Device);
+
+    /// <summary>
+    /// The searches, by <see cref="GeneralisationOptions.Strategy"/>. Each runs <see cref="SearchSpec.Lineages"/> lineages
+    /// as one strategy whose rows are grouped by lineage (equal numbers of asked rows and of parents per lineage), from
+    /// G = 0 (and B = 0). "hill-climber": one (1+1) lineage per row, all on one stream seeded with the spec's seed, mutating
+    /// one G_i or one B_ij (<see cref="RegulatoryMutation"/>; only G in the test phase). "ga": one genetic algorithm per
+    /// lineage (truncation 0.25, one elite, no crossover) on its own stream, Gaussian mutation of sigmaG on G and sigmaB on B.
+    /// </summary>
+    public static IReadOnlyDictionary<string, Func<SearchSpec, IEvolutionStrategy>> Searches { get; } =
+        new Dictionary<string, Func<SearchSpec, IEvolutionStrategy>>
+        {
+            ["hill-climber"] = HillClimberSearch,
+            ["ga"] = GeneticAlgorithmSearch,
+        };
+
     /// <summary>Runs the baseline, the no-cost and the cost conditions with <paramref name="seed"/>.</summary>
-    public static GeneralisationResult Run(GeneralisationOptions options, long seed, Device? device = null, Action<string>? progress = null)
+    /// <param name="options">Settings.</param>
+    /// <param name="seed">Seed of every replicate.</param>
+    /// <param name="progress">Reports training generations, then tested replicates (Total = TrainingGenerations + 3 x Replicates).</param>
+    /// <param name="cancellationToken">Stops between generations with <see cref="OperationCanceledException"/>.</param>
+    public static GeneralisationResult Run(GeneralisationOptions options, long seed, IProgress<ExperimentProgress>? progress = null,
+        CancellationToken cancellationToken = default)
     {
         options.Validate();
-        NativeRuntime.EnsureLoaded();
+        var device = Devices.Parse(options.Device);
         using var scope = torch.NewDisposeScope(); // the result is plain data: every tensor made below is freed on return
-        var dev = device ?? torch.CPU;
         var (training, unseen) = Targets(options);
         int r = options.Replicates;
-        Tensor? evolved = null; // hill climber: both evolved conditions train side by side, rows [no cost x R, cost x R]
-        if (options.Strategy == "hill-climber")
-            evolved = TrainHillClimber(options, new[] { 0.0, options.ConnectionCost }, training, seed, dev);
-        try
+        var steps = new StepCounter(progress, options.TrainingGenerations + 3L * r);
+        // Both evolved conditions train side by side: lineages [no cost x R, cost x R].
+        var evolved = Train(options, new[] { 0.0, options.ConnectionCost }, training, seed, device, steps, cancellationToken);
+        var conditions = new List<GeneralisationCondition>
         {
-            var conditions = new List<GeneralisationCondition>
-            {
-                RunCondition("no regulation (B = 0)", options, null, null, training, unseen, seed, dev, progress),
-                RunCondition("evolved B, no connection cost", options, 0.0, evolved?.narrow(0, 0, r), training, unseen, seed, dev, progress),
-                RunCondition($"evolved B, {options.CostNorm.ToUpperInvariant()} connection cost {options.ConnectionCost}", options,
-                    options.ConnectionCost, evolved?.narrow(0, r, r), training, unseen, seed, dev, progress),
-            };
-            return new GeneralisationResult(options, training, unseen, conditions);
-        }
-        finally
-        {
-            evolved?.Dispose();
-        }
+            RunCondition("no regulation (B = 0)", options, 0, torch.zeros(r, options.Traits, options.Traits, dtype: ScalarType.Float64, device: device),
+                training, unseen, seed, device, steps, cancellationToken),
+            RunCondition("evolved B, no connection cost", options, 0.0, evolved.narrow(0, 0, r), training, unseen, seed, device, steps, cancellationToken),
+            RunCondition($"evolved B, {options.CostNorm.ToUpperInvariant()} connection cost {options.ConnectionCost}", options,
+                options.ConnectionCost, evolved.narrow(0, r, r), training, unseen, seed, device, steps, cancellationToken),
+        };
+        return new GeneralisationResult(options, seed, training, unseen, conditions);
     }
 
     /// <summary>
@@ -306,33 +345,59 @@ public static class GeneralisationExperiment
         return sxx == 0 || syy == 0 ? 0 : sxy / Math.Sqrt(sxx * syy);
     }
 
-    private static GeneralisationCondition RunCondition(string name, GeneralisationOptions o, double? cost, Tensor? trained,
-        double[][] training, double[][] unseen, long seed, Device device, Action<string>? progress)
+    /// <summary>
+    /// Connection cost of each lineage, lambda * sum_ij |B_ij|^p / N with p = 1 for "l1" and p = 2 for "l2"
+    /// (Kouvaris et al. 2017, the parsimony pressures on sparse and weak connectivity). <paramref name="b"/> is (R, N, N);
+    /// returns (R).
+    /// </summary>
+    public static Tensor ConnectionCost(Tensor b, double lambda, string norm)
+    {
+        long n = b.shape[1];
+        var magnitude = norm switch
+        {
+            "l1" => b.abs(),
+            "l2" => b.Square(),
+            _ => throw new UserInputException($"Connection-cost norm must be one of {string.Join(", ", CostNorms)}, got '{norm}'."),
+        };
+        return magnitude.sum(new long[] { 1, 2 }).Mul(lambda / n);
+    }
+
+    /// <summary>
+    /// Fitness of each lineage: P(T).S / N minus the connection cost (Watson et al. 2014; Kouvaris et al. 2017), with P(T)
+    /// developed by <see cref="Develop"/>. <paramref name="g"/> is (R, N), <paramref name="b"/> (R, N, N),
+    /// <paramref name="target"/> (N) or (R, N), <paramref name="lambda"/> one cost per lineage (R); returns (R).
+    /// </summary>
+    public static Tensor Fitness(Tensor g, Tensor b, Tensor target, GeneralisationOptions o, Tensor lambda) =>
+        Match(g, b, target, o) - ConnectionCost(b, 1.0, o.CostNorm) * lambda;
+
+    /// <summary>As <see cref="Fitness(Tensor, Tensor, Tensor, GeneralisationOptions, Tensor)"/> with one cost for every lineage.</summary>
+    public static Tensor Fitness(Tensor g, Tensor b, Tensor target, GeneralisationOptions o, double lambda)
+    {
+        using var l = ScalarMath.Full(new[] { g.shape[0] }, lambda, g.dtype, g.device);
+        return Fitness(g, b, target, o, l);
+    }
+
+    // P(T).S / N of each lineage (R) for a target (N) shared by all lineages or one per lineage (R, N).
+    private static Tensor Match(Tensor g, Tensor b, Tensor target, GeneralisationOptions o)
+    {
+        long n = g.shape[1];
+        var p = Develop(g, b, o.DevelopmentSteps, o.Tau1, o.Tau2);                              // (R, N)
+        var match = target.dim() == 1 ? p.matmul(target) : (p * target).sum(1);                 // (R)
+        return match.Div(n);
+    }
+
+    private static GeneralisationCondition RunCondition(string name, GeneralisationOptions o, double cost, Tensor bs,
+        double[][] training, double[][] unseen, long seed, Device device, StepCounter steps, CancellationToken cancel)
     {
         int n = o.Traits, size = n / o.Modules;
-        bool hill = o.Strategy == "hill-climber";
-        // Every replicate's evolved B: (R, N, N).
-        using var bs = cost is null ? torch.zeros(o.Replicates, n, n, dtype: ScalarType.Float64, device: device)
-            : trained is not null ? trained.clone()
-            : torch.stack(Enumerable.Range(0, o.Replicates).Select(r => TrainGa(o, cost.Value, training, ReplicateSeed(seed, r), device)).ToArray());
-        progress?.Invoke($"{name}: {o.Replicates} replicate(s) trained");
         var replicates = new List<GeneralisationReplicate>();
         for (int r = 0; r < o.Replicates; r++)
         {
             long runSeed = ReplicateSeed(seed, r);
             using var b = bs[r].clone();
             var (seenShare, unseenShare) = PhenotypicDistribution(o, b, training, unseen, runSeed + 3, device);
-            double[] seenTimes, unseenTimes;
-            if (hill)
-            {
-                seenTimes = HillClimberGenerationsToAdapt(o, b, training, runSeed + 1, device);
-                unseenTimes = HillClimberGenerationsToAdapt(o, b, unseen, runSeed + 2, device);
-            }
-            else
-            {
-                seenTimes = training.Select(t => (double)(GaGenerationsToAdapt(o, b, t, runSeed + 1, device) ?? o.TestGenerations)).ToArray();
-                unseenTimes = unseen.Select(t => (double)(GaGenerationsToAdapt(o, b, t, runSeed + 2, device) ?? o.TestGenerations)).ToArray();
-            }
+            var seenTimes = GenerationsToAdapt(o, b, training, runSeed + 1, device, cancel);
+            var unseenTimes = GenerationsToAdapt(o, b, unseen, runSeed + 2, device, cancel);
             var values = b.to(torch.CPU).data<double>().ToArray();
             double w = 0, bw = 0;
             int wc = 0, bc = 0;
@@ -346,6 +411,7 @@ public static class GeneralisationExperiment
             replicates.Add(new GeneralisationReplicate(seenShare, unseenShare, seenTimes.Average(), unseenTimes.Average(),
                 unseenTimes.Count(t => t < o.TestGenerations) / (double)unseenTimes.Length, w / wc, bw / bc,
                 HebbianCorrelation(values, training)));
+            steps.Advance($"{name}: replicate {r + 1}/{o.Replicates} tested");
         }
         static double Sd(IEnumerable<double> v)
         {
@@ -354,7 +420,7 @@ public static class GeneralisationExperiment
             return a.Length < 2 ? 0 : Math.Sqrt(a.Sum(x => (x - mean) * (x - mean)) / (a.Length - 1));
         }
         var first = bs[0].to(torch.CPU).data<double>().ToArray();
-        return new GeneralisationCondition(name, cost ?? 0, replicates.Average(x => x.GenerationsToAdaptSeen),
+        return new GeneralisationCondition(name, cost, replicates.Average(x => x.GenerationsToAdaptSeen),
             replicates.Average(x => x.GenerationsToAdaptUnseen), replicates.Average(x => x.UnseenAdaptedShare),
             replicates.Average(x => x.WithinModuleWeight), replicates.Average(x => x.BetweenModuleWeight),
             replicates.Average(x => x.RandomToSeenShare), replicates.Average(x => x.RandomToUnseenShare), first,
@@ -362,53 +428,96 @@ public static class GeneralisationExperiment
             replicates.Average(x => x.HebbianCorrelation), replicates);
     }
 
-    private static long ReplicateSeed(long seed, int replicate) => (long)(Seeds.Derive(seed, replicate) & 0x7FFFFFFFFFFFFFFF);
+    private static long ReplicateSeed(long seed, int replicate) => Seeds.DeriveNonNegative(seed, replicate);
 
-    // Training phase with the (1+1) hill climber (Watson et al. 2014; Kouvaris et al. 2017): every (cost, replicate) is one
-    // lineage, all run as rows of one batch from G = 0, B = 0; the target switches every SwitchEvery generations.
-    private static Tensor TrainHillClimber(GeneralisationOptions o, double[] costs, double[][] targets, long seed, Device device)
+    private static IEvolutionStrategy HillClimberSearch(SearchSpec s)
     {
-        int n = o.Traits, r = o.Replicates * costs.Length;
-        using var generator = new Generator((ulong)seed, device);
-        using var lambda = torch.tensor(costs.SelectMany(c => Enumerable.Repeat(c, o.Replicates)).ToArray(), dtype: ScalarType.Float64, device: device);
-        using var targetTensor = torch.tensor(targets.SelectMany(t => t).ToArray(), dtype: ScalarType.Float64, device: device).reshape(targets.Length, n);
-        var g = torch.zeros(r, n, dtype: ScalarType.Float64, device: device);
-        var b = torch.zeros(r, n, n, dtype: ScalarType.Float64, device: device);
-        Tensor? fitness = null;
-        for (int gen = 0; gen < o.TrainingGenerations; gen++)
-        {
-            using var scope = torch.NewDisposeScope();
-            var target = targetTensor[(gen / o.SwitchEvery) % targets.Length];
-            var f = gen % o.SwitchEvery == 0 || fitness is null ? RegulatoryHillClimber.Fitness(g, b, target, o, lambda) : fitness;
-            var (g2, b2) = RegulatoryHillClimber.Propose(g, b, o.SigmaG, o.SigmaB, o.GenotypeBound, o.MutateRegulationProbability, o.SelfRegulation, generator);
-            var f2 = RegulatoryHillClimber.Fitness(g2, b2, target, o, lambda);
-            var (gn, bn, fn) = RegulatoryHillClimber.Select(g, b, f, g2, b2, f2);
-            g.Dispose(); b.Dispose(); fitness?.Dispose();
-            g = gn.MoveToOuterDisposeScope();
-            b = bn.MoveToOuterDisposeScope();
-            fitness = fn.MoveToOuterDisposeScope();
-        }
-        g.Dispose();
-        fitness?.Dispose();
-        return b;
+        var o = s.Options;
+        int n = o.Traits;
+        var mutation = s.Training
+            ? new RegulatoryMutation(n, o.SigmaG, o.SigmaB, o.GenotypeBound, o.MutateRegulationProbability, o.SelfRegulation)
+            : new RegulatoryMutation(n, o.SigmaG, 0, o.GenotypeBound, 0, true);
+        using var start = torch.zeros(s.Lineages, s.Training ? n + n * n : n, dtype: ScalarType.Float64, device: s.Device);
+        return new HillClimber(start, mutation, new Generator((ulong)s.Seed, s.Device));
     }
 
-    // Test phase with the hill climber: B frozen, one lineage per target, G from 0, only G mutates (sigmaG, bound);
-    // returns per target the first generation whose phenotype has the target's sign in every trait (the test budget if never).
-    private static double[] HillClimberGenerationsToAdapt(GeneralisationOptions o, Tensor b, double[][] targets, long seed, Device device)
+    private static IEvolutionStrategy GeneticAlgorithmSearch(SearchSpec s)
+    {
+        var o = s.Options;
+        int n = o.Traits;
+        using var scope = torch.NewDisposeScope();
+        var start = torch.zeros(o.PopulationSize, s.Training ? n + n * n : n, dtype: ScalarType.Float64, device: s.Device);
+        var scale = torch.cat(new[]
+        {
+            ScalarMath.Full(new long[] { n }, o.SigmaG, ScalarType.Float64, s.Device),
+            ScalarMath.Full(new long[] { n * n }, o.SigmaB, ScalarType.Float64, s.Device),
+        }); // per-gene mutation size of [G | B]
+        return new StrategyGroup(Enumerable.Range(0, s.Lineages).Select(l => (IEvolutionStrategy)new GeneticAlgorithm(start,
+            new TruncationSelection(0.25), s.Training ? new ScaledGaussianMutation(scale) : new GaussianMutation(o.SigmaG), null,
+            eliteCount: 1, s.LineageSeed(l))).ToArray());
+    }
+
+    // Fitness of genomes [G | B] (training) or G with B frozen at (N, N) (test), rows grouped by lineage; targets (N) shared or
+    // one per lineage (L, N); costs one per lineage (L).
+    private static Tensor LineageFitness(GeneralisationOptions o, Tensor genomes, Tensor? frozenB, Tensor target, Tensor lambda)
+    {
+        int n = o.Traits;
+        long lineages = lambda.shape[0], perLineage = genomes.shape[0] / lineages;
+        var g = genomes.narrow(1, 0, n);
+        var b = frozenB is null ? genomes.narrow(1, n, n * n).reshape(-1, n, n) : frozenB.unsqueeze(0).expand(genomes.shape[0], -1, -1);
+        if (frozenB is null && !o.SelfRegulation) b = b * torch.eye(n, dtype: b.dtype, device: b.device).RSub(1L);
+        var rowTargets = target.dim() == 1 || perLineage == 1 ? target : target.repeat_interleave(perLineage, 0);
+        return Fitness(g, b, rowTargets, o, perLineage == 1 ? lambda : lambda.repeat_interleave(perLineage, 0));
+    }
+
+    // Training phase: every (cost, replicate) lineage evolves (G, B) from 0 while the target cycles every SwitchEvery
+    // generations (the search measures its parents again at each switch). Returns each lineage's evolved B (L, N, N),
+    // lineages cost-major: the parent of a hill-climber lineage; the elite of a GA's last generation, not its best of all
+    // time, because the elite carries the regulation evolved under every target, not one lucky individual from an early period.
+    private static Tensor Train(GeneralisationOptions o, double[] costs, double[][] targets, long seed, Device device,
+        StepCounter steps, CancellationToken cancel)
+    {
+        int n = o.Traits, width = n + n * n, lineages = costs.Length * o.Replicates;
+        using var search = Searches[o.Strategy](new SearchSpec(o, true, lineages, seed, l => ReplicateSeed(seed, l % o.Replicates), device));
+        using var lambda = torch.tensor(costs.SelectMany(c => Enumerable.Repeat(c, o.Replicates)).ToArray(), dtype: ScalarType.Float64, device: device);
+        using var targetTensor = torch.tensor(targets.SelectMany(t => t).ToArray(), dtype: ScalarType.Float64, device: device).reshape(targets.Length, n);
+        for (int gen = 0; gen < o.TrainingGenerations; gen++)
+        {
+            cancel.ThrowIfCancellationRequested();
+            using var scope = torch.NewDisposeScope();
+            var target = targetTensor[(gen / o.SwitchEvery) % targets.Length];
+            Tensor FitnessOf(Tensor genomes) => LineageFitness(o, genomes, null, target, lambda);
+            if (gen % o.SwitchEvery == 0) search.Reevaluate(FitnessOf);
+            search.Tell(FitnessOf(search.Ask()));
+            steps.Advance(() => $"training: generation {gen + 1}/{o.TrainingGenerations}", every: Math.Max(1, o.TrainingGenerations / 200));
+        }
+        using var parents = search.Parents;                                                       // (L x K, N + N^2), lineage-major
+        var first = parents.view(lineages, -1, width).select(1, 0);                               // (L, N + N^2): each lineage's first parent
+        var evolved = first.narrow(1, n, n * n).reshape(lineages, n, n);
+        return o.SelfRegulation ? evolved.clone() : evolved * torch.eye(n, dtype: ScalarType.Float64, device: device).RSub(1L);
+    }
+
+    // Test phase: B frozen, one lineage per target, G from 0, only G mutates; returns per target the first generation in
+    // which a parent of its lineage (the hill climber's parent, any of the GA's population) has the target's sign in every
+    // trait, or the test budget if none does. (P is not bounded by 1, so a fitness threshold alone could be met with some
+    // traits wrong.)
+    private static double[] GenerationsToAdapt(GeneralisationOptions o, Tensor b, double[][] targets, long seed, Device device, CancellationToken cancel)
     {
         int n = o.Traits, k = targets.Length;
-        using var generator = new Generator((ulong)seed, device);
+        using var search = Searches[o.Strategy](new SearchSpec(o, false, k, seed, _ => seed, device));
         using var t = torch.tensor(targets.SelectMany(x => x).ToArray(), dtype: ScalarType.Float64, device: device).reshape(k, n);
-        using var bk = b.unsqueeze(0).expand(k, -1, -1).contiguous();
-        var g = torch.zeros(k, n, dtype: ScalarType.Float64, device: device);
+        using var noCost = torch.zeros(k, dtype: ScalarType.Float64, device: device);
+        Tensor FitnessOf(Tensor genomes) => LineageFitness(o, genomes, b, t, noCost);
+        search.Reevaluate(FitnessOf);
         var reached = Enumerable.Repeat((double)o.TestGenerations, k).ToArray();
-        Tensor? fitness = null;
         for (int gen = 0; gen < o.TestGenerations; gen++)
         {
+            cancel.ThrowIfCancellationRequested();
             using var scope = torch.NewDisposeScope();
-            var p = Develop(g, bk, o.DevelopmentSteps, o.Tau1, o.Tau2);
-            var hit = (p * t).Gt(0).all(1).to(torch.CPU).data<bool>().ToArray();
+            var parents = search.Parents;                                                         // (K x P, N)
+            long perLineage = parents.shape[0] / k;
+            var p = Develop(parents, b, o.DevelopmentSteps, o.Tau1, o.Tau2);
+            var hit = (p * t.repeat_interleave(perLineage, 0)).Gt(0).all(1).view(k, perLineage).any(1).to(torch.CPU).data<bool>().ToArray();
             bool open = false;
             for (int i = 0; i < k; i++)
             {
@@ -416,46 +525,9 @@ public static class GeneralisationExperiment
                 open |= reached[i] >= o.TestGenerations;
             }
             if (!open) break;
-            var f = fitness ?? (p * t).sum(1).Div(n);
-            var (g2, _) = RegulatoryHillClimber.Propose(g, bk, o.SigmaG, 0, o.GenotypeBound, 0, true, generator);
-            var f2 = RegulatoryHillClimber.Fitness(g2, bk, t, o, 0);
-            var (gn, _, fn) = RegulatoryHillClimber.Select(g, bk, f, g2, bk, f2);
-            g.Dispose(); fitness?.Dispose();
-            g = gn.MoveToOuterDisposeScope();
-            fitness = fn.MoveToOuterDisposeScope();
+            search.Tell(FitnessOf(search.Ask()));
         }
-        g.Dispose();
-        fitness?.Dispose();
         return reached;
-    }
-
-    // Training phase with the GA over genomes [G (N), B (N x N)] with truncation selection and elitism; the target alternates.
-    private static Tensor TrainGa(GeneralisationOptions o, double cost, double[][] targets, long seed, Device device)
-    {
-        int n = o.Traits, genomeSize = n + n * n;
-        using var scale = torch.cat(new[]
-        {
-            ScalarMath.Full(new long[] { n }, o.SigmaG, ScalarType.Float64, device),
-            ScalarMath.Full(new long[] { n * n }, o.SigmaB, ScalarType.Float64, device),
-        }); // per-gene mutation size
-        using var targetTensor = torch.tensor(targets.SelectMany(t => t).ToArray(), dtype: ScalarType.Float64, device: device).reshape(targets.Length, n);
-        using var start = torch.zeros(o.PopulationSize, genomeSize, dtype: ScalarType.Float64, device: device);
-        using var ga = new GeneticAlgorithm(start, new TruncationSelection(0.25), new ScaledGaussianMutation(scale), null, eliteCount: 1, seed);
-        for (int gen = 0; gen < o.TrainingGenerations; gen++)
-        {
-            using var scope = torch.NewDisposeScope();
-            var target = targetTensor[(gen / o.SwitchEvery) % targets.Length];
-            var population = ga.Ask();
-            var g = population.narrow(1, 0, n);
-            var b = population.narrow(1, n, n * n).reshape(-1, n, n);
-            if (!o.SelfRegulation) b = b * torch.eye(n, dtype: ScalarType.Float64, device: device).RSub(1L);
-            ga.Tell(RegulatoryHillClimber.Fitness(g, b, target, o, cost));
-        }
-        // The elite of the last generation (row 0 of the next population), not the best of all time: it carries the
-        // regulation evolved under every target, not one lucky individual from an early target period.
-        using var last = ga.Ask();
-        var evolved = last[0L].narrow(0, n, n * n).reshape(n, n);
-        return o.SelfRegulation ? evolved.clone() : evolved * torch.eye(n, dtype: ScalarType.Float64, device: device).RSub(1L);
     }
 
     // Phenotypic distribution (Kouvaris et al. 2017, fig. 2): develop random genotypes through B and classify the sign
@@ -475,25 +547,5 @@ public static class GeneralisationExperiment
             return match.to(ScalarType.Float64).mean().item<double>();
         }
         return (Share(training, true), Share(unseen, false));
-    }
-
-    // GA test phase: B frozen, G evolves from 0 towards one target (fitness P.S / N); returns the first generation in which
-    // some individual's phenotype has the target's sign in every trait, or null. (P is not bounded by 1, so a fitness
-    // threshold alone could be met with some traits wrong.)
-    private static int? GaGenerationsToAdapt(GeneralisationOptions o, Tensor b, double[] target, long seed, Device device)
-    {
-        int n = o.Traits;
-        using var t = torch.tensor(target, dtype: ScalarType.Float64, device: device);
-        using var start = torch.zeros(o.PopulationSize, n, dtype: ScalarType.Float64, device: device);
-        using var ga = new GeneticAlgorithm(start, new TruncationSelection(0.25), new GaussianMutation(o.SigmaG), null, eliteCount: 1, seed);
-        for (int gen = 0; gen < o.TestGenerations; gen++)
-        {
-            using var scope = torch.NewDisposeScope();
-            var g = ga.Ask();
-            var p = Develop(g, b, o.DevelopmentSteps, o.Tau1, o.Tau2);
-            if ((p * t).Gt(0).all(1).any().item<bool>()) return gen;
-            ga.Tell(p.matmul(t).Div(n));
-        }
-        return null;
     }
 }

@@ -28,6 +28,26 @@ public class EvolveCliTests
     }
 
     [Fact]
+    public void Should_EvolveWithAnyCatalogueStrategy_When_NamedOnTheCommandLine()
+    {
+        using var dir = new TempDir();
+        string run = TrainTinyRun(dir);
+        var r = Run("evolve", "--run", run, "--target", "1234", "--strategy", "hill-climber", "--population", "2", "--generations", "4",
+            "--seed", "3", "--json", dir["hc/evolve.json"]);
+        Assert.True(r.Code == 0, r.Output);
+        using var json = JsonDocument.Parse(File.ReadAllText(dir["hc/evolve.json"]));
+        var root = json.RootElement;
+        Assert.Equal("hill-climber", root.GetProperty("strategy").GetString());
+        Assert.Equal(2, root.GetProperty("population").GetInt32());
+        Assert.Equal(2, root.GetProperty("options").GetProperty("strategy").GetProperty("options").GetProperty("population").GetInt32());
+        var bestSoFar = root.GetProperty("best_so_far").EnumerateArray().Select(v => v.GetDouble()).ToArray();
+        Assert.Equal(4, bestSoFar.Length);
+        for (int i = 1; i < bestSoFar.Length; i++) Assert.True(bestSoFar[i] >= bestSoFar[i - 1]);
+        AssertOneLineUsageError(Run("evolve", "--run", run, "--target", "1", "--strategy", "annealing"),
+            "--strategy must be one of cma, cma-diagonal, es, ga, hill-climber, got 'annealing'");
+    }
+
+    [Fact]
     public void Should_WriteWhereAsked_When_TheTargetIsAnNpyImage()
     {
         using var dir = new TempDir();
@@ -52,7 +72,7 @@ public class EvolveCliTests
         Npy.Write(dir["small.npy"], new double[8, 8]);
         string[] before = Directory.GetFiles(run).Order().ToArray();
         byte[] checkpoint = File.ReadAllBytes(Path.Combine(run, "checkpoint.bin"));
-        AssertOneLineUsageError(Run("evolve", "--run", run, "--target", "1", "--population", "1"), "--population must be >= 2");
+        AssertOneLineUsageError(Run("evolve", "--run", run, "--target", "1", "--population", "1"), "Population must be 0 (the default 4 + 3 ln G) or in [2, 1000000], got 1");
         AssertOneLineUsageError(Run("evolve", "--run", run, "--target", "1", "--generations", "0"), "--generations must be >= 1");
         AssertOneLineUsageError(Run("evolve", "--run", run, "--target", "737280"), "target index 737280 is out of range [0, 737279]");
         AssertOneLineUsageError(Run("evolve", "--run", run, "--target", dir["small.npy"]), "has shape (8, 8); the run's phenotypes are 64x64");

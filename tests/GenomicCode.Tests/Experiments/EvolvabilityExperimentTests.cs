@@ -24,8 +24,8 @@ public class EvolvabilityExperimentTests
         // fitter iff |2 - x| < 2 iff 0 < x < 4, probability Phi(4/2) - 1/2 = 0.47725. Overall share 0.23862.
         // Mean fitness change: E[d^2 - (d - x)^2] = -E[x^2] = -sigma^2 = -4 for both parents.
         using var parents = torch.tensor(new double[] { 0, 5, 2, -3 }, dtype: ScalarType.Float64).reshape(2, 2);
-        var options = new EvolvabilityOptions { MutantsPerParent = 20_000, MutationSigma = 2, GenerationsPerTarget = 1, Seed = 3 };
-        var r = EvolvabilityExperiment.Run(Linear(1, 0), parents, options);
+        var options = new EvolvabilityOptions { MutantsPerParent = 20_000, MutationSigma = 2, GenerationsPerTarget = 1 };
+        var r = EvolvabilityExperiment.Run(Linear(1, 0), parents, options, seed: 3);
         Assert.Equal(1.0, r.TraitMean, 12);
         Assert.Equal(1.0, r.TraitStd, 12);
         Assert.Equal(2.0, r.TargetA, 12);
@@ -44,8 +44,8 @@ public class EvolvabilityExperimentTests
         NativeRuntime.EnsureLoaded();
         using var g = new torch.Generator(7, torch.CPU);
         using var parents = torch.randn(new long[] { 64, 3 }, dtype: ScalarType.Float64, generator: g);
-        var options = new EvolvabilityOptions { MutantsPerParent = 1, MutationSigma = 0.2, GenerationsPerTarget = 25, Seed = 1 };
-        var r = EvolvabilityExperiment.Run(Linear(0.6, 0.8, 0), parents, options);
+        var options = new EvolvabilityOptions { MutantsPerParent = 1, MutationSigma = 0.2, GenerationsPerTarget = 25 };
+        var r = EvolvabilityExperiment.Run(Linear(0.6, 0.8, 0), parents, options, seed: 1);
         Assert.Equal(50, r.MeanFitness.Length);
         // The switch moves the target by 2 SD: just after it the mean fitness is near -(2)^2 = -4.
         Assert.True(r.MeanFitness[25] < -2.5, $"fitness just after the switch {r.MeanFitness[25]}");
@@ -54,7 +54,7 @@ public class EvolvabilityExperimentTests
         // Mutations move the trait by N(0, 0.04) per generation, so crossing 1.5 SD takes a few generations; within 15.
         Assert.InRange(r.GenerationsToRecover!.Value, 2, 15);
         Assert.True(r.MeanFitness[^1] >= -0.25);
-        var again = EvolvabilityExperiment.Run(Linear(0.6, 0.8, 0), parents, options);
+        var again = EvolvabilityExperiment.Run(Linear(0.6, 0.8, 0), parents, options, seed: 1);
         Assert.Equal(r.MeanFitness, again.MeanFitness); // reproducible from the seed
     }
 
@@ -63,7 +63,7 @@ public class EvolvabilityExperimentTests
     {
         NativeRuntime.EnsureLoaded();
         using var parents = torch.tensor(new double[] { 1, 0, 1, 5 }, dtype: ScalarType.Float64).reshape(2, 2);
-        var e = Assert.Throws<UserInputException>(() => EvolvabilityExperiment.Run(Linear(1, 0), parents, new EvolvabilityOptions()));
+        var e = Assert.Throws<UserInputException>(() => EvolvabilityExperiment.Run(Linear(1, 0), parents, new EvolvabilityOptions(), seed: 0));
         Assert.Contains("SD 0", e.Message);
         Assert.Throws<UserInputException>(() => new EvolvabilityOptions { MutationSigma = 0 }.Validate());
         Assert.Throws<UserInputException>(() => new EvolvabilityOptions { MutantsPerParent = 0 }.Validate());

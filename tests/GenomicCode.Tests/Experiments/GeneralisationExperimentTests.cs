@@ -1,4 +1,5 @@
 using GenomicCode.Core;
+using GenomicCode.Evolution;
 using GenomicCode.Experiments;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -71,8 +72,8 @@ public class GeneralisationExperimentTests
     {
         // B = [[1, -2], [0, 3]], N = 2, lambda = 0.5: L1 = 0.5 * (1 + 2 + 0 + 3) / 2 = 1.5; L2 = 0.5 * (1 + 4 + 0 + 9) / 2 = 3.5.
         using var b = torch.tensor(new double[] { 1, -2, 0, 3 }).reshape(1, 2, 2);
-        Assert.Equal(1.5, RegulatoryHillClimber.ConnectionCost(b, 0.5, "l1").item<double>(), 12);
-        Assert.Equal(3.5, RegulatoryHillClimber.ConnectionCost(b, 0.5, "l2").item<double>(), 12);
+        Assert.Equal(1.5, GeneralisationExperiment.ConnectionCost(b, 0.5, "l1").item<double>(), 12);
+        Assert.Equal(3.5, GeneralisationExperiment.ConnectionCost(b, 0.5, "l2").item<double>(), 12);
     }
 
     [Fact]
@@ -84,39 +85,63 @@ public class GeneralisationExperimentTests
         using var g = torch.tensor(new double[] { 1, 0 }).reshape(1, 2);
         using var b = torch.tensor(new double[] { 0, 1, 0, 0 }).reshape(1, 2, 2);
         using var s = torch.tensor(new double[] { 1, -1 });
-        Assert.Equal(0.3, RegulatoryHillClimber.Fitness(g, b, s, o, 0.2).item<double>(), 12);
+        Assert.Equal(0.3, GeneralisationExperiment.Fitness(g, b, s, o, 0.2).item<double>(), 12);
     }
 
-    [Fact]
-    public void Should_KeepMutantsThatAreNotWorse_When_Selecting()
+    // Proposes the mutants it is given, whatever the parents.
+    private sealed class FixedMutants(Tensor mutants) : IMutation
     {
-        // Lineage 0: mutant ties its parent (kept: neutral drift); lineage 1: mutant is worse (parent kept).
-        using var g = torch.tensor(new double[] { 0, 0, 1, 1 }).reshape(2, 2);
-        using var b = torch.zeros(2, 2, 2, dtype: ScalarType.Float64);
-        using var f = torch.tensor(new double[] { 1, 2 });
-        using var g2 = torch.tensor(new double[] { 5, 5, 7, 7 }).reshape(2, 2);
-        using var b2 = torch.ones(2, 2, 2, dtype: ScalarType.Float64);
-        using var f2 = torch.tensor(new double[] { 1, 1.5 });
-        var (gn, bn, fn) = RegulatoryHillClimber.Select(g, b, f, g2, b2, f2);
-        Assert.Equal(new double[] { 5, 5, 1, 1 }, gn.data<double>().ToArray());
-        Assert.Equal(new double[] { 1, 1, 1, 1, 0, 0, 0, 0 }, bn.data<double>().ToArray());
-        Assert.Equal(new double[] { 1, 2 }, fn.data<double>().ToArray());
+        public Tensor Mutate(Tensor genomes, Generator generator) => mutants.clone();
     }
 
     [Fact]
-    public void Should_ChangeExactlyOneGeneWithinItsBound_When_Proposing()
+    public void Should_KeepMutantsThatAreNotWorse_When_TheHillClimberSelects()
+    {
+        // Genomes [G (2) | B (2 x 2)]. Lineage 0: mutant ties its parent (kept: neutral drift); lineage 1: mutant is worse (parent kept).
+        using var parents = torch.tensor(new double[] { 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0 }).reshape(2, 6);
+        using var mutants = torch.tensor(new double[] { 5, 5, 1, 1, 1, 1, 7, 7, 1, 1, 1, 1 }).reshape(2, 6);
+        using var climber = new HillClimber(parents, new FixedMutants(mutants), seed: 0);
+        climber.Reevaluate(_ => torch.tensor(new double[] { 1, 2 }));
+        using (var asked = climber.Ask()) Assert.Equal(mutants.data<double>().ToArray(), asked.data<double>().ToArray());
+        climber.Tell(torch.tensor(new double[] { 1, 1.5 }));
+        using var kept = climber.Parents;
+        using var fitness = climber.ParentFitness!;
+        Assert.Equal(new double[] { 5, 5, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0 }, kept.data<double>().ToArray());
+        Assert.Equal(new double[] { 1, 2 }, fitness.data<double>().ToArray());
+    }
+
+    [Fact]
+    public void Should_ChangeExactlyOneGeneWithinItsBound_When_Mutating()
     {
         using var gen = new torch.Generator(3);
-        using var g = torch.full(new long[] { 8, 3 }, 0.95, dtype: ScalarType.Float64);
-        using var b = torch.zeros(8, 3, 3, dtype: ScalarType.Float64);
-        var (g2, b2) = RegulatoryHillClimber.Propose(g, b, sigmaG: 0.5, sigmaB: 0.1, bound: 1, mutateRegulationProbability: 0.5, selfRegulation: false, gen);
+        using var genomes = torch.cat(new[] { torch.full(new long[] { 8, 3 }, 0.95, dtype: ScalarType.Float64), torch.zeros(8, 9, dtype: ScalarType.Float64) }, 1);
+        var mutation = new RegulatoryMutation(3, sigmaG: 0.5, sigmaB: 0.1, bound: 1, regulationProbability: 0.5, selfRegulation: false);
+        using var mutated = mutation.Mutate(genomes, gen);
+        var g = genomes.narrow(1, 0, 3);
+        var g2 = mutated.narrow(1, 0, 3);
+        var b2 = mutated.narrow(1, 3, 9).reshape(8, 3, 3);
         var changedG = g2.ne(g).sum(1).data<long>().ToArray();
-        var changedB = b2.ne(b).sum(new long[] { 1, 2 }).data<long>().ToArray();
+        var changedB = b2.ne(0.0).sum(new long[] { 1, 2 }).data<long>().ToArray();
         for (int r = 0; r < 8; r++) Assert.InRange(changedG[r] + changedB[r], 0, 1); // a clipped or diagonal step may change nothing
         Assert.True(g2.abs().le(1).all().item<bool>());
         Assert.True(b2.abs().le(0.1).all().item<bool>());
         Assert.Equal(0, b2.diagonal(0, 1, 2).abs().sum().item<double>()); // no self-regulation
         Assert.True(changedG.Sum() + changedB.Sum() > 0);
+    }
+
+    [Fact]
+    public void Should_DrawTheSameStream_When_TheGenomeCarriesBOrNot()
+    {
+        // With p = 0 a genome [G | B] and the genome G alone change G identically: the draws do not depend on the layout.
+        var mutation = new RegulatoryMutation(3, sigmaG: 0.5, sigmaB: 0.1, bound: 1, regulationProbability: 0, selfRegulation: true);
+        using var full = torch.zeros(4, 12, dtype: ScalarType.Float64);
+        using var alone = torch.zeros(4, 3, dtype: ScalarType.Float64);
+        using var a = new torch.Generator(9);
+        using var b = new torch.Generator(9);
+        using var fromFull = mutation.Mutate(full, a);
+        using var fromAlone = mutation.Mutate(alone, b);
+        Assert.Equal(fromAlone.data<double>().ToArray(), fromFull.narrow(1, 0, 3).contiguous().data<double>().ToArray());
+        Assert.Equal(0, fromFull.narrow(1, 3, 9).abs().sum().item<double>());
     }
 
     [Fact]

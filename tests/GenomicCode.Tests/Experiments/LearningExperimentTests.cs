@@ -1,6 +1,8 @@
 using GenomicCode.Core;
+using GenomicCode.Core.Catalogues;
 using GenomicCode.Development;
 using GenomicCode.Development.Population;
+using GenomicCode.Evolution;
 using GenomicCode.Experiments;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -11,9 +13,10 @@ namespace GenomicCode.Tests.Experiments;
 public class LearningExperimentTests
 {
     // A tiny GRN: 8x8 phenotypes, 6 steps, 4 genes, 2 targets; about 200 weights.
-    private static LearningOptions Tiny(string strategy = "es") => new()
+    private static LearningOptions Tiny(string strategy = "es", int population = 8) => new()
     {
-        Strategy = strategy, Size = 8, Targets = 2, GenomeSize = 2, Population = 8, Generations = 15, Steps = 15, CurvePoints = 3,
+        Strategy = StrategyCatalog.With(strategy == "es" ? LearningOptions.DefaultStrategy : StrategyCatalog.Spec(strategy), population, sigma: 0.02),
+        Size = 8, Targets = 2, GenomeSize = 2, Generations = 15, Steps = 15, CurvePoints = 3,
         Development = new DevelopmentOptions { Steps = 6, Channels = 4, Morphogens = 1, HiddenSize = 8 },
     };
 
@@ -86,22 +89,22 @@ public class LearningExperimentTests
         // Then both end below 90% of the shared initial loss, and the budgets are counted in developments
         Assert.True(result.GradientFinalLoss < 0.9 * result.InitialLoss, $"gradient {result.GradientFinalLoss} vs initial {result.InitialLoss}");
         Assert.True(result.EvolutionFinalLoss < 0.9 * result.InitialLoss, $"evolution {result.EvolutionFinalLoss} vs initial {result.InitialLoss}");
-        Assert.Equal(15, result.Gradient.Evaluations[^1]);
-        Assert.Equal(15 * 8, result.Evolution.Evaluations[^1]);
-        Assert.Equal(result.InitialLoss, result.Gradient.Loss[0]);
-        Assert.Equal(result.InitialLoss, result.Evolution.Loss[0]);
+        Assert.Equal(15, result.Gradient.Evaluations);
+        Assert.Equal(15 * 8, result.Evolution.Evaluations);
+        Assert.Equal(result.InitialLoss, result.Gradient.Curve.Loss[0]);
+        Assert.Equal(result.InitialLoss, result.Evolution.Curve.Loss[0]);
         Assert.Equal(2 * 8 * 8, result.EvolvedPhenotypes.Length);
 
         // And the same seed gives the same numbers
         var again = LearningExperiment.Run(options, seed: 0);
-        Assert.Equal(result.Gradient.Loss, again.Gradient.Loss);
-        Assert.Equal(result.Evolution.Loss, again.Evolution.Loss);
+        Assert.Equal(result.Gradient.Curve.Loss, again.Gradient.Curve.Loss);
+        Assert.Equal(result.Evolution.Curve.Loss, again.Evolution.Curve.Loss);
     }
 
     [Fact]
     public void Should_ReduceTheLoss_When_DiagonalCmaEsEvolvesTheWeights()
     {
-        var result = LearningExperiment.Run(Tiny("cma") with { Steps = 1 }, seed: 0);
+        var result = LearningExperiment.Run(Tiny("cma-diagonal") with { Steps = 1 }, seed: 0);
         Assert.True(result.EvolutionFinalLoss < 0.9 * result.InitialLoss, $"evolution {result.EvolutionFinalLoss} vs initial {result.InitialLoss}");
         Assert.Equal("diagonal CMA-ES", result.Evolution.Learner);
     }
@@ -110,7 +113,7 @@ public class LearningExperimentTests
     public void Should_DevelopOnceBatchedPerIndividual_When_EvolvingAndKeepMemoryFlat()
     {
         // Given a counting wrapper around a tiny GRN and 3 genomes
-        var options = Tiny() with { Generations = 4, Population = 6, Steps = 5 };
+        var options = Tiny(population: 6) with { Generations = 4, Steps = 5 };
         torch.random.manual_seed(1);
         using var decoder = new CountingDecoder(new GrnDecoder(2, (1, 8, 8), options.Development));
         using var genomes = torch.randn(3, 2);
@@ -123,7 +126,7 @@ public class LearningExperimentTests
         Assert.Equal(5, decoder.GradientCalls);
         Assert.Equal(4 * 6, decoder.EvolutionCalls);
         Assert.All(decoder.EvolutionBatchSizes, b => Assert.Equal(3, b));
-        Assert.Equal(4 * 6, result.Evolution.Evaluations[^1]);
+        Assert.Equal(4 * 6, result.Evolution.Evaluations);
 
         // And a second run leaves as many live tensors as the first (one dispose scope per step and generation)
         long live = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
@@ -164,7 +167,7 @@ public class LearningExperimentTests
     public void Should_DevelopEachGenerationInOneCall_When_EvolvingTheDecodersWeights(string decoder)
     {
         // Given a tiny decoder, and the learning run with the batched population and with the per-individual loop
-        var options = Tiny() with { Decoder = decoder, Generations = 4, Population = 6, Steps = 1 };
+        var options = Tiny(population: 6) with { Decoder = decoder, Generations = 4, Steps = 1 };
         var counting = new CountingBackend(PopulationDevelopment.Torch);
 
         // When evolution runs both ways
@@ -173,9 +176,11 @@ public class LearningExperimentTests
 
         // Then each generation was one call of all 6 individuals, and the curves agree to float tolerance
         Assert.Equal(new long[] { 6, 6, 6, 6 }, counting.Sizes);
-        Assert.Equal(looped.Evolution.Evaluations, batched.Evolution.Evaluations);
-        for (int i = 0; i < looped.Evolution.Loss.Length; i++)
-            Assert.Equal(looped.Evolution.Loss[i], batched.Evolution.Loss[i], 4);
+        Assert.Equal(looped.Evolution.Curve.Evaluations, batched.Evolution.Curve.Evaluations);
+        for (int i = 0; i < looped.Evolution.Curve.Loss.Length; i++)
+            Assert.Equal(looped.Evolution.Curve.Loss[i], batched.Evolution.Curve.Loss[i], 4);
+        Assert.Equal("torch", batched.Backend);
+        Assert.Equal("loop", looped.Backend);
     }
 
     [Fact]
@@ -190,24 +195,24 @@ public class LearningExperimentTests
     }
 
     [Theory]
-    [InlineData("Decoder", "conv")]
-    [InlineData("Strategy", "ga")]
-    [InlineData("Population", "1")]
-    [InlineData("Population", "7")]
-    [InlineData("Generations", "0")]
-    [InlineData("Steps", "0")]
-    public void Should_NameTheField_When_AnOptionIsBad(string field, string value)
+    [InlineData("Decoder", "conv", "Decoder must be grn or nca")]
+    [InlineData("Strategy", "sgd", "Strategy must be one of cma, cma-diagonal, es, ga, hill-climber")]
+    [InlineData("Population", "1", "Strategy.options: Population must be in [2, 1000000]")]
+    [InlineData("Population", "7", "Strategy.options: Population must be even")]
+    [InlineData("Generations", "0", "Generations")]
+    [InlineData("Steps", "0", "Steps")]
+    public void Should_NameTheField_When_AnOptionIsBad(string field, string value, string expected)
     {
         var bad = field switch
         {
             "Decoder" => Tiny() with { Decoder = value },
-            "Strategy" => Tiny() with { Strategy = value },
-            "Population" => Tiny() with { Population = int.Parse(value) },
+            "Strategy" => Tiny() with { Strategy = new ComponentSpec(value, new OpenAiEsOptions()) },
+            "Population" => Tiny() with { Strategy = new ComponentSpec("es", new OpenAiEsOptions { Population = int.Parse(value) }) },
             "Generations" => Tiny() with { Generations = int.Parse(value) },
             _ => Tiny() with { Steps = int.Parse(value) },
         };
         var e = Assert.Throws<UserInputException>(() => bad.Validate());
-        Assert.StartsWith(field, e.Message);
+        Assert.StartsWith(expected, e.Message);
         Assert.DoesNotContain('\n', e.Message);
     }
 }

@@ -1,0 +1,167 @@
+using System.Text.Json.Serialization;
+using GenomicCode.Analysis;
+using GenomicCode.Core;
+using GenomicCode.Core.Catalogues;
+using GenomicCode.Data;
+using GenomicCode.Models;
+using GenomicCode.Numerics;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace GenomicCode.Experiments;
+
+/// <summary>Settings of <see cref="AnalysisExperiment"/>.</summary>
+public sealed record AnalysisOptions : IComponentOptions
+{
+    /// <summary>The run folder to analyse (for <c>Run(options, seed, ...)</c>); null when a model is passed in.</summary>
+    public string? Run { get; init; }
+
+    /// <summary>Device: cpu, cuda, cuda:N or auto; null takes the run's own setting. Default null.</summary>
+    public string? Device { get; init; }
+
+    /// <summary>Genomes analysed: posterior means of this many sampled observations, >= 2. Default 64.</summary>
+    public int Population { get; init; } = 64;
+
+    /// <summary>Mutants (and noisy replicates) per parent genome, >= 2. Default 32.</summary>
+    public int Mutants { get; init; } = 32;
+
+    /// <summary>Standard deviation of one mutation, in prior units, > 0. Default 1.</summary>
+    public double MutationSize { get; init; } = 1.0;
+
+    /// <summary>A mutant is robust when its mean absolute pixel difference from the parent is at most this, >= 0. Default 0.02.</summary>
+    public double Epsilon { get; init; } = 0.02;
+
+    /// <summary>Developmental noise levels: standard deviations of Gaussian noise on the decoder's logits, each >= 0. Default 0.5, 1, 2.</summary>
+    public IReadOnlyList<double> Noise { get; init; } = new[] { 0.5, 1.0, 2.0 };
+
+    /// <inheritdoc />
+    public void Validate()
+    {
+        if (Population < 2) throw new UserInputException($"Population must be >= 2, got {Population}.");
+        if (Mutants < 2) throw new UserInputException($"Mutants must be >= 2, got {Mutants}.");
+        if (!(MutationSize > 0) || double.IsInfinity(MutationSize)) throw new UserInputException($"MutationSize must be finite and > 0, got {MutationSize}.");
+        if (!(Epsilon >= 0) || double.IsInfinity(Epsilon)) throw new UserInputException($"Epsilon must be finite and >= 0, got {Epsilon}.");
+        if (Noise is null || Noise.Count == 0) throw new UserInputException("Noise needs at least one level, for example 0.5, 1, 2.");
+        foreach (double v in Noise)
+            if (!(v >= 0) || double.IsInfinity(v)) throw new UserInputException($"Noise levels must be finite and >= 0, got {v}.");
+    }
+}
+
+/// <summary>What <see cref="AnalysisExperiment"/> measured, as written to analysis.json.</summary>
+/// <param name="Run">The run folder analysed, or null for a model passed in.</param>
+/// <param name="Step">The run's training step, or null.</param>
+/// <param name="Options">Settings used.</param>
+/// <param name="Seed">Seed of the run.</param>
+/// <param name="Population">Genomes analysed.</param>
+/// <param name="Genes">Gene names (z0, z1, ...), the rows of the effect matrices.</param>
+/// <param name="Traits">Trait names, their columns.</param>
+/// <param name="TraitSd">Standard deviation of each trait over the population.</param>
+/// <param name="EffectMatrixJacobian">Mean d trait / d gene over the population (genes x traits).</param>
+/// <param name="EffectMatrixFiniteDifferences">The same by central finite differences (h = 0.1) on up to 32 genomes.</param>
+/// <param name="EffectMatrixStandardized">The Jacobian in trait SDs per unit gene.</param>
+/// <param name="Pleiotropy">Traits each gene affects beyond the threshold.</param>
+/// <param name="Polygenicity">Genes affecting each trait beyond the threshold.</param>
+/// <param name="PleiotropyThreshold">The threshold on standardised effects.</param>
+/// <param name="EffectSpectrum">Every |standardised effect|, largest first.</param>
+/// <param name="Epistasis">Mean |non-additivity| of double mutants of size 1 (genes x genes), in trait SDs.</param>
+/// <param name="MutationSize">Standard deviation of one mutation.</param>
+/// <param name="Epsilon">Robustness tolerance.</param>
+/// <param name="Mutational">Robustness and phenotypic variance against k mutations per genome (k = 1, 2, 4, ..., G).</param>
+/// <param name="DevelopmentalNoise">The same against Gaussian noise on the decoder's logits, per noise level.</param>
+public sealed record AnalysisResult(
+    [property: JsonPropertyName("run")] string? Run,
+    [property: JsonPropertyName("step")] long? Step,
+    [property: JsonPropertyName("options")] AnalysisOptions Options,
+    [property: JsonPropertyName("seed")] long Seed,
+    [property: JsonPropertyName("population")] int Population,
+    [property: JsonPropertyName("genes")] IReadOnlyList<string> Genes,
+    [property: JsonPropertyName("traits")] IReadOnlyList<string> Traits,
+    [property: JsonPropertyName("trait_sd")] double[] TraitSd,
+    [property: JsonPropertyName("effect_matrix_jacobian")] double[][] EffectMatrixJacobian,
+    [property: JsonPropertyName("effect_matrix_finite_differences")] double[][] EffectMatrixFiniteDifferences,
+    [property: JsonPropertyName("effect_matrix_standardized")] double[][] EffectMatrixStandardized,
+    [property: JsonPropertyName("pleiotropy")] int[] Pleiotropy,
+    [property: JsonPropertyName("polygenicity")] int[] Polygenicity,
+    [property: JsonPropertyName("pleiotropy_threshold")] double PleiotropyThreshold,
+    [property: JsonPropertyName("effect_spectrum")] double[] EffectSpectrum,
+    [property: JsonPropertyName("epistasis")] double[][] Epistasis,
+    [property: JsonPropertyName("mutation_size")] double MutationSize,
+    [property: JsonPropertyName("epsilon")] double Epsilon,
+    [property: JsonPropertyName("mutational")] IReadOnlyList<RobustnessPoint> Mutational,
+    [property: JsonPropertyName("developmental_noise")] IReadOnlyList<RobustnessPoint> DevelopmentalNoise) : IExperimentResult;
+
+/// <summary>
+/// The genetic architecture of a trained genotype-phenotype map (genome -> trait effect matrix, pleiotropy, polygenicity,
+/// epistasis; <see cref="EffectMatrix"/>, <see cref="GeneticArchitecture"/>) and the robustness of development to mutation
+/// and to developmental noise (<see cref="Robustness"/>), on the sprite traits of <see cref="SpritesTraits"/>.
+/// </summary>
+public static class AnalysisExperiment
+{
+    /// <summary>The catalogue entry <c>analyze</c>.</summary>
+    public static ExperimentEntry Entry { get; } = new ExperimentEntry<AnalysisOptions, AnalysisResult>("analyze",
+        "Genetic architecture of a trained run (genome -> trait effects, pleiotropy, polygenicity, epistasis) and robustness to mutation and noise.",
+        "Wagner et al. 1997; Masel and Siegal 2009", "analysis.json", Run, "analysis", "analyse");
+
+    private const int Chunk = 256;
+    private const int EpistasisParents = 8;
+
+    /// <summary>Analyses the run folder <see cref="AnalysisOptions.Run"/>.</summary>
+    public static AnalysisResult Run(AnalysisOptions options, long seed, IProgress<ExperimentProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        options.Validate();
+        using var run = RunInput.Load(options.Run, options.Device);
+        var result = Run(run.Model, run.Data, options, seed, progress, cancellationToken);
+        return result with { Run = run.Run.Path, Step = run.Header.Step };
+    }
+
+    /// <summary>
+    /// Analyses <paramref name="model"/>'s decoder on the posterior means of <see cref="AnalysisOptions.Population"/>
+    /// observations sampled from <paramref name="data"/>.
+    /// </summary>
+    public static AnalysisResult Run(GenomeVae model, IGroundTruthData data, AnalysisOptions options, long seed,
+        IProgress<ExperimentProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        options.Validate();
+        var steps = new StepCounter(progress, 3);
+        using var scope = torch.NewDisposeScope();
+        var device = model.parameters().First().device;
+        var images = data.Render(data.SampleFactors(options.Population, (long)Seeds.Derive(seed, 1)), device);
+        var genomes = model.Encode(images).detach();                                                   // (N, G)
+        int genes = (int)genomes.shape[1];
+        Develop develop = Developments.InChunks(g => torch.sigmoid(model.Decoder.forward(g)), Chunk);
+        var traits = new SpritesTraits();
+
+        var traitSd = EffectMatrix.TraitStandardDeviations(develop, traits, genomes);
+        var jacobian = EffectMatrix.Jacobian(develop, traits, genomes);
+        var finite = EffectMatrix.FiniteDifferences(develop, traits, genomes.narrow(0, 0, Math.Min(32, options.Population)), h: 0.1);
+        var standardised = GeneticArchitecture.Standardise(jacobian, traitSd);
+        var architecture = GeneticArchitecture.Of(standardised);
+        steps.Advance("effect matrices");
+        cancellationToken.ThrowIfCancellationRequested();
+        var epistasis = EffectMatrix.Epistasis(develop, traits, genomes.narrow(0, 0, Math.Min(EpistasisParents, options.Population)), delta: 1.0, traitScale: traitSd);
+        steps.Advance("epistasis");
+        cancellationToken.ThrowIfCancellationRequested();
+
+        var ks = new SortedSet<int> { 1, genes };
+        for (int k = 2; k < genes; k *= 2) ks.Add(k);
+        var mutational = Robustness.Mutational(develop, genomes, ks.ToArray(), options.Mutants, options.MutationSize, options.Epsilon, seed);
+        // Developmental noise for a decoder without its own: Gaussian noise of standard deviation sigma on every logit.
+        var developmental = options.Noise.Select(sigma => Robustness.Developmental(
+            (g, gen) => Developments.InChunks(x =>
+            {
+                var logits = model.Decoder.forward(x);                                                   // (B, C, H, W)
+                return torch.sigmoid(logits.Plus(torch.randn(logits.shape, generator: gen, device: logits.device).Mul(sigma)));
+            }, Chunk)(g),
+            develop, genomes, options.Mutants, options.Epsilon, seed, sigma)).ToList();
+        steps.Advance("robustness");
+
+        return new AnalysisResult(null, null, options, seed, options.Population, Enumerable.Range(0, genes).Select(g => $"z{g}").ToArray(),
+            traits.TraitNames.ToArray(), traitSd, Rows(jacobian), Rows(finite), Rows(standardised), architecture.Pleiotropy, architecture.Polygenicity,
+            architecture.Threshold, architecture.Spectrum, Rows(epistasis), options.MutationSize, options.Epsilon, mutational, developmental);
+    }
+
+    /// <summary>A matrix as an array of rows.</summary>
+    public static double[][] Rows(double[,] m) =>
+        Enumerable.Range(0, m.GetLength(0)).Select(i => Enumerable.Range(0, m.GetLength(1)).Select(j => m[i, j]).ToArray()).ToArray();
+}

@@ -1,0 +1,186 @@
+using System.Diagnostics;
+using System.Text.Json.Serialization;
+using GenomicCode.Core;
+using GenomicCode.Core.Catalogues;
+using GenomicCode.Data;
+using GenomicCode.Latent;
+using GenomicCode.Metrics;
+using GenomicCode.Runs;
+using TorchSharp;
+
+namespace GenomicCode.Experiments;
+
+/// <summary>Settings of <see cref="EvaluationExperiment"/>: which metrics, on how many points, of which representation.</summary>
+public sealed record EvaluationOptions : IComponentOptions
+{
+    /// <summary>The run folder to evaluate (for <c>Run(options, seed, ...)</c>).</summary>
+    public string? Run { get; init; }
+
+    /// <summary>
+    /// Other run folders of the same model trained with other seeds: with at least one, the UDR score (Duan et al. 2020)
+    /// of <see cref="Run"/> among them is added. Default none.
+    /// </summary>
+    public IReadOnlyList<string> Runs { get; init; } = Array.Empty<string>();
+
+    /// <summary>Device: cpu, cuda, cuda:N or auto; null takes the run's own setting. Default null.</summary>
+    public string? Device { get; init; }
+
+    /// <summary>Metric names (beta-vae, factor-vae, mig, dci, sap, modularity); null or empty for every metric. Default null.</summary>
+    public IReadOnlyList<string>? Metrics { get; init; }
+
+    /// <summary>Measure one posterior sample per observation instead of the posterior mean (disentanglement_lib's default). Default false.</summary>
+    public bool Samples { get; init; }
+
+    /// <summary>Training points per metric (also FactorVAE's variance estimate), >= 2; null: 10000 (disentanglement_lib). Default null.</summary>
+    public int? NumTrain { get; init; }
+
+    /// <summary>Held-out points per metric, >= 2; null: 5000 (disentanglement_lib). Default null.</summary>
+    public int? NumTest { get; init; }
+
+    /// <summary>Training points of the BetaVAE and FactorVAE scores only (held-out: half), >= 2; null: <see cref="NumTrain"/>. Default null.</summary>
+    public int? NumVotes { get; init; }
+
+    /// <inheritdoc />
+    public void Validate()
+    {
+        if (NumTrain is < 2) throw new UserInputException($"NumTrain must be >= 2, got {NumTrain}.");
+        if (NumTest is < 2) throw new UserInputException($"NumTest must be >= 2, got {NumTest}.");
+        if (NumVotes is < 2) throw new UserInputException($"NumVotes must be >= 2, got {NumVotes}.");
+        foreach (string m in Metrics ?? Array.Empty<string>()) MetricCatalog.Create(m);
+        MetricOptions().Validate();
+    }
+
+    /// <summary>The metric settings these options give: disentanglement_lib's defaults with the point counts replaced.</summary>
+    public MetricOptions MetricOptions()
+    {
+        var options = new MetricOptions();
+        if (NumTrain is int n) options = options with { NumTrain = n, NumVarianceEstimate = n };
+        if (NumTest is int t) options = options with { NumTest = t };
+        return options;
+    }
+
+    /// <summary>The settings of the BetaVAE and FactorVAE scores, which encode a batch per training point.</summary>
+    public MetricOptions VoteOptions()
+    {
+        var options = MetricOptions();
+        return NumVotes is int votes ? options with { NumTrain = votes, NumTest = Math.Max(2, votes / 2) } : options;
+    }
+}
+
+/// <summary>What <see cref="EvaluationExperiment"/> measured, as written to evaluation.json; the scores are top-level keys.</summary>
+/// <param name="Run">The run folder evaluated, or null for a model passed in.</param>
+/// <param name="Step">The run's training step, or null.</param>
+/// <param name="Representation"><c>posterior_mean</c> or <c>posterior_sample</c>.</param>
+/// <param name="Seed">Seed of the run.</param>
+/// <param name="Options">The experiment's settings.</param>
+/// <param name="MetricOptions">Metric settings used.</param>
+/// <param name="VoteOptions">Settings of the BetaVAE and FactorVAE scores.</param>
+/// <param name="Seconds">Seconds each metric (and UDR) took.</param>
+/// <param name="FactorNames">Names of the scored factors, in the column order of the matrix below.</param>
+/// <param name="NormalizedMutualInformation">I(z_i; v_j) / H(v_j) per code i (rows) and factor j (columns): MIG's matrix.</param>
+public sealed record EvaluationResult(
+    [property: JsonPropertyName("run")] string? Run,
+    [property: JsonPropertyName("step")] long? Step,
+    [property: JsonPropertyName("representation")] string Representation,
+    [property: JsonPropertyName("seed")] long Seed,
+    [property: JsonPropertyName("options")] EvaluationOptions Options,
+    [property: JsonPropertyName("metric_options")] MetricOptions MetricOptions,
+    [property: JsonPropertyName("vote_options")] MetricOptions VoteOptions,
+    [property: JsonPropertyName("seconds")] IReadOnlyDictionary<string, double> Seconds,
+    [property: JsonPropertyName("factor_names")] IReadOnlyList<string> FactorNames,
+    [property: JsonPropertyName("normalized_mutual_information")] double[][] NormalizedMutualInformation) : ScoreRecord, IExperimentResult;
+
+/// <summary>
+/// Disentanglement metrics of a trained genome VAE (disentanglement_lib's definitions and defaults; see
+/// src/GenomicCode/Metrics/README.md), UDR among runs of other seeds (Duan et al. 2020), and the normalised mutual
+/// information between each code and each factor.
+/// </summary>
+public static class EvaluationExperiment
+{
+    /// <summary>The catalogue entry <c>evaluate</c>.</summary>
+    public static ExperimentEntry Entry { get; } = new ExperimentEntry<EvaluationOptions, EvaluationResult>("evaluate",
+        "Disentanglement metrics of a trained run (BetaVAE, FactorVAE, MIG, DCI, SAP, modularity; UDR among seeds) and code-factor mutual information.",
+        "Locatello et al. 2019 (disentanglement_lib); Duan et al. 2020 (UDR)", "evaluation.json", Run, "evaluation");
+
+    /// <summary>Evaluates the run folder <see cref="EvaluationOptions.Run"/> (and <see cref="EvaluationOptions.Runs"/> for UDR).</summary>
+    public static EvaluationResult Run(EvaluationOptions options, long seed, IProgress<ExperimentProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        options.Validate();
+        using var run = RunInput.Load(options.Run, options.Device);
+        var others = new List<TrainedRun>();
+        try
+        {
+            foreach (string dir in options.Runs) others.Add(TrainedRun.Load(dir, options.Device));
+            return Run(run, others, options, seed, progress, cancellationToken);
+        }
+        finally
+        {
+            foreach (var r in others) r.Dispose();
+        }
+    }
+
+    /// <summary>Evaluates a loaded run; with <paramref name="others"/> (runs of other seeds) UDR is added.</summary>
+    public static EvaluationResult Run(TrainedRun run, IReadOnlyList<TrainedRun> others, EvaluationOptions options, long seed,
+        IProgress<ExperimentProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        options.Validate();
+        var metricOptions = options.MetricOptions();
+        var voteOptions = options.VoteOptions();
+        var metrics = MetricCatalog.Parse(options.Metrics is { Count: > 0 } m ? string.Join(",", m) : null, MetricCatalog.Names, metricOptions)
+            .Select(x => x is BetaVaeScore or FactorVaeScore ? MetricCatalog.Create(x.Name, voteOptions) : x).ToList();
+        var represent = run.Representation(options.Samples, (long)Seeds.Derive(seed, 99));
+        var steps = new StepCounter(progress, metrics.Count + (others.Count > 0 ? 1 : 0) + 1);
+        var scores = new SortedDictionary<string, double>(StringComparer.Ordinal);
+        var seconds = new SortedDictionary<string, double>(StringComparer.Ordinal);
+        foreach (var metric in metrics)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var watch = Stopwatch.StartNew();
+            foreach (var (name, value) in metric.Evaluate(run.Data, represent, seed, run.Device)) scores[name] = value;
+            seconds[metric.Name] = watch.Elapsed.TotalSeconds;
+            steps.Advance($"{metric.Name}: {seconds[metric.Name]:F1} s");
+        }
+        if (others.Count > 0)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var watch = Stopwatch.StartNew();
+            var all = new[] { run }.Concat(others).ToList();
+            var kl = all.Select(r => MeanKl(r, (long)Seeds.Derive(seed, 6))).ToList();
+            var udr = Udr.Evaluate(run.Data, all.Select(r => r.Representation(options.Samples, (long)Seeds.Derive(seed, 99))).ToList(),
+                kl, seed, metricOptions, device: run.Device);
+            scores["udr"] = udr[0];
+            seconds["udr"] = watch.Elapsed.TotalSeconds;
+            steps.Advance($"udr: {seconds["udr"]:F1} s");
+        }
+        var information = NormalizedMutualInformation(run.Data, represent, metricOptions, (long)Seeds.Derive(seed, 5), run.Device);
+        steps.Advance("mutual information of codes and factors");
+        return new EvaluationResult(run.Run.Path, run.Header.Step, options.Samples ? "posterior_sample" : "posterior_mean", seed, options,
+            metricOptions, voteOptions, seconds, run.Data.ScoredFactorNames(), information) { Scores = scores };
+    }
+
+    /// <summary>
+    /// The mutual information between each code and each scored factor, normalised by the factor's entropy: I(z_i; v_j) /
+    /// H(v_j) on <see cref="MetricOptions.NumTrain"/> sampled points with codes discretised into
+    /// <see cref="MetricOptions.Bins"/> equal-width bins: the matrix the mutual information gap is computed from (Chen et al. 2018).
+    /// </summary>
+    public static double[][] NormalizedMutualInformation(IGroundTruthData data, Representation represent, MetricOptions options, long seed,
+        torch.Device? device = null)
+    {
+        var sample = CodeSampler.Sample(data, represent, options.NumTrain, seed, device);
+        var mi = InformationTheory.MutualInformationMatrix(InformationTheory.Discretize(sample.Codes, options.Bins), sample.Factors);
+        var h = InformationTheory.FactorEntropies(sample.Factors);
+        return Enumerable.Range(0, mi.GetLength(0)).Select(i => Enumerable.Range(0, mi.GetLength(1)).Select(j => mi[i, j] / h[j]).ToArray()).ToArray();
+    }
+
+    /// <summary>Mean KL to the prior per latent over <see cref="Udr.DefaultPoints"/> sampled observations (which latents are active, for UDR).</summary>
+    public static double[] MeanKl(TrainedRun run, long seed)
+    {
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        var images = run.Data.Render(run.Data.SampleFactors(Udr.DefaultPoints, seed), run.Device);
+        var (mean, logVar) = run.Model.Encoder.forward(images);                                  // (B, D) each
+        var kl = GaussianGenome.KlToStandardNormal(mean, logVar).mean(new long[] { 0 });          // (D)
+        return kl.to(torch.ScalarType.Float64).cpu().data<double>().ToArray();
+    }
+}

@@ -1,0 +1,194 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json.Serialization;
+using GenomicCode.Core;
+using GenomicCode.Core.Catalogues;
+using GenomicCode.Data;
+using GenomicCode.Evolution;
+using GenomicCode.Models;
+using GenomicCode.Runs;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace GenomicCode.Experiments;
+
+/// <summary>Settings of <see cref="EvolveExperiment"/>.</summary>
+public sealed record EvolveOptions : IComponentOptions
+{
+    /// <summary>Run folder whose decoder develops the genomes (for <c>Run(options, seed, ...)</c>); null when a model is passed in.</summary>
+    public string? Run { get; init; }
+
+    /// <summary>Device: cpu, cuda, cuda:N or auto; null takes the run's own setting. Default null.</summary>
+    public string? Device { get; init; }
+
+    /// <summary>
+    /// The phenotype to match: an index into the run's sprites world (0 to 737279), or the path of a .npy image in [0, 1]
+    /// of the run's phenotype shape. With a model and target passed in, only a label.
+    /// </summary>
+    public string Target { get; init; } = "0";
+
+    /// <summary>
+    /// The evolution strategy with its options; its search starts at genome 0, the centre of the N(0, I) prior the decoder
+    /// was trained on. Default <c>cma</c> (CMA-ES, population 4 + 3 ln G, initial step size 1).
+    /// </summary>
+    [JsonConverter(typeof(StrategySpecJson))]
+    public ComponentSpec Strategy { get; init; } = StrategyCatalog.Spec("cma");
+
+    /// <summary>Generations to evolve, >= 1. Default 150.</summary>
+    public int Generations { get; init; } = 150;
+
+    /// <summary>
+    /// What evolution minimises: "bernoulli" (negative log-likelihood in nats, the VAE's reconstruction term) or "mse".
+    /// Default "bernoulli".
+    /// </summary>
+    public string Loss { get; init; } = "bernoulli";
+
+    /// <inheritdoc />
+    public void Validate()
+    {
+        Guard.NotEmpty(Target);
+        StrategyCatalog.Validate(Strategy, nameof(Strategy));
+        if (Generations < 1) throw new UserInputException($"Generations must be >= 1, got {Generations}.");
+        if (Loss is not ("bernoulli" or "mse")) throw new UserInputException($"Loss must be bernoulli or mse, got '{Loss}'.");
+    }
+}
+
+/// <summary>A genome and how well the phenotype it develops matches the target.</summary>
+/// <param name="Nll">Bernoulli negative log-likelihood of the target under the phenotype, in nats.</param>
+/// <param name="Mse">Mean squared error per pixel.</param>
+/// <param name="Genome">The genome (G).</param>
+/// <param name="Phenotype">Its phenotype probabilities (C x H x W, row-major).</param>
+public sealed record GenomeMatch(double Nll, double Mse, double[] Genome, float[] Phenotype);
+
+/// <summary>What <see cref="EvolveExperiment"/> measured, as written to evolve.json.</summary>
+/// <param name="Run">The run folder, or null for a model passed in.</param>
+/// <param name="Step">The run's training step, or null.</param>
+/// <param name="Target">The target as given (an index or a file).</param>
+/// <param name="Strategy">Catalogue name of the strategy.</param>
+/// <param name="Population">Individuals per generation.</param>
+/// <param name="Generations">Generations run.</param>
+/// <param name="Seed">Seed of the run.</param>
+/// <param name="Loss">The loss evolution minimised.</param>
+/// <param name="Seconds">Wall time of the evolution.</param>
+/// <param name="Encoder">The encoder's posterior mean for the target and its phenotype.</param>
+/// <param name="Evolved">The best evolved genome and its phenotype.</param>
+/// <param name="GenerationsToBeatEncoder">First generation whose best genome beat the encoder's loss; null if none did.</param>
+/// <param name="BestFitness">Best fitness (minus the loss) per generation.</param>
+/// <param name="MeanFitness">Mean fitness per generation.</param>
+/// <param name="BestSoFar">Best fitness of any generation so far, per generation.</param>
+/// <param name="PhenotypeShape">Channels, height and width of a phenotype.</param>
+/// <param name="TargetPhenotype">The target's pixels (C x H x W, row-major).</param>
+/// <param name="Options">Settings used.</param>
+public sealed record EvolveResult(
+    [property: JsonPropertyName("run")] string? Run,
+    [property: JsonPropertyName("step")] long? Step,
+    [property: JsonPropertyName("target")] string Target,
+    [property: JsonPropertyName("strategy")] string Strategy,
+    [property: JsonPropertyName("population")] int Population,
+    [property: JsonPropertyName("generations")] int Generations,
+    [property: JsonPropertyName("seed")] long Seed,
+    [property: JsonPropertyName("loss")] string Loss,
+    [property: JsonPropertyName("seconds")] double Seconds,
+    [property: JsonPropertyName("encoder")] GenomeMatch Encoder,
+    [property: JsonPropertyName("evolved")] GenomeMatch Evolved,
+    [property: JsonPropertyName("generations_to_beat_encoder")] int? GenerationsToBeatEncoder,
+    [property: JsonPropertyName("best_fitness")] double[] BestFitness,
+    [property: JsonPropertyName("mean_fitness")] double[] MeanFitness,
+    [property: JsonPropertyName("best_so_far")] double[] BestSoFar,
+    [property: JsonPropertyName("phenotype_shape")] int[] PhenotypeShape,
+    [property: JsonPropertyName("target_phenotype")] float[] TargetPhenotype,
+    [property: JsonPropertyName("options")] EvolveOptions Options) : IExperimentResult
+{
+    /// <summary>Developments until evolution beat the encoder (generations x population), or null.</summary>
+    [JsonPropertyName("developments_to_beat_encoder")]
+    public int? DevelopmentsToBeatEncoder => GenerationsToBeatEncoder * Population;
+
+    /// <summary>The encoder's fitness (minus its loss under <see cref="Loss"/>), to compare with the fitness curves.</summary>
+    [JsonIgnore]
+    public double EncoderFitness => -(Loss == "mse" ? Encoder.Mse : Encoder.Nll);
+}
+
+/// <summary>
+/// Amortised vs evolved encoding (Mitchell and Cheney 2024: the VAE encoder is a fast surrogate for evolution): evolves a
+/// genome through a trained decoder so that its phenotype matches a target (<see cref="EvolvedEncoding"/>) and compares it
+/// with the genome the encoder proposes in one shot.
+/// </summary>
+public static class EvolveExperiment
+{
+    /// <summary>The catalogue entry <c>evolve</c>.</summary>
+    public static ExperimentEntry Entry { get; } = new ExperimentEntry<EvolveOptions, EvolveResult>("evolve",
+        "Evolves a genome through a trained decoder to match a target phenotype; compares it with the encoder's one-shot posterior mean.",
+        "Mitchell and Cheney 2024 (the encoder as a surrogate for evolution)", "evolve.json", Run);
+
+    /// <summary>Runs on the run folder <see cref="EvolveOptions.Run"/>, with its target read by <see cref="ReadTarget"/>.</summary>
+    public static EvolveResult Run(EvolveOptions options, long seed, IProgress<ExperimentProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        options.Validate();
+        using var run = RunInput.Load(options.Run, options.Device);
+        using var target = ReadTarget(options.Target, run.Data, run.Device);
+        var result = Run(run.Model, target, options, seed, progress, cancellationToken);
+        return result with { Run = run.Run.Path, Step = run.Header.Step };
+    }
+
+    /// <summary>
+    /// Evolves a genome through <paramref name="model"/>'s decoder to match <paramref name="target"/> (1, C, H, W) in [0, 1],
+    /// starting the strategy at genome 0, and compares it with the model's posterior mean for the target.
+    /// </summary>
+    public static EvolveResult Run(GenomeVae model, Tensor target, EvolveOptions options, long seed, IProgress<ExperimentProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        options.Validate();
+        if (target.dim() != 4 || target.shape[0] != 1)
+            throw new UserInputException($"the target phenotype must be (1, C, H, W), got ({string.Join(", ", target.shape)}).");
+        using var scope = torch.NewDisposeScope();
+        Tensor encoderGenome;
+        using (torch.no_grad()) encoderGenome = model.Encode(target).squeeze(0);                       // (G)
+        using var start = torch.zeros(encoderGenome.shape[0], device: target.device);                   // the prior's centre
+        using var strategy = StrategyCatalog.Create(options.Strategy, start, seed);
+        var loss = options.Loss == "mse" ? PhenotypeLoss.Mse : PhenotypeLoss.Bernoulli;
+        var steps = new StepCounter(progress, options.Generations);
+        var watch = Stopwatch.StartNew();
+        var result = EvolvedEncoding.Run(strategy, model.Develop, target, encoderGenome, options.Generations, loss, ScalarType.Float32,
+            r => steps.Advance(string.Create(CultureInfo.InvariantCulture,
+                $"generation {r.Generation}/{options.Generations}  best {r.BestFitness:F3}  mean {r.MeanFitness:F3}  best so far {r.BestSoFar:F3}  {r.Generation / Math.Max(1e-9, watch.Elapsed.TotalSeconds):F1} gen/s")),
+            cancellationToken);
+        double seconds = watch.Elapsed.TotalSeconds;
+        cancellationToken.ThrowIfCancellationRequested();
+        float[] targetPixels;
+        using (var t = target.to(ScalarType.Float32).cpu()) targetPixels = t.data<float>().ToArray();
+        return new EvolveResult(null, null, options.Target, options.Strategy.Name, strategy.PopulationSize, result.Reports.Count, seed,
+            options.Loss, seconds,
+            new GenomeMatch(result.EncoderNll, result.EncoderMse, result.EncoderGenome, result.EncoderPhenotype),
+            new GenomeMatch(result.EvolvedNll, result.EvolvedMse, result.EvolvedGenome, result.EvolvedPhenotype),
+            result.GenerationsToBeatEncoder, result.Reports.Select(r => r.BestFitness).ToArray(), result.Reports.Select(r => r.MeanFitness).ToArray(),
+            result.Reports.Select(r => r.BestSoFar).ToArray(), target.shape.Skip(1).Select(d => (int)d).ToArray(), targetPixels, options);
+    }
+
+    /// <summary>
+    /// A target phenotype (1, C, H, W) on <paramref name="device"/>: an index into <paramref name="data"/> when it is the
+    /// sprites world, or a .npy image in [0, 1] of the data's observation shape (leading axes of length 1 ignored).
+    /// </summary>
+    public static Tensor ReadTarget(string target, IGroundTruthData data, Device device)
+    {
+        var (c, h, w) = data.ObservationShape;
+        if (long.TryParse(target, NumberStyles.Integer, CultureInfo.InvariantCulture, out long index))
+        {
+            if (data is not SpritesWorld sprites) throw new UserInputException("an index target needs the sprites world; pass a .npy image instead.");
+            if (index < 0 || index >= sprites.Count)
+                throw new UserInputException($"target index {index} is out of range [0, {sprites.Count - 1}] of the sprites world.");
+            using var scope = torch.NewDisposeScope();
+            return sprites.RenderIndices(new[] { index }, device).to(ScalarType.Float32).MoveToOuterDisposeScope();
+        }
+        if (!target.EndsWith(".npy", StringComparison.OrdinalIgnoreCase))
+            throw new UserInputException($"--target '{target}' is neither a sprites-world index nor a .npy file.");
+        var array = Npy.Read(target);
+        long[] shape = array.Shape.SkipWhile(d => d == 1).ToArray();
+        long[] expected = c == 1 ? new long[] { h, w } : new long[] { c, h, w };
+        if (!shape.SequenceEqual(expected))
+            throw new UserInputException($"target image '{target}' has shape ({string.Join(", ", array.Shape)}); the run's phenotypes are {h}x{w}{(c == 1 ? "" : $" with {c} channels")}.");
+        if (array.Values.Any(v => !(v >= 0 && v <= 1)))
+            throw new UserInputException($"target image '{target}' has values outside [0, 1]; scale it to pixel probabilities first.");
+        return torch.tensor(array.Values.Select(v => (float)v).ToArray(), new long[] { 1, c, h, w }, device: device);
+    }
+}
