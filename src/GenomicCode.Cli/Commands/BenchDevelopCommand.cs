@@ -144,6 +144,7 @@ public sealed class BenchDevelopCommand : Command<BenchDevelopSettings>
     /// <inheritdoc />
     public override int Execute(CommandContext context, BenchDevelopSettings settings, CancellationToken cancellationToken)
     {
+        if (settings.Json is not null) AtomicFile.CheckDestination(settings.Json, option: "--json");
         if (settings.Population is not null) return Population(settings);
         var workload = new DevelopmentWorkload
         {
@@ -163,7 +164,7 @@ public sealed class BenchDevelopCommand : Command<BenchDevelopSettings>
         var result = DevelopmentBenchmark.Run(workload, device, line => console.Profile.Out.Writer.WriteLine("# " + line));
         string json = JsonSerializer.Serialize(result, Json);
         console.Profile.Out.Writer.WriteLine(json);
-        if (settings.Json is not null) File.WriteAllText(settings.Json, json + Environment.NewLine);
+        if (settings.Json is not null) AtomicFile.WriteAllText(settings.Json, json + Environment.NewLine);
         return 0;
     }
 
@@ -182,7 +183,7 @@ public sealed class BenchDevelopCommand : Command<BenchDevelopSettings>
         var result = PopulationBenchmark.Run(workload, line => console.Profile.Out.Writer.WriteLine("# " + line));
         string json = JsonSerializer.Serialize(result, Json);
         console.Profile.Out.Writer.WriteLine(json);
-        if (settings.Json is not null) File.WriteAllText(settings.Json, json + Environment.NewLine);
+        if (settings.Json is not null) AtomicFile.WriteAllText(settings.Json, json + Environment.NewLine);
         if (result.Check is { Passed: false })
         {
             GenomicCodeApp.WriteError(console, $"the {result.Check.Accelerator} phenotypes differ from the CPU accelerator's: {result.Check.MismatchedFraction:P2} of the logits beyond {result.Check.Tolerance}, up to {result.Check.MaxAbsDifference:G3}.");

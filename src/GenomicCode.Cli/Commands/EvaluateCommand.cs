@@ -1,4 +1,5 @@
 using System.Globalization;
+using GenomicCode.Core;
 using GenomicCode.Analysis;
 using GenomicCode.Experiments;
 using GenomicCode.Plotting;
@@ -23,6 +24,7 @@ public sealed class EvaluateCommand : Command<EvaluateSettings>
     public override int Execute(CommandContext context, EvaluateSettings settings, CancellationToken cancellationToken)
     {
         var options = settings.ToOptions();
+        RunFolder.CheckOutputs(options.Run!); // the folder takes evaluation.json and the figures, checked before any work
         var metricOptions = options.MetricOptions();
         console.MarkupLine($"evaluating [bold]{Markup.Escape(options.Run!)}[/] ({(options.Samples ? "posterior samples" : "posterior means")}, " +
                            $"{metricOptions.NumTrain} train / {metricOptions.NumTest} test points)");

@@ -32,6 +32,7 @@ public sealed class LearningCommand : Command<LearningSettings>
             throw new UserInputException($"--backend must be torch or ilgpu, got '{settings.Backend}'.");
         string dir = Path.GetFullPath(settings.Out);
         if (File.Exists(dir)) throw new UserInputException($"--out '{settings.Out}' is a file; pass a folder.");
+        AtomicFile.CheckDestination(Path.Combine(dir, ResultFileName), GenomicCode.Runs.RunFolder.ReportBytes, "--out");
         console.MarkupLine($"learning experiment: {options.Decoder} decoder, {options.Targets} target shapes at {options.Size}x{options.Size}; " +
                            $"gradient: {options.Steps} Adam steps; evolution: {options.Strategy.Name}, {options.Generations} generations; " +
                            $"seed {settings.Seed}, {options.Device}");

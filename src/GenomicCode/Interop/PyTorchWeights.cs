@@ -15,9 +15,7 @@ public static class PyTorchWeights
     /// <summary>Writes a module's state dict as a PyTorch .pt file (through a temporary file and a rename).</summary>
     public static void Save(nn.Module module, string path)
     {
-        string temp = path + ".tmp";
-        module.save_py(temp);
-        File.Move(temp, path, overwrite: true);
+        AtomicFile.WriteVia(path, temp => module.save_py(temp));
     }
 
     /// <summary>Reads every tensor of a PyTorch .pt state dict onto the CPU; a file that is not one gets a one-line error.</summary>

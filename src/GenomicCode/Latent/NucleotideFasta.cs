@@ -115,8 +115,10 @@ public static class NucleotideFasta
     /// <summary>Writes hard genomes (B, L) to a FASTA file (atomically: a temporary file, then a rename).</summary>
     public static void WriteFile(string path, Tensor indices, IReadOnlyList<string>? names = null, int lineWidth = 60)
     {
-        string temp = path + ".tmp";
-        using (var writer = new StreamWriter(temp)) Write(writer, indices, names, lineWidth);
-        File.Move(temp, path, overwrite: true);
+        AtomicFile.Write(path, stream =>
+        {
+            using var writer = new StreamWriter(stream, new System.Text.UTF8Encoding(false), leaveOpen: true);
+            Write(writer, indices, names, lineWidth);
+        });
     }
 }

@@ -30,13 +30,14 @@ public sealed record Preset
 
     /// <summary>
     /// Parses preset JSON; a malformed file or an unknown field becomes a one-line error naming the source, line and
-    /// field.
+    /// field. A run's config.json fed back as a preset may carry its integrity member; it is ignored here (the user may
+    /// have edited the file on purpose; <see cref="RunFolder.ReadConfig"/> verifies it).
     /// </summary>
     public static Preset Parse(string json, string source)
     {
         try
         {
-            var preset = JsonSerializer.Deserialize<Preset>(json, JsonSettings.Default)
+            var preset = JsonSerializer.Deserialize<Preset>(IntegrityJson.Strip(json), JsonSettings.Default)
                 ?? throw new UserInputException($"{source}: the file is empty or 'null'; expected a preset object.");
             return preset.Validate();
         }
