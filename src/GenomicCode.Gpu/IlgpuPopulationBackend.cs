@@ -95,7 +95,7 @@ public sealed class IlgpuPopulationBackend : IPopulationBackend, IDisposable
                 _ => throw new InvalidOperationException("unknown developer."),
             };
             using var scope = torch.NewDisposeScope();
-            var onGrid = torch.tensor(logits, new long[] { p * k, readout, grid, grid }).to(device);
+            var onGrid = torch.tensor(logits, new long[] { p * k, readout, grid, grid }, device: device);
             var phenotype = d.ToPhenotype(onGrid);
             return phenotype.view(p, k, readout, phenotype.shape[2], phenotype.shape[3]).MoveToOuterDisposeScope();
         }

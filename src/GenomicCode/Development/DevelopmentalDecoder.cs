@@ -90,7 +90,7 @@ public abstract class DevelopmentalDecoder : GenomeDecoder
     protected internal int ChooseSteps(Generator generator)
     {
         if (Options.MaxSteps <= Options.Steps || !training) return Options.Steps;
-        using var pick = torch.randint(Options.Steps, Options.MaxSteps + 1, new long[] { 1 }, generator: generator);
+        using var pick = torch.randint(Options.Steps, Options.MaxSteps + 1, new long[] { 1 }, device: generator.device, generator: generator); // where the generator lives
         return (int)pick.item<long>();
     }
 

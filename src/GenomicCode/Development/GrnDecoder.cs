@@ -160,7 +160,8 @@ public sealed class GrnDecoder : DevelopmentalDecoder
         var inputs = torch.cat(new[] { x, signals }, 1).view(b, RegulatoryInputs, cells);           // (B, N+3M, G*G)
         var drive = torch.bmm(w, inputs).Add_(biasMap).view(b, genes, g, g);                        // (B, N, G, G) = W [x; s] + b
         var target = Options.Activation == "sigmoid" ? torch.sigmoid(drive) : Tanh(drive);
-        var next = torch.lerp(x, target, tau);                                                         // (1 - tau) x + tau f(.)
+        using var weight = ScalarMath.Full(Array.Empty<long>(), tau, x.dtype, x.device);              // tau as a 0-dim tensor on x's device
+        var next = torch.lerp(x, target, weight);                                                      // (1 - tau) x + tau f(.)
         if (noise is not null) next = next.Plus(noise.Mul(Options.Noise));
         using (torch.no_grad()) alivePre.mul_(CellMasks.Alive(next.narrow(1, readout, 1), threshold)); // alive before and after
         return next * alivePre;
