@@ -118,13 +118,13 @@ display(Figures.DrawImageGrid(new ImageGrid(model.LatentSize, sweep.Length, 64, 
 // ---- markdown ----
 // ## New organisms from the prior
 //
-// Because the prior is a standard normal, we can draw genomes that no observed organism had and let development grow
+// Because the prior is a standard normal (the Gaussian latent's prior, `model.SamplePrior`), we can draw genomes that no observed organism had and let development grow
 // them. In the paper's terms this is the generative side of the genomic code: the genome space is a space of possible
 // organisms, and mutation moves through it. After this short training some prior genomes still grow faint or empty
 // organisms: regions of genome space that no observed organism's genome occupies yet.
 
 // ---- code ----
-var randomGenomes = torch.randn(new long[] { 16, model.LatentSize }, generator: new torch.Generator(4, device), device: device);
+var randomGenomes = model.SamplePrior(16, new torch.Generator(4, device));
 var grown = model.Develop(randomGenomes);
 display(Figures.DrawImageGrid(new ImageGrid(2, 8, 64, 64, grown.cpu().data<float>().ToArray()), "Organisms grown from 16 genomes drawn from the prior"));
 

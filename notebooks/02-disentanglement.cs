@@ -36,6 +36,7 @@ using GenomicCode.Data;
 using GenomicCode.Metrics;
 using GenomicCode.Models;
 using GenomicCode.Plotting;
+using GenomicCode.Regularizers;
 using GenomicCode.Runs;
 using GenomicCode.Training;
 using TorchSharp;
@@ -57,14 +58,14 @@ var training = preset.Training with { Steps = 300, BatchSize = 32 };
 var variants = new Dictionary<string, ModelOptions>
 {
     ["VAE"] = preset.Model,
-    ["beta-VAE (beta 4)"] = preset.Model with { Beta = 4 },
-    ["beta-TCVAE (beta 6)"] = preset.Model with { Regularizer = "beta-tcvae", Beta = 6 },
+    ["beta-VAE (beta 4)"] = preset.Model.WithBeta(4),
+    ["beta-TCVAE (beta 6)"] = preset.Model with { Regularizer = RegularizerCatalog.Spec("beta-tcvae", new BetaTcVaeOptions { Beta = 6 }) },
 };
 var models = new Dictionary<string, GenomeVae>();
 var logs = new Dictionary<string, List<StepMetrics>>();
 foreach (var (label, options) in variants)
 {
-    models[label] = GenomeVae.Create(options, world.ObservationShape, seed: 0, device, datasetSize: world.Count);
+    models[label] = GenomeVae.Create(options, world, seed: 0, device);
     var trainer = new Trainer(models[label], world, training, device);
     logs[label] = Enumerable.Range(0, (int)training.Steps).Select(_ => trainer.TrainStep()).ToList();
     Console.WriteLine($"{label}: reconstruction {logs[label].TakeLast(25).Average(m => m.Reconstruction):F1} nats, KL {logs[label].TakeLast(25).Average(m => m.Kl):F2} nats");
@@ -105,10 +106,15 @@ display(AnalysisFigures.DrawMetricBars("KL of each genome dimension to the prior
 // training, and then varies with the seed.
 
 // ---- code ----
-var metricOptions = new MetricOptions { NumTrain = 2000, NumTest = 1000, DciTrees = 30 };
-var metrics = new[] { "mig", "dci", "sap", "modularity" }.Select(n => (ICodeMetric)MetricCatalog.Create(n, metricOptions)).ToList();
-var codes = models.ToDictionary(m => m.Key, m => (Train: CodeSampler.Sample(world, m.Value.Encode, metricOptions.NumTrain, seed: 1, device),
-    Test: CodeSampler.Sample(world, m.Value.Encode, metricOptions.NumTest, seed: 2, device)));
+var metrics = new ICodeMetric[]
+{
+    new Mig(new MigOptions { NumTrain = 2000 }),
+    new Dci(new DciOptions { NumTrain = 2000, NumTest = 1000, Trees = 30 }),
+    new Sap(new SapOptions { NumTrain = 2000, NumTest = 1000 }),
+    new ModularityExplicitness(new ModularityOptions { NumTrain = 2000, NumTest = 1000 }),
+};
+var codes = models.ToDictionary(m => m.Key, m => (Train: CodeSampler.Sample(world, m.Value.Encode, 2000, seed: 1, device),
+    Test: CodeSampler.Sample(world, m.Value.Encode, 1000, seed: 2, device)));
 var scores = codes.ToDictionary(c => c.Key, c => (IReadOnlyDictionary<string, double>)metrics
     .SelectMany(metric => metric.Score(c.Value.Train, c.Value.Test, seed: 0)).ToDictionary(s => s.Key, s => s.Value));
 display(scores.Select(s => new { Model = s.Key, MIG = s.Value["mig"], DCI_D = s.Value["dci_disentanglement"], DCI_C = s.Value["dci_completeness"],
@@ -128,7 +134,7 @@ display(AnalysisFigures.DrawMetricBars("Disentanglement scores after 300 steps",
 // ---- code ----
 foreach (var (label, sample) in codes)
     display(AnalysisFigures.DrawHeatmap($"Mutual information between genes and factors (nats): {label}",
-        InformationTheory.MutualInformationMatrix(InformationTheory.Discretize(sample.Train.Codes, metricOptions.Bins), sample.Train.Factors),
+        InformationTheory.MutualInformationMatrix(InformationTheory.Discretize(sample.Train.Codes, new MigOptions().Bins), sample.Train.Factors),
         Enumerable.Range(0, 10).Select(j => $"z{j}").ToArray(), world.FactorNames, "nats"));
 
 // ---- markdown ----

@@ -92,7 +92,7 @@ display(Figures.DrawImageGrid(new ImageGrid(frames.Organisms, frames.Steps.Lengt
 
 // ---- code ----
 var levels = new[] { 0.0, 0.01, 0.02, 0.05, 0.1, 0.2 };
-var decoders = levels.ToDictionary(level => level, level => new GrnDecoder(model.LatentSize, world.ObservationShape, preset.Model.Development with { Noise = level }));
+var decoders = levels.ToDictionary(level => level, level => new GrnDecoder(model.LatentSize, world.ObservationShape, preset.Model.Decoder.OptionsAs<GrnOptions>() with { Noise = level }));
 foreach (var decoder in decoders.Values) decoder.load_state_dict(grn.state_dict());
 var genome = model.Encode(world.Render(world.SampleFactors(1, seed: 5), device));
 var twins = torch.cat(new[] { 0.02, 0.2 }.Select(level => decoders[level].Develop(genome.repeat(8, 1), new torch.Generator(6, device)).Phenotype.sigmoid().detach()).ToArray(), 0);

@@ -31,9 +31,10 @@ public static class GenomicCodeApp
             config.Settings.CancellationExitCode = Cancelled;
             config.SetExceptionHandler((e, _) => HandleError(e, output));
             config.AddCommand<TrainCommand>("train")
-                .WithDescription("Train a genome VAE on the sprites world from a preset; writes a run folder with checkpoint, metrics and figures.")
+                .WithDescription("Train a genome VAE from a preset (sprites world by default, or --dataset); writes a run folder with checkpoint, metrics and figures.")
                 .WithExample("train", "--preset", "quickstart")
-                .WithExample("train", "--preset", "sprites-beta-vae", "--beta", "4", "--steps", "20000", "--out", "runs/beta4");
+                .WithExample("train", "--preset", "sprites-beta-vae", "--beta", "4", "--steps", "20000", "--out", "runs/beta4")
+                .WithExample("train", "--dataset", "fashion-mnist", "--steps", "500", "--out", "runs/fashion");
             config.AddCommand<InfoCommand>("info")
                 .WithDescription("Print versions, device, threads and whether CUDA is available; --fix-native repairs TorchSharp loading.");
             config.AddCommand<PresetsCommand>("presets")
@@ -93,19 +94,16 @@ public static class GenomicCodeApp
                     .WithDescription("Read weights (safetensors or .pt) into a run's model and write them as a new run folder; every mismatch is listed.")
                     .WithExample("weights", "import", "--run", "runs/quickstart", "--weights", "finetuned.pt", "--out", "runs/finetuned");
             });
-            config.AddBranch("list", list =>
-            {
-                list.SetDescription("List the parts the library offers.");
-                list.AddCommand<ListRegularizersCommand>("regularizers")
-                    .WithDescription("List the latent regularisers: name, options with defaults, paper.");
-                list.AddCommand<ListDatasetsCommand>("datasets")
-                    .WithDescription("List the data sets: what each is, whether it is in the data cache, source and licence.");
-            });
+            config.AddCommand<ListCommand>("list")
+                .WithDescription("List the parts the library offers, one family at a time: name, aliases, what it does, options with defaults, source (data sets: whether they are in the data cache).")
+                .WithExample("list")
+                .WithExample("list", "decoders")
+                .WithExample("list", "datasets", "--data-dir", "/scratch/data");
             config.AddBranch("data", data =>
             {
                 data.SetDescription("Real data sets in the data cache (default data/ in a checkout; --data-dir or GENOMICCODE_DATA).");
                 data.AddCommand<DataGetCommand>("get")
-                    .WithDescription("Fetch a data set (fashion-mnist, mnist, emoji) with its registry's client, check sizes and SHA-256, move it into the cache; a no-op when present.")
+                    .WithDescription("Fetch a data set (see `list datasets`) with its registry's client, check sizes and SHA-256, move it into the cache; a no-op when present.")
                     .WithExample("data", "get", "fashion-mnist")
                     .WithExample("data", "get", "mnist", "--data-dir", "/scratch/data");
             });

@@ -58,7 +58,7 @@ public static class TrainingFigures
                 "Development: the phenotype as it grows from the seed", run.File(Development)));
         }
 
-        if (model.Decoder is GenomicCode.Development.LandscapeDecoder landscape)
+        if (model.Decoder is GenomicCode.Development.IEnergyLandscape landscape)
             written.Add(WriteLandscape(run, model, landscape, data, device, seed));
 
         var loss = MetricsLog.ReadLoss(run.File(RunFolder.MetricsFile));
@@ -76,7 +76,7 @@ public static class TrainingFigures
     /// The energy landscape of one organism's genome (posterior mean), sliced through the state it develops to along
     /// state dimensions 0 and 1, with descent trajectories from 8 random starts around it.
     /// </summary>
-    private static string WriteLandscape(RunFolder run, GenomeVae model, GenomicCode.Development.LandscapeDecoder decoder, IGroundTruthData data, torch.Device device, long seed)
+    private static string WriteLandscape(RunFolder run, GenomeVae model, GenomicCode.Development.IEnergyLandscape decoder, IGroundTruthData data, torch.Device device, long seed)
     {
         using var scope = torch.NewDisposeScope();
         model.eval();
@@ -84,11 +84,11 @@ public static class TrainingFigures
         Analysis.LandscapeSlice slice;
         using (var g = new torch.Generator((ulong)seed, device))
         {
-            var final = decoder.Descend(genome, decoder.Options.Steps, g).detach();                       // (1, K)
+            var final = decoder.Descend(genome, decoder.Steps, g).detach();                               // (1, K)
             var centre = final.to(torch.CPU).to(torch.ScalarType.Float64).data<double>().ToArray();
             var energy = LandscapeAnalysis.ForGenome(decoder, genome);
             var starts = final.Plus(LandscapeAnalysis.RandomStarts(8, decoder.StateSize, -2, 2, (long)Seeds.Derive(seed, 7), device));
-            slice = LandscapeAnalysis.Slice(energy, centre, 0, 1, 3, 41, starts, decoder.Options.StepSize, decoder.Options.Steps, device);
+            slice = LandscapeAnalysis.Slice(energy, centre, 0, 1, 3, 41, starts, decoder.StepSize, decoder.Steps, device);
         }
         return LandscapeFigure.Save(new LandscapePlotData(slice.Xs, slice.Ys, slice.Energy, slice.Trajectories),
             "Energy landscape of one genome (slice through its developed state) and descents", run.File(Landscape), "state 0", "state 1");

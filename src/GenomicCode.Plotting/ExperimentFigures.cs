@@ -218,7 +218,7 @@ public static class ExperimentFigures
         var evolution = result.Evolution.Curve;
         var figures = new Dictionary<string, Figure>
         {
-            [$"{stem}.png"] = AnalysisFigures.DrawLines($"Learning the {result.Options.Decoder} decoder's weights: gradient vs {evolutionName}",
+            [$"{stem}.png"] = AnalysisFigures.DrawLines($"Learning the {result.Options.Decoder.Name} decoder's weights: gradient vs {evolutionName}",
                 "decoder evaluations (each develops all targets once)", "loss (BCE per pixel)",
                 new Dictionary<string, (double[], double[])>
                 {

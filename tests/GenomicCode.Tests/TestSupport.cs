@@ -51,3 +51,25 @@ public sealed class TorchCollection
     /// <summary>Collection name.</summary>
     public const string Name = "torch";
 }
+
+/// <summary>Small model options for tests, in the component form.</summary>
+public static class TestModels
+{
+    /// <summary>
+    /// A genome VAE of <paramref name="latent"/> Gaussian latents whose conv encoder (and conv decoder, unless
+    /// <paramref name="decoder"/> is given) have dense width <paramref name="hidden"/>, with <paramref name="regularizer"/>
+    /// (default beta-VAE, beta 1).
+    /// </summary>
+    public static GenomicCode.Models.ModelOptions Options(int latent = 3, int hidden = 32, GenomicCode.Core.Catalogues.ComponentSpec? regularizer = null,
+        GenomicCode.Core.Catalogues.ComponentSpec? decoder = null) => new()
+    {
+        LatentSize = latent,
+        Encoder = GenomicCode.Encoders.EncoderCatalog.Spec("conv", new GenomicCode.Encoders.ConvEncoderOptions { HiddenSize = hidden }),
+        Decoder = decoder ?? GenomicCode.Development.DecoderCatalog.Spec("conv", new GenomicCode.Development.ConvDecoderOptions { HiddenSize = hidden }),
+        Regularizer = regularizer ?? GenomicCode.Regularizers.RegularizerCatalog.Spec("beta-vae"),
+    };
+
+    /// <summary><see cref="Options"/> with regulariser <paramref name="name"/> and <paramref name="options"/> (null: its defaults).</summary>
+    public static GenomicCode.Models.ModelOptions WithRegularizer(string name, GenomicCode.Core.Catalogues.IComponentOptions? options = null, int latent = 3, int hidden = 32) =>
+        Options(latent, hidden, GenomicCode.Regularizers.RegularizerCatalog.Spec(name, options));
+}

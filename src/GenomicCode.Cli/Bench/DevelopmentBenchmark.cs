@@ -55,7 +55,7 @@ public sealed record DevelopmentWorkload
     /// </summary>
     public string Start { get; init; } = "seed";
 
-    /// <summary>NCA: run the per-cell network only on firing cells next to a living cell (<see cref="DevelopmentOptions.SparseUpdates"/>). Default true.</summary>
+    /// <summary>NCA: run the per-cell network only on firing cells next to a living cell (<see cref="NcaOptions.SparseUpdates"/>). Default true.</summary>
     public bool SparseUpdates { get; init; } = true;
 
     /// <summary>Seed of weights, genomes and update masks. Default 0.</summary>
@@ -79,12 +79,10 @@ public sealed record DevelopmentWorkload
         return this;
     }
 
-    /// <summary>The decoder options this workload implies.</summary>
-    public DevelopmentOptions ToOptions() => new()
-    {
-        Steps = Steps, FireRate = FireRate, Channels = Channels, HiddenSize = HiddenSize, Grid = Grid, Noise = 0,
-        SparseUpdates = SparseUpdates, Start = Start,
-    };
+    /// <summary>The decoder options this workload implies: <see cref="NcaOptions"/> or <see cref="GrnOptions"/>.</summary>
+    public CellularOptions ToOptions() => Decoder == "nca"
+        ? new NcaOptions { Steps = Steps, FireRate = FireRate, Channels = Channels, HiddenSize = HiddenSize, Grid = Grid, Noise = 0, SparseUpdates = SparseUpdates, Start = Start }
+        : new GrnOptions { Steps = Steps, Channels = Channels, HiddenSize = HiddenSize, Grid = Grid, Noise = 0, Start = Start };
 }
 
 /// <summary>What the development benchmark measured (JSON keys in snake_case).</summary>
@@ -157,8 +155,8 @@ public static class DevelopmentBenchmark
         torch.random.manual_seed(workload.Seed);
         var shape = (1, workload.Grid, workload.Grid);
         using DevelopmentalDecoder decoder = workload.Decoder == "nca"
-            ? new NcaDecoder(workload.GenomeSize, shape, workload.ToOptions())
-            : new GrnDecoder(workload.GenomeSize, shape, workload.ToOptions());
+            ? new NcaDecoder(workload.GenomeSize, shape, (NcaOptions)workload.ToOptions())
+            : new GrnDecoder(workload.GenomeSize, shape, (GrnOptions)workload.ToOptions());
         decoder.to(device);
         using var genomes = torch.randn(new long[] { workload.Batch, workload.GenomeSize }, generator: new Generator((ulong)workload.Seed, torch.CPU)).to(device);
         using var target = Disc(workload.Batch, workload.Grid, device);

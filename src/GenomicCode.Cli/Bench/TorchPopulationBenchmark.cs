@@ -15,14 +15,18 @@ internal static class TorchPopulationBenchmark
     public static PopulationBenchmarkResult Run(PopulationWorkload w, Action<string>? progress)
     {
         NativeRuntime.EnsureLoaded();
-        var options = new DevelopmentOptions
-        {
-            Steps = w.Steps, Channels = w.Channels, HiddenSize = w.Hidden, Morphogens = Math.Min(w.Morphogens, w.Channels), Grid = w.Grid,
-            FireRate = w.FireRate, Start = w.Start, Noise = 0,
-        };
         torch.random.manual_seed(w.Seed);
         var shape = (1, w.Grid, w.Grid);
-        using DevelopmentalDecoder template = w.Decoder == "nca" ? new NcaDecoder(w.GenomeSize, shape, options) : new GrnDecoder(w.GenomeSize, shape, options);
+        using DevelopmentalDecoder template = w.Decoder == "nca"
+            ? new NcaDecoder(w.GenomeSize, shape, new NcaOptions
+            {
+                Steps = w.Steps, Channels = w.Channels, HiddenSize = w.Hidden, Grid = w.Grid, FireRate = w.FireRate, Start = w.Start, Noise = 0,
+            })
+            : new GrnDecoder(w.GenomeSize, shape, new GrnOptions
+            {
+                Steps = w.Steps, Channels = w.Channels, HiddenSize = w.Hidden, Morphogens = Math.Min(w.Morphogens, w.Channels), Grid = w.Grid,
+                Start = w.Start, Noise = 0,
+            });
         using IPopulationDecoder population = w.Backend == "loop" ? new LoopPopulation(template) : PopulationDevelopment.Create(template);
         template.eval();
         using var genomes = torch.tensor(InitialWeights.Genomes(w.Genomes, w.GenomeSize, (ulong)w.Seed + 1), new long[] { w.Genomes, w.GenomeSize });

@@ -21,7 +21,7 @@ public sealed class DataGetSettings : DataCacheSettings
 {
     /// <summary>Data set to fetch.</summary>
     [CommandArgument(0, "<NAME>")]
-    [Description("Data set: fashion-mnist, mnist or emoji.")]
+    [Description("Data set to fetch (see `genomic-code list datasets`).")]
     public string Name { get; init; } = "";
 
     /// <summary>Installed package or download.</summary>
@@ -45,7 +45,7 @@ public sealed class DataGetCommand : Command<DataGetSettings>
     public override int Execute(CommandContext context, DataGetSettings settings, CancellationToken cancellationToken)
     {
         var entry = DatasetCatalog.Find(settings.Name);
-        if (!entry.Fetched)
+        if (!DatasetCatalog.IsFetched(entry.Name))
         {
             console.MarkupLine($"{Markup.Escape(entry.Name)} is rendered on demand; there is nothing to fetch.");
             return 0;
@@ -72,34 +72,4 @@ public sealed class DataGetCommand : Command<DataGetSettings>
     private static string Size(long bytes) => bytes >= 1_000_000
         ? (bytes / 1e6).ToString("F1", CultureInfo.InvariantCulture) + " MB"
         : (bytes / 1e3).ToString("F1", CultureInfo.InvariantCulture) + " kB";
-}
-
-/// <summary><c>genomic-code list datasets</c>: every data set, whether it is in the cache, its source and licence.</summary>
-public sealed class ListDatasetsCommand : Command<DataCacheSettings>
-{
-    private readonly IAnsiConsole console;
-
-    /// <summary>Creates the command writing to <paramref name="console"/>.</summary>
-    public ListDatasetsCommand(IAnsiConsole console) => this.console = console;
-
-    /// <inheritdoc />
-    public override int Execute(CommandContext context, DataCacheSettings settings, CancellationToken cancellationToken)
-    {
-        var cache = DataCache.Resolve(settings.DataDir);
-        var table = new Table().AddColumn("data set").AddColumn("what it is").AddColumn("in the cache").AddColumn("source").AddColumn("licence")
-            .Border(TableBorder.Rounded);
-        foreach (var e in DatasetCatalog.Entries)
-        {
-            string state = !e.Fetched ? "always (procedural)" : DatasetCatalog.State(e, cache) switch
-            {
-                CacheState.Present => "present",
-                CacheState.Partial => $"incomplete: {cache.FetchCommand(e.Name)}",
-                _ => $"missing: {cache.FetchCommand(e.Name)}",
-            };
-            table.AddRow(Markup.Escape(e.Name), Markup.Escape(e.Summary), Markup.Escape(state), Markup.Escape(e.Source), Markup.Escape(e.Licence));
-        }
-        console.Write(table);
-        console.WriteLine($"data cache: {cache.Describe()}");
-        return 0;
-    }
 }

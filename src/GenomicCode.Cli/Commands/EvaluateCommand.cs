@@ -2,6 +2,7 @@ using System.Globalization;
 using GenomicCode.Core;
 using GenomicCode.Analysis;
 using GenomicCode.Experiments;
+using GenomicCode.Metrics;
 using GenomicCode.Plotting;
 using GenomicCode.Runs;
 using Spectre.Console;
@@ -25,9 +26,9 @@ public sealed class EvaluateCommand : Command<EvaluateSettings>
     {
         var options = settings.ToOptions();
         RunFolder.CheckOutputs(options.Run!); // the folder takes evaluation.json and the figures, checked before any work
-        var metricOptions = options.MetricOptions();
+        var heldOut = (HeldOutMetricOptions)options.Sizes().ApplyTo(new SapOptions());
         console.MarkupLine($"evaluating [bold]{Markup.Escape(options.Run!)}[/] ({(options.Samples ? "posterior samples" : "posterior means")}, " +
-                           $"{metricOptions.NumTrain} train / {metricOptions.NumTest} test points)");
+                           $"{heldOut.NumTrain} train / {heldOut.NumTest} test points)");
         var result = ProgressDisplay.Run(console, progress => EvaluationExperiment.Run(options, settings.Seed, progress, cancellationToken));
 
         var table = new Table().AddColumn("metric").AddColumn(new TableColumn("score").RightAligned());

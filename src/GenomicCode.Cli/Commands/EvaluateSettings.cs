@@ -10,7 +10,7 @@ public sealed class EvaluateSettings : RunSettings
 {
     /// <summary>Metric names.</summary>
     [CommandOption("--metrics <LIST>")]
-    [Description("Comma-separated metrics: beta-vae, factor-vae, mig, dci, sap, modularity. Default: all.")]
+    [Description("Comma-separated metrics (see `genomic-code list metrics`). Default: all.")]
     public string? Metrics { get; init; }
 
     /// <summary>Encode with posterior samples instead of means.</summary>

@@ -33,7 +33,7 @@ public sealed class LearningCommand : Command<LearningSettings>
         string dir = Path.GetFullPath(settings.Out);
         if (File.Exists(dir)) throw new UserInputException($"--out '{settings.Out}' is a file; pass a folder.");
         AtomicFile.CheckDestination(Path.Combine(dir, ResultFileName), GenomicCode.Runs.RunFolder.ReportBytes, "--out");
-        console.MarkupLine($"learning experiment: {options.Decoder} decoder, {options.Targets} target shapes at {options.Size}x{options.Size}; " +
+        console.MarkupLine($"learning experiment: {options.Decoder.Name} decoder, {options.Targets} target shapes at {options.Size}x{options.Size}; " +
                            $"gradient: {options.Steps} Adam steps; evolution: {options.Strategy.Name}, {options.Generations} generations; " +
                            $"seed {settings.Seed}, {options.Device}");
         using var ilgpu = settings.Backend == "ilgpu" ? new IlgpuPopulationBackend(settings.Accelerator) : null;

@@ -80,7 +80,7 @@ public sealed class LearningSettings : CommandSettings
         if (spec.Options is OpenAiEsOptions es) spec = StrategyCatalog.Spec(spec.Name, es with { LearningRate = EsLearningRate });
         var options = new LearningOptions
         {
-            Decoder = Decoder, Strategy = spec, Generations = Generations, Steps = Steps, LearningRate = LearningRate, Device = Device,
+            Decoder = LearningOptions.DecoderFor(Decoder), Strategy = spec, Generations = Generations, Steps = Steps, LearningRate = LearningRate, Device = Device,
         };
         options.Validate();
         return options;

@@ -1,7 +1,11 @@
 using System.Diagnostics;
 using GenomicCode.Core;
+using GenomicCode.Core.Catalogues;
 using GenomicCode.Data;
+using GenomicCode.Development;
+using GenomicCode.Encoders;
 using GenomicCode.Models;
+using GenomicCode.Regularizers;
 using GenomicCode.Runs;
 using GenomicCode.Training;
 using Spectre.Console;
@@ -33,15 +37,13 @@ public sealed class TrainCommand : Command<TrainSettings>
             preset = PresetCatalog.Load(settings.Preset ?? "quickstart");
         }
         preset = ApplyOverrides(preset, settings).Validate();
-        if (settings.Beta is not null && !GenomicCode.Regularizers.RegularizerCatalog.Find(preset.Model.Regularizer).UsesBeta)
-            throw new UserInputException($"--beta does not apply to regularizer '{preset.Model.Regularizer}'; set its weights under model.regularizerOptions in a preset file (see `genomic-code list regularizers`).");
         outDir ??= Path.Combine("runs", preset.Name);
         var device = Devices.Parse(preset.Training.Device);
-        var data = new SpritesWorld();
+        var data = DatasetCatalog.Create(preset.Training.Dataset, settings.DataDir is null ? null : DataCache.Resolve(settings.DataDir));
 
         // 2. The model, then the run folder: another run (unless --resume / --force), an unwritable folder, a disk without
         //    room for the checkpoints, and a damaged or mismatched checkpoint are refused before anything is written.
-        using var model = GenomeVae.Create(preset.Model, data.ObservationShape, preset.Training.Seed, device, data.Count);
+        using var model = GenomeVae.Create(preset.Model, data, preset.Training.Seed, device);
         using var trainer = new Trainer(model, data, preset.Training, device) { PresetName = preset.Name };
         var run = OpenRunFolder(outDir, settings, trainer);
         if (settings.Resume) Resume(run, trainer);
@@ -49,9 +51,10 @@ public sealed class TrainCommand : Command<TrainSettings>
         run.WriteJson(RunFolder.ConfigFile, preset);
         run.WriteJson(RunFolder.EnvironmentFile, EnvironmentInfo.Capture(device));
 
-        console.MarkupLine($"training [bold]{Markup.Escape(preset.Name)}[/]: {preset.Training.Steps} steps, batch {preset.Training.BatchSize}, " +
-                           $"decoder {preset.Model.Decoder}, regularizer {Markup.Escape(preset.Model.Regularizer)}, beta {preset.Model.Beta}, latent {preset.Model.LatentSize}, seed {preset.Training.Seed}, device {device}, " +
-                           $"threads {TorchSharp.torch.get_num_threads()}");
+        string beta = preset.Model.Regularizer.Options is IBetaOptions b ? $" (beta {b.Beta})" : "";
+        console.MarkupLine($"training [bold]{Markup.Escape(preset.Name)}[/] on {Markup.Escape(preset.Training.Dataset.Name)}: {preset.Training.Steps} steps, batch {preset.Training.BatchSize}, " +
+                           $"encoder {preset.Model.Encoder.Name}, decoder {preset.Model.Decoder.Name}, regularizer {Markup.Escape(preset.Model.Regularizer.Name)}{beta}, " +
+                           $"{preset.Model.Latent.Name} latent {preset.Model.LatentSize}, seed {preset.Training.Seed}, device {device}, threads {TorchSharp.torch.get_num_threads()}");
         console.MarkupLine($"run folder: [link]{Markup.Escape(run.Path)}[/]");
 
         // 3. Train with a progress display; Ctrl+C finishes the step, saves a checkpoint and exits.
@@ -96,18 +99,37 @@ public sealed class TrainCommand : Command<TrainSettings>
         console.MarkupLine($"resuming [bold]{Markup.Escape(run.Path)}[/] at step {trainer.Step}");
     }
 
-    private static Preset ApplyOverrides(Preset preset, TrainSettings s) => preset with
+    private static Preset ApplyOverrides(Preset preset, TrainSettings s)
     {
-        Model = preset.Model with { Beta = s.Beta ?? preset.Model.Beta, Regularizer = s.Regularizer ?? preset.Model.Regularizer, Decoder = s.Decoder ?? preset.Model.Decoder },
-        Training = preset.Training with
+        var model = preset.Model with
         {
-            Steps = s.Steps ?? preset.Training.Steps,
-            Seed = s.Seed ?? preset.Training.Seed,
-            BatchSize = s.BatchSize ?? preset.Training.BatchSize,
-            LearningRate = s.LearningRate ?? preset.Training.LearningRate,
-            Device = s.Device ?? preset.Training.Device,
-        },
-    };
+            Encoder = Choose(EncoderCatalog.Catalogue, preset.Model.Encoder, s.Encoder),
+            Decoder = Choose(DecoderCatalog.Catalogue, preset.Model.Decoder, s.Decoder),
+            Regularizer = Choose(RegularizerCatalog.Catalogue, preset.Model.Regularizer, s.Regularizer),
+        };
+        if (s.Beta is double beta) model = model.WithBeta(beta);
+        return preset with
+        {
+            Model = model,
+            Training = preset.Training with
+            {
+                Steps = s.Steps ?? preset.Training.Steps,
+                Seed = s.Seed ?? preset.Training.Seed,
+                BatchSize = s.BatchSize ?? preset.Training.BatchSize,
+                LearningRate = s.LearningRate ?? preset.Training.LearningRate,
+                Device = s.Device ?? preset.Training.Device,
+                Dataset = Choose(DatasetCatalog.Catalogue, preset.Training.Dataset, s.Dataset),
+            },
+        };
+    }
+
+    /// <summary>The component a command-line name chooses: the preset's own when it names the same entry (its options kept), else that entry's defaults.</summary>
+    private static ComponentSpec Choose(ICatalogue catalogue, ComponentSpec current, string? name)
+    {
+        if (name is null) return current;
+        var entry = catalogue.FindEntry(name.Trim());
+        return entry.Name == current.Name ? current : catalogue.Spec(entry.Name);
+    }
 
     private void RunWithProgress(Trainer trainer, CancellationToken cancel)
     {

@@ -5,7 +5,7 @@ using Spectre.Console.Cli;
 namespace GenomicCode.Cli.Commands;
 
 /// <summary>Settings of <c>genomic-code train</c>.</summary>
-public sealed class TrainSettings : CommandSettings
+public sealed class TrainSettings : DataCacheSettings
 {
     /// <summary>Preset name or path to a preset JSON file.</summary>
     [CommandOption("-p|--preset <PRESET>")]
@@ -19,18 +19,28 @@ public sealed class TrainSettings : CommandSettings
 
     /// <summary>KL weight.</summary>
     [CommandOption("--beta <B>")]
-    [Description("beta >= 0: KL weight of beta-vae, total-correlation weight of beta-tcvae (overrides the preset).")]
+    [Description("beta >= 0: the regularizer's beta (KL weight of beta-vae, total-correlation weight of beta-tcvae); overrides the preset.")]
     public double? Beta { get; init; }
 
     /// <summary>Regulariser name.</summary>
     [CommandOption("-r|--regularizer <NAME>")]
-    [Description("Regularizer (see `genomic-code list regularizers`), e.g. beta-tcvae; overrides the preset.")]
+    [Description("Regularizer (see `genomic-code list regularizers`), e.g. beta-tcvae, with its default options unless the preset already has it; overrides the preset.")]
     public string? Regularizer { get; init; }
 
     /// <summary>Decoder (development) name.</summary>
     [CommandOption("--decoder <NAME>")]
-    [Description("Decoder: conv, nca, grn or landscape (overrides the preset).")]
+    [Description("Decoder (see `genomic-code list decoders`), with its default options unless the preset already has it; overrides the preset.")]
     public string? Decoder { get; init; }
+
+    /// <summary>Encoder name.</summary>
+    [CommandOption("--encoder <NAME>")]
+    [Description("Encoder (see `genomic-code list encoders`), e.g. mlp, with its default options unless the preset already has it; overrides the preset.")]
+    public string? Encoder { get; init; }
+
+    /// <summary>Data set name.</summary>
+    [CommandOption("--dataset <NAME>")]
+    [Description("Data set to train on (see `genomic-code list datasets`), with its default options unless the preset already has it; overrides the preset. Fetch real ones first: genomic-code data get NAME.")]
+    public string? Dataset { get; init; }
 
     /// <summary>Run seed.</summary>
     [CommandOption("--seed <S>")]
@@ -74,8 +84,6 @@ public sealed class TrainSettings : CommandSettings
         if (Beta is double b && (!(b >= 0) || double.IsInfinity(b))) return ValidationResult.Error($"--beta must be a finite number >= 0, got {b}.");
         if (BatchSize is <= 0) return ValidationResult.Error($"--batch-size must be >= 1, got {BatchSize}.");
         if (LearningRate is double lr && !(lr > 0)) return ValidationResult.Error($"--lr must be > 0, got {lr}.");
-        if (Decoder is not null && !GenomicCode.Development.DecoderCatalog.Contains(Decoder))
-            return ValidationResult.Error($"--decoder must be one of {string.Join(", ", GenomicCode.Development.DecoderCatalog.Names)}, got '{Decoder}'.");
         if (Resume && Force) return ValidationResult.Error("--resume and --force exclude each other: resume keeps the run, force replaces it.");
         return ValidationResult.Success();
     }

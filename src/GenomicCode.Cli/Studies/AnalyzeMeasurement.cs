@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using GenomicCode.Cli.Commands;
 using GenomicCode.Core;
+using GenomicCode.Runs;
 using GenomicCode.Studies;
 using Spectre.Console;
 
@@ -67,7 +67,7 @@ internal sealed class AnalyzeMeasurement(IAnsiConsole console) : IRunMeasurement
         if (o.Noise is not null) args.AddRange(new[] { "--noise", string.Join(",", o.Noise.Select(x => x.ToString("R", CultureInfo.InvariantCulture))) });
         InProcess.Run(console, args, cancellationToken);
 
-        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(runFolder, AnalyzeCommand.AnalysisFile)));
+        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(runFolder, RunFolder.AnalysisFile)));
         var root = doc.RootElement;
         var scalars = new Dictionary<string, double>(StringComparer.Ordinal);
         if (root.TryGetProperty("pleiotropy", out var pleiotropy) && pleiotropy.GetArrayLength() > 0)

@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using GenomicCode.Cli.Commands;
 using GenomicCode.Core;
 using GenomicCode.Metrics;
+using GenomicCode.Runs;
 using GenomicCode.Studies;
 using Spectre.Console;
 
@@ -65,6 +65,6 @@ internal sealed class EvaluateMeasurement(IAnsiConsole console) : IRunMeasuremen
         if (o.NumVotes is int v) args.AddRange(new[] { "--num-votes", v.ToString(CultureInfo.InvariantCulture) });
         if (o.Samples) args.Add("--samples");
         InProcess.Run(console, args, cancellationToken);
-        return InProcess.TopLevelNumbers(Path.Combine(runFolder, EvaluateCommand.EvaluationFile), "step", "seed");
+        return InProcess.TopLevelNumbers(Path.Combine(runFolder, RunFolder.EvaluationFile), "step", "seed");
     }
 }

@@ -27,9 +27,9 @@ internal sealed class UdrMeasurement(string? device) : ISettingMeasurement
                 cancellationToken.ThrowIfCancellationRequested();
                 runs.Add(TrainedRun.Load(dir, device));
             }
-            var kl = runs.Select(r => EvaluationExperiment.MeanKl(r, (long)Seeds.Derive(seed, 6))).ToList();
+            var kl = runs.Select(r => r.MeanKlPerDimension(Udr.DefaultPoints, (long)Seeds.Derive(seed, 6))).ToList();
             var representations = runs.Select(r => r.Representation(false, (long)Seeds.Derive(seed, 99))).ToList();
-            return Udr.Evaluate(runs[0].Data, representations, kl, seed, new MetricOptions(), device: runs[0].Device);
+            return Udr.Evaluate(runs[0].Data, representations, kl, seed, new UdrOptions(), device: runs[0].Device);
         }
         finally
         {

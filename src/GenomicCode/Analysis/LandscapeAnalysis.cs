@@ -39,8 +39,8 @@ public sealed record LandscapeSlice(double[] Xs, double[] Ys, double[,] Energy, 
 /// </summary>
 public static class LandscapeAnalysis
 {
-    /// <summary>The energy function of a <see cref="LandscapeDecoder"/> for one genome (1, D) or (D).</summary>
-    public static Func<Tensor, Tensor> ForGenome(LandscapeDecoder decoder, Tensor genome)
+    /// <summary>The energy function of an energy-landscape decoder (<see cref="IEnergyLandscape"/>) for one genome (1, D) or (D).</summary>
+    public static Func<Tensor, Tensor> ForGenome(IEnergyLandscape decoder, Tensor genome)
     {
         var g = genome.dim() == 1 ? genome.unsqueeze(0) : genome;
         return states => decoder.Energy(states, g.expand(states.shape[0], g.shape[1]));

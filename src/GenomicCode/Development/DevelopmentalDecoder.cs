@@ -17,7 +17,7 @@ public abstract class DevelopmentalDecoder : GenomeDecoder
     private readonly int genomeSize;
     private readonly (int Channels, int Height, int Width) phenotype;
 
-    /// <summary>Checks the options and the grid, and records the shapes.</summary>
+    /// <summary>Checks the options and records the shapes.</summary>
     protected DevelopmentalDecoder(string name, int genomeSize, (int Channels, int Height, int Width) phenotypeShape, DevelopmentOptions options)
         : base(name)
     {
@@ -27,17 +27,15 @@ public abstract class DevelopmentalDecoder : GenomeDecoder
             throw new UserInputException($"{name} needs a positive phenotype shape, got {phenotypeShape}.");
         this.genomeSize = genomeSize;
         phenotype = phenotypeShape;
-        Options = options;
-        GridSize = options.Grid == 0 ? Math.Max(phenotypeShape.Height, phenotypeShape.Width) : options.Grid;
-        if (GridSize < 3)
-            throw new UserInputException($"{name}: the developmental grid {GridSize}x{GridSize} is smaller than the 3x3 perception kernel; use a phenotype or Grid of at least 3.");
+        SharedOptions = options;
     }
 
-    /// <summary>The developmental options.</summary>
-    public DevelopmentOptions Options { get; }
-
-    /// <summary>Side of the square developmental grid.</summary>
-    public int GridSize { get; }
+    /// <summary>
+    /// The options every developmental decoder reads (steps, noise, sizes); each decoder's own record is its
+    /// <c>Options</c>. Named apart from it because TorchSharp's <c>Module.to(device)</c> indexes a module's public
+    /// properties by name and throws on two of the same name (a hidden <c>new Options</c>).
+    /// </summary>
+    public DevelopmentOptions SharedOptions { get; }
 
     /// <inheritdoc />
     public override int GenomeSize => genomeSize;
@@ -60,8 +58,21 @@ public abstract class DevelopmentalDecoder : GenomeDecoder
     public DevelopmentResult Develop(Tensor genome, Generator? generator, IReadOnlyCollection<int>? capture = null, int? steps = null)
     {
         CheckGenome(genome);
+        return Develop(genome.device, generator, capture, steps, (n, g, wanted, record) => Grow(genome, n, g, wanted, record));
+    }
+
+    /// <summary>
+    /// The developmental run shared by every way into development: checks the step count and the captured steps, chooses
+    /// the step count (from <paramref name="generator"/>, or a fresh one seeded with <see cref="DefaultSeed"/> on
+    /// <paramref name="device"/>), lets <paramref name="grow"/> run it and collects the phenotypes.
+    /// <paramref name="grow"/> gets the step count, the generator, the steps to capture and the recorder, and returns
+    /// the final readout logits, as <see cref="Grow"/> does.
+    /// </summary>
+    protected DevelopmentResult Develop(Device device, Generator? generator, IReadOnlyCollection<int>? capture, int? steps,
+        Func<int, Generator, ISet<int>, Action<Tensor>, Tensor> grow)
+    {
         if (steps is <= 0) throw new UserInputException($"{GetName()}: steps must be >= 1, got {steps}.");
-        Generator? owned = generator is null ? new Generator((ulong)DefaultSeed, genome.device) : null;
+        Generator? owned = generator is null ? new Generator((ulong)DefaultSeed, device) : null;
         try
         {
             var g = generator ?? owned!;
@@ -70,7 +81,7 @@ public abstract class DevelopmentalDecoder : GenomeDecoder
             foreach (int s in wanted)
                 if (s < 0 || s > n) throw new UserInputException($"{GetName()}: capture step {s} is outside 0..{n}.");
             var trajectory = new List<Tensor>(wanted.Count);
-            var grown = Grow(genome, n, g, wanted, state => trajectory.Add(ToPhenotype(state)));
+            var grown = grow(n, g, wanted, state => trajectory.Add(ToPhenotype(state)));
             return new DevelopmentResult(ToPhenotype(grown), n, wanted.ToArray(), trajectory);
         }
         finally
@@ -89,8 +100,8 @@ public abstract class DevelopmentalDecoder : GenomeDecoder
     /// <summary>The step count for one call: fixed, or uniform in [Steps, MaxSteps] while training.</summary>
     protected internal int ChooseSteps(Generator generator)
     {
-        if (Options.MaxSteps <= Options.Steps || !training) return Options.Steps;
-        using var pick = torch.randint(Options.Steps, Options.MaxSteps + 1, new long[] { 1 }, device: generator.device, generator: generator); // where the generator lives
+        if (SharedOptions.MaxSteps <= SharedOptions.Steps || !training) return SharedOptions.Steps;
+        using var pick = torch.randint(SharedOptions.Steps, SharedOptions.MaxSteps + 1, new long[] { 1 }, device: generator.device, generator: generator); // where the generator lives
         return (int)pick.item<long>();
     }
 
@@ -100,17 +111,5 @@ public abstract class DevelopmentalDecoder : GenomeDecoder
         if (gridLogits.shape[2] == phenotype.Height && gridLogits.shape[3] == phenotype.Width) return gridLogits;
         return nn.functional.interpolate(gridLogits, new long[] { phenotype.Height, phenotype.Width },
             mode: InterpolationMode.Bilinear, align_corners: false);
-    }
-
-    /// <summary>
-    /// A (1, 1, G, G) tensor that is 1 at the centre cell (the seed / zygote) and 0 elsewhere; all ones when
-    /// <see cref="DevelopmentOptions.Start"/> is <c>full</c>.
-    /// </summary>
-    protected internal Tensor CentreCell(Device device)
-    {
-        if (Options.Start == "full") return torch.ones(new long[] { 1, 1, GridSize, GridSize }, device: device);
-        var mask = torch.zeros(new long[] { 1, 1, GridSize, GridSize }, device: device);
-        mask[0L, 0L, GridSize / 2, GridSize / 2] = torch.tensor(1f, device: device);
-        return mask;
     }
 }

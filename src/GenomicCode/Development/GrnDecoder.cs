@@ -1,4 +1,5 @@
 using GenomicCode.Core;
+using GenomicCode.Core.Catalogues;
 using GenomicCode.Numerics;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -6,6 +7,31 @@ using static TorchSharp.torch.nn;
 using static TorchSharp.torch;
 
 namespace GenomicCode.Development;
+
+/// <summary>
+/// Options of the gene-regulatory-network decoder. Defaults: Kouvaris et al. 2017 (tau 0.2, tanh); 16 genes, 4 of them
+/// morphogens, a 128-wide hypernetwork.
+/// </summary>
+public sealed record GrnOptions : CellularOptions
+{
+    /// <summary>Rate tau in (0, 1] of x &lt;- (1 - tau) x + tau f(W x + b + signals) (Watson et al. 2014). Default 0.2.</summary>
+    public double Tau { get; init; } = 0.2;
+
+    /// <summary>Activation f: <c>tanh</c> or <c>sigmoid</c>. Default <c>tanh</c>.</summary>
+    public string Activation { get; init; } = "tanh";
+
+    /// <summary>Morphogens: how many genes are secreted and diffuse to neighbours (1..Channels). Default 4.</summary>
+    public int Morphogens { get; init; } = 4;
+
+    /// <inheritdoc />
+    public override void Validate()
+    {
+        base.Validate();
+        if (!(Tau > 0 && Tau <= 1)) throw new UserInputException($"Tau must be in (0, 1], got {Tau}.");
+        if (Activation is not ("tanh" or "sigmoid")) throw new UserInputException($"Activation must be tanh or sigmoid, got '{Activation}'.");
+        if (Morphogens < 1 || Morphogens > Channels) throw new UserInputException($"Morphogens must be in [1, Channels={Channels}], got {Morphogens}.");
+    }
+}
 
 /// <summary>
 /// A gene-regulatory-network decoder. Every cell of a G x G grid carries a gene-expression vector x of N genes; the
@@ -19,8 +45,14 @@ namespace GenomicCode.Development;
 /// genome, through tanh) on the other non-readout genes. Genes 0..P-1 read out as pixels:
 /// logits = gain * x + bias.
 /// </summary>
-public sealed class GrnDecoder : DevelopmentalDecoder
+public sealed class GrnDecoder : CellularDecoder
 {
+    /// <summary>Catalogue entry.</summary>
+    public static CatalogueEntry<GrnOptions, DecoderContext, GenomeDecoder> Entry { get; } = new(
+        "grn", "gene-regulatory network in every cell of a grid, grown from one zygote; the genome sets W(g), b(g); diffusing morphogens.",
+        "Watson et al. 2014, The evolution of phenotypic correlations and developmental memory (Evolution), eq. 1; Kouvaris et al. 2017 (PLoS Comput Biol)",
+        (o, c) => new GrnDecoder(c.GenomeSize, c.PhenotypeShape, o));
+
     private readonly Linear hyperHidden;      // genome -> hidden
     private readonly Linear hyperOut;         // hidden -> N (N + M) + N
     private readonly Parameter baseWeights;   // (N, N + M) shared regulatory weights W0
@@ -34,7 +66,7 @@ public sealed class GrnDecoder : DevelopmentalDecoder
     private readonly int readout;
 
     /// <summary>Creates the network for genomes of <paramref name="genomeSize"/> and phenotypes of the given shape.</summary>
-    public GrnDecoder(int genomeSize, (int Channels, int Height, int Width) phenotypeShape, DevelopmentOptions options)
+    public GrnDecoder(int genomeSize, (int Channels, int Height, int Width) phenotypeShape, GrnOptions options)
         : base(nameof(GrnDecoder), genomeSize, phenotypeShape, options)
     {
         genes = options.Channels;
@@ -56,6 +88,9 @@ public sealed class GrnDecoder : DevelopmentalDecoder
         readoutBias = new Parameter(ScalarMath.Full(new long[] { 1, readout, 1, 1 }, -3.0));
         RegisterComponents();
     }
+
+    /// <summary>The network's options.</summary>
+    public GrnOptions Options => (GrnOptions)SharedOptions;
 
     /// <summary>Genes per cell (N).</summary>
     public int Genes => genes;
@@ -105,22 +140,7 @@ public sealed class GrnDecoder : DevelopmentalDecoder
             throw new UserInputException($"GrnDecoder expects regulatory weights (B, {genes}, {RegulatoryInputs}), got ({string.Join(", ", weights.shape)}).");
         if (bias.dim() != 2 || bias.shape[0] != weights.shape[0] || bias.shape[1] != genes)
             throw new UserInputException($"GrnDecoder expects biases ({weights.shape[0]}, {genes}), got ({string.Join(", ", bias.shape)}).");
-        if (steps is <= 0) throw new UserInputException($"GrnDecoder: steps must be >= 1, got {steps}.");
-        Generator? owned = generator is null ? new Generator((ulong)DefaultSeed, weights.device) : null;
-        try
-        {
-            int n = steps ?? ChooseSteps(generator ?? owned!);
-            var wanted = new SortedSet<int>(capture ?? Array.Empty<int>());
-            foreach (int s in wanted)
-                if (s < 0 || s > n) throw new UserInputException($"GrnDecoder: capture step {s} is outside 0..{n}.");
-            var trajectory = new List<Tensor>();
-            var grown = GrowFrom(weights, bias, null, n, generator ?? owned!, wanted, s => trajectory.Add(ToPhenotype(s)));
-            return new DevelopmentResult(ToPhenotype(grown), n, wanted.ToArray(), trajectory);
-        }
-        finally
-        {
-            owned?.Dispose();
-        }
+        return Develop(weights.device, generator, capture, steps, (n, g, wanted, record) => GrowFrom(weights, bias, null, n, g, wanted, record));
     }
 
     private Tensor GrowFrom(Tensor w, Tensor bias, Tensor? maternalFactors, int steps, Generator generator, ISet<int> capture, Action<Tensor> record)

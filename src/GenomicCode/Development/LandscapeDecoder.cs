@@ -1,4 +1,5 @@
 using GenomicCode.Core;
+using GenomicCode.Core.Catalogues;
 using GenomicCode.Numerics;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -6,6 +7,24 @@ using static TorchSharp.torch.nn;
 using static TorchSharp.torch;
 
 namespace GenomicCode.Development;
+
+/// <summary>Options of the energy-landscape decoder.</summary>
+public sealed record LandscapeOptions : DevelopmentOptions
+{
+    /// <summary>Step size eta of the Langevin update (> 0). Default 0.1.</summary>
+    public double StepSize { get; init; } = 0.1;
+
+    /// <summary>Width of the first dense layer of the transposed-convolution readout (8..8192). Default 256.</summary>
+    public int ReadoutHiddenSize { get; init; } = 256;
+
+    /// <inheritdoc />
+    public override void Validate()
+    {
+        base.Validate();
+        Guard.Positive(StepSize);
+        Guard.InRange(ReadoutHiddenSize, 8, 8192);
+    }
+}
 
 /// <summary>
 /// Development as descent on a genome-shaped energy landscape (Waddington's landscape). The organism's state x (K
@@ -15,8 +34,14 @@ namespace GenomicCode.Development;
 /// smooth, so gradients pass through the unrolled steps with create_graph). A transposed-convolution readout
 /// (<see cref="ConvDecoder"/>) maps the final state to phenotype logits.
 /// </summary>
-public sealed class LandscapeDecoder : DevelopmentalDecoder
+public sealed class LandscapeDecoder : DevelopmentalDecoder, IEnergyLandscape
 {
+    /// <summary>Catalogue entry.</summary>
+    public static CatalogueEntry<LandscapeOptions, DecoderContext, GenomeDecoder> Entry { get; } = new(
+        "landscape", "Langevin descent of a state on a genome-shaped energy landscape (Waddington), read out by transposed convolutions.",
+        "Welling and Teh 2011, Bayesian learning via stochastic gradient Langevin dynamics (ICML), eq. 4; the landscape: Waddington 1957",
+        (o, c) => new LandscapeDecoder(c.GenomeSize, c.PhenotypeShape, o));
+
     private readonly Linear stateIn;    // A: K -> H (with bias a)
     private readonly Linear genomeIn;   // C: D -> H (no bias)
     private readonly Linear energyOut;  // v: H -> 1 (no bias)
@@ -24,21 +49,28 @@ public sealed class LandscapeDecoder : DevelopmentalDecoder
     private readonly int stateSize;
 
     /// <summary>Creates the decoder for genomes of <paramref name="genomeSize"/> and phenotypes of the given shape.</summary>
-    public LandscapeDecoder(int genomeSize, (int Channels, int Height, int Width) phenotypeShape, DevelopmentOptions options, int readoutHidden = 256)
+    public LandscapeDecoder(int genomeSize, (int Channels, int Height, int Width) phenotypeShape, LandscapeOptions options)
         : base(nameof(LandscapeDecoder), genomeSize, phenotypeShape, options)
     {
-        if (phenotypeShape.Height != phenotypeShape.Width)
-            throw new UserInputException($"LandscapeDecoder needs square phenotypes, got {phenotypeShape.Height}x{phenotypeShape.Width}.");
         stateSize = options.Channels;
         stateIn = Linear(stateSize, options.HiddenSize);
         genomeIn = Linear(genomeSize, options.HiddenSize, hasBias: false);
         energyOut = Linear(options.HiddenSize, 1, hasBias: false);
-        readout = new ConvDecoder(stateSize, phenotypeShape.Channels, phenotypeShape.Height, readoutHidden);
+        readout = new ConvDecoder(stateSize, phenotypeShape, new ConvDecoderOptions { HiddenSize = options.ReadoutHiddenSize });
         RegisterComponents();
     }
 
+    /// <summary>The landscape's options.</summary>
+    public LandscapeOptions Options => (LandscapeOptions)SharedOptions;
+
     /// <summary>Dimensions K of the developmental state.</summary>
     public int StateSize => stateSize;
+
+    /// <inheritdoc />
+    public double StepSize => Options.StepSize;
+
+    /// <inheritdoc />
+    public int Steps => Options.Steps;
 
     /// <summary>The potential E(x; g) (B) of states (B, K) under genomes (B, D).</summary>
     public Tensor Energy(Tensor state, Tensor genome)

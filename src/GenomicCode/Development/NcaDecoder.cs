@@ -1,4 +1,5 @@
 using GenomicCode.Core;
+using GenomicCode.Core.Catalogues;
 using GenomicCode.Numerics;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -6,6 +7,38 @@ using static TorchSharp.torch.nn;
 using static TorchSharp.torch;
 
 namespace GenomicCode.Development;
+
+/// <summary>
+/// Options of the neural cellular automaton. Defaults follow Growing NCA (Mordvintsev et al. 2020: 16 channels,
+/// 128 hidden, fire rate 0.5, alive threshold 0.1).
+/// </summary>
+public sealed record NcaOptions : CellularOptions
+{
+    /// <summary>Probability that a cell updates in a step (stochastic update mask, Growing NCA) in (0, 1]. Default 0.5.</summary>
+    public double FireRate { get; init; } = 0.5;
+
+    /// <summary>
+    /// Also add a linear map of the genome to every cell's hidden layer (a conditional NCA). False grows from the genome in
+    /// the seed cell alone (VNCA, Palm et al. 2022). Default false.
+    /// </summary>
+    public bool ConditionEveryCell { get; init; }
+
+    /// <summary>
+    /// Run the per-cell network only on the cells that fire in the step and have a cell alive before it in their
+    /// 3x3 neighbourhood, and scatter their updates back. Exact: every other cell's update is discarded by the fire or
+    /// alive masks and never reaches a living cell's alive test. It saves the work of dead cells (most of the grid early
+    /// in growth from a seed) and of resting cells (1 - fire rate of the rest).
+    /// False runs the network on every cell, as Growing NCA's reference code does. Default true.
+    /// </summary>
+    public bool SparseUpdates { get; init; } = true;
+
+    /// <inheritdoc />
+    public override void Validate()
+    {
+        base.Validate();
+        if (!(FireRate > 0 && FireRate <= 1)) throw new UserInputException($"FireRate must be in (0, 1], got {FireRate}.");
+    }
+}
 
 /// <summary>
 /// A genome-conditioned neural cellular automaton (Growing NCA, Mordvintsev et al. 2020; as a VAE decoder: VNCA, Palm et
@@ -16,8 +49,14 @@ namespace GenomicCode.Development;
 /// Development starts from one living seed cell at the centre whose hidden channels are a linear map of the genome.
 /// Phenotype logits = gain * readout + bias (bias -3 at start, so dead cells read as background).
 /// </summary>
-public sealed class NcaDecoder : DevelopmentalDecoder
+public sealed class NcaDecoder : CellularDecoder
 {
+    /// <summary>Catalogue entry.</summary>
+    public static CatalogueEntry<NcaOptions, DecoderContext, GenomeDecoder> Entry { get; } = new(
+        "nca", "neural cellular automaton grown from one seed cell holding the genome (perception, per-cell MLP, stochastic updates, alive masking).",
+        "Mordvintsev et al. 2020, Growing neural cellular automata (Distill); as a VAE decoder: Palm et al. 2022, Variational neural cellular automata (ICLR)",
+        (o, c) => new NcaDecoder(c.GenomeSize, c.PhenotypeShape, o));
+
     private readonly Tensor perception;     // (3C, 1, 3, 3) fixed kernels: identity, Sobel x, Sobel y per channel
     private readonly Conv2d hidden;         // 3C -> H, 1x1
     private readonly Conv2d update;         // H -> C, 1x1, zero-initialised, no bias
@@ -29,7 +68,7 @@ public sealed class NcaDecoder : DevelopmentalDecoder
     private readonly int readout;
 
     /// <summary>Creates the automaton for genomes of <paramref name="genomeSize"/> and phenotypes of the given shape.</summary>
-    public NcaDecoder(int genomeSize, (int Channels, int Height, int Width) phenotypeShape, DevelopmentOptions options)
+    public NcaDecoder(int genomeSize, (int Channels, int Height, int Width) phenotypeShape, NcaOptions options)
         : base(nameof(NcaDecoder), genomeSize, phenotypeShape, options)
     {
         channels = options.Channels;
@@ -46,6 +85,9 @@ public sealed class NcaDecoder : DevelopmentalDecoder
         readoutBias = new Parameter(ScalarMath.Full(new long[] { 1, readout, 1, 1 }, -3.0));
         RegisterComponents();
     }
+
+    /// <summary>The automaton's options.</summary>
+    public NcaOptions Options => (NcaOptions)SharedOptions;
 
     /// <summary>
     /// The fixed perception kernels (3C, 1, 3, 3) for a depthwise convolution with C groups: for each channel the
@@ -68,7 +110,7 @@ public sealed class NcaDecoder : DevelopmentalDecoder
 
     /// <summary>
     /// The initial grid (B, C, G, G), in channels-last memory layout: zero except the centre cell (every cell when
-    /// <see cref="DevelopmentOptions.Start"/> is <c>full</c>), whose alpha is 1 and whose hidden channels carry the genome.
+    /// <see cref="CellularOptions.Start"/> is <c>full</c>), whose alpha is 1 and whose hidden channels carry the genome.
     /// </summary>
     public Tensor SeedState(Tensor genome)
     {
@@ -92,7 +134,7 @@ public sealed class NcaDecoder : DevelopmentalDecoder
     /// (<see cref="CellMasks"/>);
     /// comparisons write in place into their source buffers; ReLU, the genome bias and the masking run in place where
     /// autograd does not need the overwritten values (a convolution saves its input, not its output; addcmul saves its
-    /// factors, not its result). With <see cref="DevelopmentOptions.SparseUpdates"/> the per-cell network runs only on
+    /// factors, not its result). With <see cref="NcaOptions.SparseUpdates"/> the per-cell network runs only on
     /// the cells that fire next to a living cell (see <see cref="SparseUpdate"/>); the result is the same.
     /// </remarks>
     public Tensor Step(Tensor state, Tensor? condition, Generator generator)

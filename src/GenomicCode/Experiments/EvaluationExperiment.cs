@@ -46,25 +46,14 @@ public sealed record EvaluationOptions : IComponentOptions
         if (NumTrain is < 2) throw new UserInputException($"NumTrain must be >= 2, got {NumTrain}.");
         if (NumTest is < 2) throw new UserInputException($"NumTest must be >= 2, got {NumTest}.");
         if (NumVotes is < 2) throw new UserInputException($"NumVotes must be >= 2, got {NumVotes}.");
-        foreach (string m in Metrics ?? Array.Empty<string>()) MetricCatalog.Create(m);
-        MetricOptions().Validate();
+        foreach (string m in Metrics ?? Array.Empty<string>()) MetricCatalog.Catalogue.Find(m.Trim());
     }
 
-    /// <summary>The metric settings these options give: disentanglement_lib's defaults with the point counts replaced.</summary>
-    public MetricOptions MetricOptions()
-    {
-        var options = new MetricOptions();
-        if (NumTrain is int n) options = options with { NumTrain = n, NumVarianceEstimate = n };
-        if (NumTest is int t) options = options with { NumTest = t };
-        return options;
-    }
+    /// <summary>The sample sizes these options give each metric (null keeps disentanglement_lib's defaults).</summary>
+    public MetricSampleSizes Sizes() => new() { NumTrain = NumTrain, NumTest = NumTest, NumVotes = NumVotes };
 
-    /// <summary>The settings of the BetaVAE and FactorVAE scores, which encode a batch per training point.</summary>
-    public MetricOptions VoteOptions()
-    {
-        var options = MetricOptions();
-        return NumVotes is int votes ? options with { NumTrain = votes, NumTest = Math.Max(2, votes / 2) } : options;
-    }
+    /// <summary>The sample and bins of the code-factor mutual information: MIG's defaults with <see cref="NumTrain"/>.</summary>
+    public MigOptions InformationOptions() => (MigOptions)Sizes().ApplyTo(new MigOptions());
 }
 
 /// <summary>What <see cref="EvaluationExperiment"/> measured, as written to evaluation.json; the scores are top-level keys.</summary>
@@ -73,8 +62,7 @@ public sealed record EvaluationOptions : IComponentOptions
 /// <param name="Representation"><c>posterior_mean</c> or <c>posterior_sample</c>.</param>
 /// <param name="Seed">Seed of the run.</param>
 /// <param name="Options">The experiment's settings.</param>
-/// <param name="MetricOptions">Metric settings used.</param>
-/// <param name="VoteOptions">Settings of the BetaVAE and FactorVAE scores.</param>
+/// <param name="Metrics">The metrics run, each with the options it ran with.</param>
 /// <param name="Seconds">Seconds each metric (and UDR) took.</param>
 /// <param name="FactorNames">Names of the scored factors, in the column order of the matrix below.</param>
 /// <param name="NormalizedMutualInformation">I(z_i; v_j) / H(v_j) per code i (rows) and factor j (columns): MIG's matrix.</param>
@@ -84,8 +72,7 @@ public sealed record EvaluationResult(
     [property: JsonPropertyName("representation")] string Representation,
     [property: JsonPropertyName("seed")] long Seed,
     [property: JsonPropertyName("options")] EvaluationOptions Options,
-    [property: JsonPropertyName("metric_options")] MetricOptions MetricOptions,
-    [property: JsonPropertyName("vote_options")] MetricOptions VoteOptions,
+    [property: JsonPropertyName("metrics"), JsonConverter(typeof(MetricSpecListJson))] IReadOnlyList<ComponentSpec> Metrics,
     [property: JsonPropertyName("seconds")] IReadOnlyDictionary<string, double> Seconds,
     [property: JsonPropertyName("factor_names")] IReadOnlyList<string> FactorNames,
     [property: JsonPropertyName("normalized_mutual_information")] double[][] NormalizedMutualInformation) : ScoreRecord, IExperimentResult;
@@ -125,10 +112,7 @@ public static class EvaluationExperiment
         IProgress<ExperimentProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         options.Validate();
-        var metricOptions = options.MetricOptions();
-        var voteOptions = options.VoteOptions();
-        var metrics = MetricCatalog.Parse(options.Metrics is { Count: > 0 } m ? string.Join(",", m) : null, MetricCatalog.Names, metricOptions)
-            .Select(x => x is BetaVaeScore or FactorVaeScore ? MetricCatalog.Create(x.Name, voteOptions) : x).ToList();
+        var metrics = MetricCatalog.Parse(options.Metrics is { Count: > 0 } m ? string.Join(",", m) : null, MetricCatalog.Names, options.Sizes());
         var represent = run.Representation(options.Samples, (long)Seeds.Derive(seed, 99));
         var steps = new StepCounter(progress, metrics.Count + (others.Count > 0 ? 1 : 0) + 1);
         var scores = new SortedDictionary<string, double>(StringComparer.Ordinal);
@@ -148,23 +132,23 @@ public static class EvaluationExperiment
             var all = new[] { run }.Concat(others).ToList();
             var kl = all.Select(r => MeanKl(r, (long)Seeds.Derive(seed, 6))).ToList();
             var udr = Udr.Evaluate(run.Data, all.Select(r => r.Representation(options.Samples, (long)Seeds.Derive(seed, 99))).ToList(),
-                kl, seed, metricOptions, device: run.Device);
+                kl, seed, device: run.Device);
             scores["udr"] = udr[0];
             seconds["udr"] = watch.Elapsed.TotalSeconds;
             steps.Advance($"udr: {seconds["udr"]:F1} s");
         }
-        var information = NormalizedMutualInformation(run.Data, represent, metricOptions, (long)Seeds.Derive(seed, 5), run.Device);
+        var information = NormalizedMutualInformation(run.Data, represent, options.InformationOptions(), (long)Seeds.Derive(seed, 5), run.Device);
         steps.Advance("mutual information of codes and factors");
         return new EvaluationResult(run.Run.Path, run.Header.Step, options.Samples ? "posterior_sample" : "posterior_mean", seed, options,
-            metricOptions, voteOptions, seconds, run.Data.ScoredFactorNames(), information) { Scores = scores };
+            metrics.Select(x => MetricCatalog.Spec(x.Name, x.Options)).ToArray(), seconds, run.Data.ScoredFactorNames(), information) { Scores = scores };
     }
 
     /// <summary>
     /// The mutual information between each code and each scored factor, normalised by the factor's entropy: I(z_i; v_j) /
-    /// H(v_j) on <see cref="MetricOptions.NumTrain"/> sampled points with codes discretised into
-    /// <see cref="MetricOptions.Bins"/> equal-width bins: the matrix the mutual information gap is computed from (Chen et al. 2018).
+    /// H(v_j) on <see cref="SampledMetricOptions.NumTrain"/> sampled points with codes discretised into
+    /// <see cref="MigOptions.Bins"/> equal-width bins: the matrix the mutual information gap is computed from (Chen et al. 2018).
     /// </summary>
-    public static double[][] NormalizedMutualInformation(IGroundTruthData data, Representation represent, MetricOptions options, long seed,
+    public static double[][] NormalizedMutualInformation(IGroundTruthData data, Representation represent, MigOptions options, long seed,
         torch.Device? device = null)
     {
         var sample = CodeSampler.Sample(data, represent, options.NumTrain, seed, device);
@@ -174,13 +158,5 @@ public static class EvaluationExperiment
     }
 
     /// <summary>Mean KL to the prior per latent over <see cref="Udr.DefaultPoints"/> sampled observations (which latents are active, for UDR).</summary>
-    public static double[] MeanKl(TrainedRun run, long seed)
-    {
-        using var scope = torch.NewDisposeScope();
-        using var noGrad = torch.no_grad();
-        var images = run.Data.Render(run.Data.SampleFactors(Udr.DefaultPoints, seed), run.Device);
-        var (mean, logVar) = run.Model.Encoder.forward(images);                                  // (B, D) each
-        var kl = GaussianGenome.KlToStandardNormal(mean, logVar).mean(new long[] { 0 });          // (D)
-        return kl.to(torch.ScalarType.Float64).cpu().data<double>().ToArray();
-    }
+    public static double[] MeanKl(TrainedRun run, long seed) => run.MeanKlPerDimension(Udr.DefaultPoints, seed);
 }

@@ -17,8 +17,26 @@ namespace GenomicCode.Experiments;
 /// </summary>
 public sealed record LearningOptions : IComponentOptions
 {
-    /// <summary>Developmental decoder whose weights are learned: <c>grn</c> or <c>nca</c>. Default <c>grn</c>.</summary>
-    public string Decoder { get; init; } = "grn";
+    /// <summary>
+    /// Developmental decoder whose weights are learned, <c>grn</c> or <c>nca</c>, with its options. Default
+    /// <see cref="DefaultDecoder"/>: the GRN with 16 steps, 8 genes, 2 morphogens, hidden width 8.
+    /// </summary>
+    [JsonConverter(typeof(DecoderSpecJson))]
+    public ComponentSpec Decoder { get; init; } = DefaultDecoder;
+
+    /// <summary>The default <see cref="Decoder"/>: <see cref="DecoderFor"/> <c>grn</c>.</summary>
+    public static ComponentSpec DefaultDecoder => DecoderFor("grn");
+
+    /// <summary>
+    /// The experiment's small decoder of kind <paramref name="name"/>: 16 steps, 8 channels, hidden width 8, and for the
+    /// GRN 2 morphogens; another name gets that decoder's defaults (and <see cref="Validate"/> refuses it).
+    /// </summary>
+    public static ComponentSpec DecoderFor(string name) => DecoderCatalog.Catalogue.FindEntry(name).Name switch
+    {
+        "grn" => DecoderCatalog.Spec("grn", new GrnOptions { Steps = 16, Channels = 8, Morphogens = 2, HiddenSize = 8 }),
+        "nca" => DecoderCatalog.Spec("nca", new NcaOptions { Steps = 16, Channels = 8, HiddenSize = 8 }),
+        var other => DecoderCatalog.Spec(other),
+    };
 
     /// <summary>
     /// Evolution strategy over the flat weight vector, any of the strategies catalogue with its options; its start is the
@@ -46,9 +64,6 @@ public sealed record LearningOptions : IComponentOptions
     /// <summary>Genome width of the fixed genomes (1..64). Default 4.</summary>
     public int GenomeSize { get; init; } = 4;
 
-    /// <summary>Options of the decoder (steps, genes / channels, hidden width, ...). Default: 16 steps, 8 channels, 2 morphogens, hidden 8.</summary>
-    public DevelopmentOptions Development { get; init; } = new() { Steps = 16, Channels = 8, Morphogens = 2, HiddenSize = 8 };
-
     /// <summary>Adam step size of the gradient learner (> 0). Default 0.01.</summary>
     public double LearningRate { get; init; } = 0.01;
 
@@ -61,7 +76,8 @@ public sealed record LearningOptions : IComponentOptions
     /// <summary>Throws a one-line <see cref="UserInputException"/> naming the first bad field and its allowed range.</summary>
     public void Validate()
     {
-        if (Decoder is not ("grn" or "nca")) throw new UserInputException($"Decoder must be grn or nca (a developmental decoder), got '{Decoder}'.");
+        if (Decoder?.Name is not ("grn" or "nca")) throw new UserInputException($"Decoder must be grn or nca (a developmental decoder), got '{Decoder?.Name}'.");
+        DecoderCatalog.Catalogue.Validate(Decoder, nameof(Decoder));
         StrategyCatalog.Validate(Strategy, nameof(Strategy));
         if (Generations < 1 || Generations > 1_000_000) throw new UserInputException($"Generations must be in [1, 1000000], got {Generations}.");
         if (Steps < 1 || Steps > 10_000_000) throw new UserInputException($"Steps must be in [1, 10000000], got {Steps}.");
@@ -69,7 +85,6 @@ public sealed record LearningOptions : IComponentOptions
         if (Targets < 1 || Targets > LearningExperiment.ShapeNames.Count)
             throw new UserInputException($"Targets must be in [1, {LearningExperiment.ShapeNames.Count}] (shapes: {string.Join(", ", LearningExperiment.ShapeNames)}), got {Targets}.");
         if (GenomeSize < 1 || GenomeSize > 64) throw new UserInputException($"GenomeSize must be in [1, 64], got {GenomeSize}.");
-        (Development ?? throw new UserInputException("Development options are missing.")).Validate();
         if (!(LearningRate > 0) || double.IsInfinity(LearningRate)) throw new UserInputException($"LearningRate must be finite and > 0, got {LearningRate}.");
         if (CurvePoints < 1 || CurvePoints > 10_000) throw new UserInputException($"CurvePoints must be in [1, 10000], got {CurvePoints}.");
         Guard.NotEmpty(Device);
@@ -212,7 +227,7 @@ public static class LearningExperiment
         lock (InitLock) // module initialisers draw from torch's global generator
         {
             torch.random.manual_seed(Seeds.DeriveNonNegative(seed, 1));
-            decoder = DecoderCatalog.Create(options.Decoder, options.GenomeSize, (1, options.Size, options.Size), options.Development.HiddenSize, options.Development);
+            decoder = DecoderCatalog.Create(options.Decoder, new DecoderContext(options.GenomeSize, (1, options.Size, options.Size)));
         }
         using (decoder)
         {

@@ -1,8 +1,12 @@
 using GenomicCode.Core;
+using GenomicCode.Core.Catalogues;
 using GenomicCode.Data;
 using static TorchSharp.torch;
 
 namespace GenomicCode.Metrics;
+
+/// <summary>Options of the BetaVAE score: training and held-out points, and observations per point (disentanglement_lib's defaults).</summary>
+public sealed record BetaVaeScoreOptions : VoteMetricOptions;
 
 /// <summary>
 /// The BetaVAE score (Higgins et al. 2017, "beta-VAE: learning basic visual concepts with a constrained variational
@@ -18,11 +22,23 @@ public sealed class BetaVaeScore : IDisentanglementMetric
 {
     private const int Block = 32; // points sampled and encoded together
 
+    /// <summary>Catalogue entry.</summary>
+    public static CatalogueEntry<BetaVaeScoreOptions, NoContext, IDisentanglementMetric> Entry { get; } = new(
+        "beta-vae", "accuracy of a linear classifier that tells from |z1 - z2| which factor a batch of pairs shared.",
+        "Higgins et al. 2017, beta-VAE: Learning basic visual concepts with a constrained variational framework (ICLR), sec. 3 and appendix A.4",
+        (o, _) => new BetaVaeScore(o), "betavae", "beta_vae");
+
     /// <summary>Creates the metric with <paramref name="options"/> (defaults: disentanglement_lib's).</summary>
-    public BetaVaeScore(MetricOptions? options = null) => Options = (options ?? new MetricOptions()).Validate();
+    public BetaVaeScore(BetaVaeScoreOptions? options = null)
+    {
+        Options = options ?? new BetaVaeScoreOptions();
+        Options.Validate();
+    }
 
     /// <summary>Sample sizes.</summary>
-    public MetricOptions Options { get; }
+    public BetaVaeScoreOptions Options { get; }
+
+    IComponentOptions IDisentanglementMetric.Options => Options;
 
     /// <inheritdoc />
     public string Name => "beta-vae";

@@ -1,7 +1,39 @@
+using GenomicCode.Core;
+using GenomicCode.Core.Catalogues;
 using GenomicCode.Data;
 using static TorchSharp.torch;
 
 namespace GenomicCode.Metrics;
+
+/// <summary>Options of DCI: sample sizes and the boosted trees (disentanglement_lib's and scikit-learn's defaults).</summary>
+public sealed record DciOptions : HeldOutMetricOptions
+{
+    /// <summary>Boosted trees per factor (1..10^4). Default 100 (scikit-learn GradientBoostingClassifier).</summary>
+    public int Trees { get; init; } = 100;
+
+    /// <summary>
+    /// Leaves of a full tree, a power of two 2..1024; trees are grown depth-first to depth log2(Leaves), as scikit-learn's
+    /// max_depth. Default 8 (max_depth = 3).
+    /// </summary>
+    public int Leaves { get; init; } = 8;
+
+    /// <summary>Tree depth: log2 of <see cref="Leaves"/>.</summary>
+    internal int Depth => System.Numerics.BitOperations.Log2((uint)Leaves);
+
+    /// <summary>Boosting learning rate (0, 1]. Default 0.1 (scikit-learn).</summary>
+    public double LearningRate { get; init; } = 0.1;
+
+    /// <inheritdoc />
+    public override void Validate()
+    {
+        base.Validate();
+        Guard.InRange(Trees, 1, 1e4);
+        Guard.InRange(Leaves, 2, 1024);
+        if (!System.Numerics.BitOperations.IsPow2(Leaves))
+            throw new UserInputException($"Leaves must be a power of two (trees grow to depth log2 of it), got {Leaves}; use 8 for depth 3.");
+        Guard.InRange(LearningRate, 1e-9, 1);
+    }
+}
 
 /// <summary>
 /// DCI disentanglement, completeness and informativeness (Eastwood and Williams 2018, "A framework for the
@@ -14,11 +46,23 @@ namespace GenomicCode.Metrics;
 /// </summary>
 public sealed class Dci : ICodeMetric
 {
+    /// <summary>Catalogue entry.</summary>
+    public static CatalogueEntry<DciOptions, NoContext, IDisentanglementMetric> Entry { get; } = new(
+        "dci", "disentanglement, completeness and informativeness from the importances of boosted trees predicting each factor.",
+        "Eastwood and Williams 2018, A framework for the quantitative evaluation of disentangled representations (ICLR), sec. 3",
+        (o, _) => new Dci(o));
+
     /// <summary>Creates the metric with <paramref name="options"/> (defaults: disentanglement_lib's).</summary>
-    public Dci(MetricOptions? options = null) => Options = (options ?? new MetricOptions()).Validate();
+    public Dci(DciOptions? options = null)
+    {
+        Options = options ?? new DciOptions();
+        Options.Validate();
+    }
 
     /// <summary>Sample sizes and tree settings.</summary>
-    public MetricOptions Options { get; }
+    public DciOptions Options { get; }
+
+    IComponentOptions IDisentanglementMetric.Options => Options;
 
     /// <inheritdoc />
     public string Name => "dci";
@@ -47,15 +91,15 @@ public sealed class Dci : ICodeMetric
     /// The importance matrix R (D, K): the boosted classifier's normalised impurity importance of each code for each
     /// factor, and the mean test accuracy over factors (informativeness).
     /// </summary>
-    public static (double[,] Importance, double Informativeness) Importances(LabelledCodes train, LabelledCodes test, MetricOptions options, long seed)
+    public static (double[,] Importance, double Informativeness) Importances(LabelledCodes train, LabelledCodes test, DciOptions options, long seed)
     {
         int d = train.CodeSize, k = train.FactorCount;
         var r = new double[d, k];
         double accuracy = 0;
-        int depth = options.DciDepth;
+        int depth = options.Depth;
         for (int f = 0; f < k; f++)
         {
-            var model = GradientBoostedClassifier.Fit(train.Codes, train.FactorColumn(f), options.DciTrees, options.DciLearningRate, depth,
+            var model = GradientBoostedClassifier.Fit(train.Codes, train.FactorColumn(f), options.Trees, options.LearningRate, depth,
                 (long)Core.Seeds.Derive(seed, f));
             for (int j = 0; j < d; j++) r[j, f] = Math.Abs(model.FeatureImportances[j]);
             accuracy += model.Accuracy(test.Codes, test.FactorColumn(f));

@@ -1,8 +1,27 @@
 using GenomicCode.Core;
+using GenomicCode.Core.Catalogues;
 using GenomicCode.Data;
 using static TorchSharp.torch;
 
 namespace GenomicCode.Metrics;
+
+/// <summary>Options of the FactorVAE score (disentanglement_lib's defaults).</summary>
+public sealed record FactorVaeScoreOptions : VoteMetricOptions
+{
+    /// <summary>Observations that estimate each code's global variance (2..10^7). Default 10000.</summary>
+    public int NumVarianceEstimate { get; init; } = 10000;
+
+    /// <summary>Codes with global standard deviation below this are pruned as collapsed (>= 0). Default 0.05.</summary>
+    public double PruneThreshold { get; init; } = 0.05;
+
+    /// <inheritdoc />
+    public override void Validate()
+    {
+        base.Validate();
+        Guard.InRange(NumVarianceEstimate, 2, 1e7);
+        Guard.NonNegative(PruneThreshold);
+    }
+}
 
 /// <summary>
 /// The FactorVAE score (Kim and Mnih 2018, "Disentangling by factorising", section 4): codes are divided by their
@@ -18,11 +37,23 @@ public sealed class FactorVaeScore : IDisentanglementMetric
 {
     private const int Block = 32;
 
+    /// <summary>Catalogue entry.</summary>
+    public static CatalogueEntry<FactorVaeScoreOptions, NoContext, IDisentanglementMetric> Entry { get; } = new(
+        "factor-vae", "accuracy of a majority vote mapping the code of least normalised variance, in batches sharing one factor, to that factor.",
+        "Kim and Mnih 2018, Disentangling by factorising (ICML), sec. 4",
+        (o, _) => new FactorVaeScore(o), "factorvae", "factor_vae");
+
     /// <summary>Creates the metric with <paramref name="options"/> (defaults: disentanglement_lib's).</summary>
-    public FactorVaeScore(MetricOptions? options = null) => Options = (options ?? new MetricOptions()).Validate();
+    public FactorVaeScore(FactorVaeScoreOptions? options = null)
+    {
+        Options = options ?? new FactorVaeScoreOptions();
+        Options.Validate();
+    }
 
     /// <summary>Sample sizes and the pruning threshold.</summary>
-    public MetricOptions Options { get; }
+    public FactorVaeScoreOptions Options { get; }
+
+    IComponentOptions IDisentanglementMetric.Options => Options;
 
     /// <inheritdoc />
     public string Name => "factor-vae";

@@ -1,3 +1,4 @@
+using GenomicCode.Core.Catalogues;
 using GenomicCode.Data;
 using static TorchSharp.torch;
 
@@ -17,6 +18,9 @@ public interface IDisentanglementMetric
 {
     /// <summary>Catalogue name, for example <c>mig</c>.</summary>
     string Name { get; }
+
+    /// <summary>The metric's options record (sample sizes and settings).</summary>
+    IComponentOptions Options { get; }
 
     /// <summary>Names of the scores <see cref="Evaluate"/> returns (flat JSON keys, for example <c>dci_completeness</c>).</summary>
     IReadOnlyList<string> ScoreNames { get; }

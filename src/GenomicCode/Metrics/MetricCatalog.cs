@@ -1,44 +1,59 @@
-using GenomicCode.Core;
+using GenomicCode.Core.Catalogues;
 
 namespace GenomicCode.Metrics;
 
-/// <summary>Finds disentanglement metrics by name; adding a metric adds one entry here and one file.</summary>
+/// <summary>
+/// The disentanglement metrics, by name (<c>genomic-code evaluate --metrics</c>, <c>genomic-code list metrics</c>).
+/// Adding one is one new file (the metric, its options record and its <c>Entry</c>) plus one line here.
+/// </summary>
 public static class MetricCatalog
 {
-    private static readonly (string Name, Func<MetricOptions, IDisentanglementMetric> Create)[] Entries =
-    {
-        ("beta-vae", o => new BetaVaeScore(o)),
-        ("factor-vae", o => new FactorVaeScore(o)),
-        ("mig", o => new Mig(o)),
-        ("dci", o => new Dci(o)),
-        ("sap", o => new Sap(o)),
-        ("modularity", o => new ModularityExplicitness(o)),
-    };
+    /// <summary>Every metric that ships with the library, in listing order.</summary>
+    public static Catalogue<NoContext, IDisentanglementMetric> Catalogue { get; } = new(
+        "metrics", "metric", "Disentanglement metrics: ground-truth data and a representation in, named scores out.",
+        new CatalogueEntry<NoContext, IDisentanglementMetric>[]
+        {
+            BetaVaeScore.Entry,
+            FactorVaeScore.Entry,
+            Mig.Entry,
+            Dci.Entry,
+            Sap.Entry,
+            ModularityExplicitness.Entry,
+        });
 
     /// <summary>Catalogue names, in a stable order.</summary>
-    public static IReadOnlyList<string> Names { get; } = Entries.Select(e => e.Name).ToArray();
+    public static IReadOnlyList<string> Names => Catalogue.Names;
 
     /// <summary>Names of the metrics that score codes paired with factors alone (usable by <c>genomic-code score</c>).</summary>
-    public static IReadOnlyList<string> CodeMetricNames { get; } =
-        Entries.Where(e => e.Create(new MetricOptions()) is ICodeMetric).Select(e => e.Name).ToArray();
+    public static IReadOnlyList<string> CodeMetricNames =>
+        Catalogue.Entries.Where(e => e.Create(e.DefaultOptions(), NoContext.Instance) is ICodeMetric).Select(e => e.Name).ToArray();
 
-    /// <summary>Creates the metric called <paramref name="name"/> (case-insensitive; <c>explicitness</c> is an alias of <c>modularity</c>).</summary>
-    public static IDisentanglementMetric Create(string name, MetricOptions? options = null)
-    {
-        string n = name.Trim().ToLowerInvariant();
-        if (n is "explicitness") n = "modularity";
-        if (n is "betavae" or "beta_vae") n = "beta-vae";
-        if (n is "factorvae" or "factor_vae") n = "factor-vae";
-        foreach (var e in Entries)
-            if (e.Name == n) return e.Create(options ?? new MetricOptions());
-        throw new UserInputException($"unknown metric '{name}'; known: {string.Join(", ", Names)}.");
-    }
+    /// <summary>A metric component: <paramref name="name"/> with <paramref name="options"/> (null: its defaults).</summary>
+    public static ComponentSpec Spec(string name, IComponentOptions? options = null) => Catalogue.Spec(name.Trim(), options);
 
-    /// <summary>Parses a comma-separated list of metric names; null or empty gives every metric in <paramref name="defaults"/>.</summary>
-    public static IReadOnlyList<IDisentanglementMetric> Parse(string? list, IReadOnlyList<string> defaults, MetricOptions? options = null)
+    /// <summary>Creates the metric a component names.</summary>
+    public static IDisentanglementMetric Create(ComponentSpec spec) => Catalogue.Create(spec, NoContext.Instance);
+
+    /// <summary>
+    /// Creates the metric called <paramref name="name"/> (case-insensitive, aliases such as <c>explicitness</c> for
+    /// <c>modularity</c>) with <paramref name="options"/> (null: its defaults); an unknown name lists the known ones.
+    /// </summary>
+    public static IDisentanglementMetric Create(string name, IComponentOptions? options = null) => Create(Spec(name, options));
+
+    /// <summary>
+    /// Parses a comma-separated list of metric names (null or empty: <paramref name="defaults"/>), each with its default
+    /// options and <paramref name="sizes"/> applied; a metric named twice is created once.
+    /// </summary>
+    public static IReadOnlyList<IDisentanglementMetric> Parse(string? list, IReadOnlyList<string> defaults, MetricSampleSizes? sizes = null)
     {
         var names = string.IsNullOrWhiteSpace(list) ? defaults : list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        var metrics = names.Select(n => Create(n, options)).ToList();
-        return metrics.GroupBy(m => m.Name).Select(g => g.First()).ToList();
+        var entries = names.Select(n => Catalogue.Find(n.Trim())).DistinctBy(e => e.Name);
+        return entries.Select(e => Create(e.Name, (sizes ?? new MetricSampleSizes()).ApplyTo(e.DefaultOptions()))).ToList();
     }
 }
+
+/// <summary>Reads and writes a metric component.</summary>
+public sealed class MetricSpecJson() : ComponentSpecJson(() => MetricCatalog.Catalogue);
+
+/// <summary>Reads and writes a list of metric components (the metrics an evaluation ran, with their options).</summary>
+public sealed class MetricSpecListJson() : ComponentSpecListJson(() => MetricCatalog.Catalogue);

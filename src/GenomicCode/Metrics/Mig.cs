@@ -1,7 +1,23 @@
+using GenomicCode.Core;
+using GenomicCode.Core.Catalogues;
 using GenomicCode.Data;
 using static TorchSharp.torch;
 
 namespace GenomicCode.Metrics;
+
+/// <summary>Options of MIG (disentanglement_lib's defaults).</summary>
+public sealed record MigOptions : SampledMetricOptions
+{
+    /// <summary>Equal-width histogram bins per code dimension (2..10^4). Default 20.</summary>
+    public int Bins { get; init; } = 20;
+
+    /// <inheritdoc />
+    public override void Validate()
+    {
+        base.Validate();
+        Guard.InRange(Bins, 2, 1e4);
+    }
+}
 
 /// <summary>
 /// Mutual Information Gap (Chen et al. 2018, "Isolating sources of disentanglement in VAEs", eq. 6): for each factor,
@@ -11,11 +27,23 @@ namespace GenomicCode.Metrics;
 /// </summary>
 public sealed class Mig : ICodeMetric
 {
-    /// <summary>Creates the metric with <paramref name="options"/> (defaults: disentanglement_lib's).</summary>
-    public Mig(MetricOptions? options = null) => Options = (options ?? new MetricOptions()).Validate();
+    /// <summary>Catalogue entry.</summary>
+    public static CatalogueEntry<MigOptions, NoContext, IDisentanglementMetric> Entry { get; } = new(
+        "mig", "per factor, the gap in mutual information between its two most informative codes, over its entropy.",
+        "Chen et al. 2018, Isolating sources of disentanglement in VAEs (NeurIPS), eq. 6",
+        (o, _) => new Mig(o));
 
-    /// <summary>Sample sizes and bins.</summary>
-    public MetricOptions Options { get; }
+    /// <summary>Creates the metric with <paramref name="options"/> (defaults: disentanglement_lib's).</summary>
+    public Mig(MigOptions? options = null)
+    {
+        Options = options ?? new MigOptions();
+        Options.Validate();
+    }
+
+    /// <summary>Sample size and bins.</summary>
+    public MigOptions Options { get; }
+
+    IComponentOptions IDisentanglementMetric.Options => Options;
 
     /// <inheritdoc />
     public string Name => "mig";

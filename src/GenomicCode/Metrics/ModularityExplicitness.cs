@@ -1,7 +1,23 @@
+using GenomicCode.Core;
+using GenomicCode.Core.Catalogues;
 using GenomicCode.Data;
 using static TorchSharp.torch;
 
 namespace GenomicCode.Metrics;
+
+/// <summary>Options of modularity and explicitness (disentanglement_lib's defaults).</summary>
+public sealed record ModularityOptions : HeldOutMetricOptions
+{
+    /// <summary>Equal-width histogram bins per code dimension for modularity (2..10^4). Default 20.</summary>
+    public int Bins { get; init; } = 20;
+
+    /// <inheritdoc />
+    public override void Validate()
+    {
+        base.Validate();
+        Guard.InRange(Bins, 2, 1e4);
+    }
+}
 
 /// <summary>
 /// Modularity and explicitness (Ridgeway and Mozer 2018, "Learning deep disentangled embeddings with the F-statistic
@@ -14,11 +30,23 @@ namespace GenomicCode.Metrics;
 /// </summary>
 public sealed class ModularityExplicitness : ICodeMetric
 {
+    /// <summary>Catalogue entry.</summary>
+    public static CatalogueEntry<ModularityOptions, NoContext, IDisentanglementMetric> Entry { get; } = new(
+        "modularity", "modularity (each code informs about one factor) and explicitness (held-out ROC AUC of a linear classifier).",
+        "Ridgeway and Mozer 2018, Learning deep disentangled embeddings with the F-statistic loss (NeurIPS), sec. 3",
+        (o, _) => new ModularityExplicitness(o), "explicitness");
+
     /// <summary>Creates the metric with <paramref name="options"/> (defaults: disentanglement_lib's).</summary>
-    public ModularityExplicitness(MetricOptions? options = null) => Options = (options ?? new MetricOptions()).Validate();
+    public ModularityExplicitness(ModularityOptions? options = null)
+    {
+        Options = options ?? new ModularityOptions();
+        Options.Validate();
+    }
 
     /// <summary>Sample sizes and bins.</summary>
-    public MetricOptions Options { get; }
+    public ModularityOptions Options { get; }
+
+    IComponentOptions IDisentanglementMetric.Options => Options;
 
     /// <inheritdoc />
     public string Name => "modularity";

@@ -1,7 +1,11 @@
+using GenomicCode.Core.Catalogues;
 using GenomicCode.Data;
 using static TorchSharp.torch;
 
 namespace GenomicCode.Metrics;
+
+/// <summary>Options of SAP: training and held-out points (disentanglement_lib's defaults).</summary>
+public sealed record SapOptions : HeldOutMetricOptions;
 
 /// <summary>
 /// Separated Attribute Predictability (Kumar et al. 2018, "Variational inference of disentangled latent concepts from
@@ -13,11 +17,23 @@ namespace GenomicCode.Metrics;
 /// </summary>
 public sealed class Sap : ICodeMetric
 {
+    /// <summary>Catalogue entry.</summary>
+    public static CatalogueEntry<SapOptions, NoContext, IDisentanglementMetric> Entry { get; } = new(
+        "sap", "per factor, the gap in held-out accuracy between the two codes that best predict it alone.",
+        "Kumar et al. 2018, Variational inference of disentangled latent concepts from unlabeled observations (ICLR), sec. 3",
+        (o, _) => new Sap(o));
+
     /// <summary>Creates the metric with <paramref name="options"/> (defaults: disentanglement_lib's).</summary>
-    public Sap(MetricOptions? options = null) => Options = (options ?? new MetricOptions()).Validate();
+    public Sap(SapOptions? options = null)
+    {
+        Options = options ?? new SapOptions();
+        Options.Validate();
+    }
 
     /// <summary>Sample sizes.</summary>
-    public MetricOptions Options { get; }
+    public SapOptions Options { get; }
+
+    IComponentOptions IDisentanglementMetric.Options => Options;
 
     /// <inheritdoc />
     public string Name => "sap";

@@ -13,7 +13,7 @@ namespace GenomicCode.Metrics;
 /// model's UDR is the median over the other models a of the score of the pair (a, it). As disentanglement_lib's
 /// udr.py (compute_udr_sklearn): each model's codes are standardised (StandardScaler) and its inactive latents set to
 /// zero; R is by default |coefficients| of a lasso (alpha 0.1) predicting each latent of b from all latents of a
-/// (UDR_L), or the absolute Spearman correlations (UDR_S, <see cref="MetricOptions.UdrCorrelation"/>); 1000
+/// (UDR_L), or the absolute Spearman correlations (UDR_S, <see cref="UdrOptions.Correlation"/>); 1000
 /// observations, KL threshold 0.01. Difference: a pair in which either model has no active latent scores 0 here;
 /// disentanglement_lib gives NaN there.
 /// Not in <see cref="MetricCatalog"/>: it compares several representations instead of scoring one against factors.
@@ -33,19 +33,21 @@ public static class Udr
     public const double LassoAlpha = 0.1;
 
     /// <summary>
-    /// UDR of each model: encodes the same <paramref name="points"/> observations with every representation; a latent
-    /// is active when its mean KL (<paramref name="klPerDimension"/>, one array per model) exceeds the threshold.
+    /// UDR of each model: encodes the same <see cref="UdrOptions.Points"/> observations with every representation; a
+    /// latent is active when its mean KL (<paramref name="klPerDimension"/>, one array per model) exceeds the threshold.
     /// </summary>
     public static double[] Evaluate(IGroundTruthData data, IReadOnlyList<Representation> models, IReadOnlyList<double[]> klPerDimension,
-        long seed, MetricOptions? options = null, int points = DefaultPoints, Device? device = null)
+        long seed, UdrOptions? options = null, Device? device = null)
     {
-        options = (options ?? new MetricOptions()).Validate();
+        options ??= new UdrOptions();
+        options.Validate();
+        int points = options.Points;
         if (models.Count < 2) throw new UserInputException($"UDR compares models trained with different seeds; give at least 2, got {models.Count}.");
         if (klPerDimension.Count != models.Count) throw new UserInputException($"UDR needs one KL array per model: {models.Count} models, {klPerDimension.Count} arrays.");
         var factors = data.SampleFactors(points, (long)Seeds.Derive(seed, 0));
         var codes = models.Select(m => CodeSampler.Encode(data, m, factors, device)).ToList();
-        var active = klPerDimension.Select(kl => kl.Select(v => v > options.UdrKlThreshold).ToArray()).ToList();
-        return ModelScores(codes, active, options.UdrCorrelation);
+        var active = klPerDimension.Select(kl => kl.Select(v => v > options.KlThreshold).ToArray()).ToList();
+        return ModelScores(codes, active, options.Correlation);
     }
 
     /// <summary>UDR of each model m: the median over the other models a of <c>PairwiseScores[a, m]</c>.</summary>

@@ -1,11 +1,12 @@
 using GenomicCode.Core;
+using GenomicCode.Core.Catalogues;
 using GenomicCode.Numerics;
 using static TorchSharp.torch;
 
 namespace GenomicCode.Regularizers;
 
 /// <summary>Options of the capacity-annealed VAE. Defaults: disentanglement_lib's annealed_vae (Locatello et al. 2019).</summary>
-public sealed record AnnealedVaeOptions
+public sealed record AnnealedVaeOptions : IComponentOptions
 {
     /// <summary>Weight gamma of |KL - C| (>= 0). Default 1000.</summary>
     public double Gamma { get; init; } = 1000;
@@ -24,6 +25,7 @@ public sealed record AnnealedVaeOptions
         if (CapacitySteps < 1) throw new UserInputException($"CapacitySteps (the annealing length N) must be >= 1, got {CapacitySteps}.");
         return this;
     }
+    void IComponentOptions.Validate() => Validate();
 }
 
 /// <summary>
@@ -33,10 +35,11 @@ public sealed record AnnealedVaeOptions
 /// </summary>
 public sealed class AnnealedVae : IRegularizer
 {
-    internal static RegularizerEntry Entry { get; } = new(
-        "annealed-vae", new[] { "capacity-vae" }, "gamma x |KL - C(step)|, the capacity C rising linearly to C_max over N steps.",
+    /// <summary>Catalogue entry.</summary>
+    public static CatalogueEntry<AnnealedVaeOptions, RegularizerContext, IRegularizer> Entry { get; } = new(
+        "annealed-vae", "gamma x |KL - C(step)|, the capacity C rising linearly to C_max over N steps.",
         "Burgess et al. 2018, Understanding disentangling in beta-VAE (arXiv 1804.03599), eq. 8",
-        UsesBeta: false, OptionsKey: "annealedVae", (o, _) => new AnnealedVae(o.RegularizerOptions.AnnealedVae));
+        (o, _) => new AnnealedVae(o), "capacity-vae");
 
     /// <summary>Creates the regulariser.</summary>
     public AnnealedVae(AnnealedVaeOptions options) => Options = options.Validate();

@@ -1,12 +1,16 @@
 using GenomicCode.Core;
+using GenomicCode.Core.Catalogues;
 using GenomicCode.Numerics;
 using static TorchSharp.torch;
 
 namespace GenomicCode.Regularizers;
 
-/// <summary>Options of beta-TCVAE (its beta is <see cref="Models.ModelOptions.Beta"/>). Defaults: Chen et al. 2018.</summary>
-public sealed record BetaTcVaeOptions
+/// <summary>Options of beta-TCVAE. Defaults: Chen et al. 2018 (alpha = beta = gamma = 1 is a sample estimate of the plain KL).</summary>
+public sealed record BetaTcVaeOptions : IBetaOptions
 {
+    /// <summary>Weight beta of the total correlation (>= 0). Default 1.</summary>
+    public double Beta { get; init; } = 1;
+
     /// <summary>Weight alpha of the index-code mutual information (>= 0). Default 1.</summary>
     public double Alpha { get; init; } = 1;
 
@@ -22,6 +26,7 @@ public sealed record BetaTcVaeOptions
     /// <summary>Throws a one-line <see cref="UserInputException"/> naming the first bad field.</summary>
     public BetaTcVaeOptions Validate()
     {
+        Guard.NonNegative(Beta);
         Guard.NonNegative(Alpha);
         Guard.NonNegative(Gamma);
         if (Estimator is not (TotalCorrelation.MinibatchWeighted or TotalCorrelation.MinibatchStratified))
@@ -29,6 +34,11 @@ public sealed record BetaTcVaeOptions
         if (DatasetSize < 0) throw new UserInputException($"DatasetSize must be >= 0 (0 = the training world's size), got {DatasetSize}.");
         return this;
     }
+
+    void IComponentOptions.Validate() => Validate();
+
+    /// <inheritdoc />
+    public IBetaOptions WithBeta(double beta) => this with { Beta = beta };
 }
 
 /// <summary>
@@ -37,24 +47,23 @@ public sealed record BetaTcVaeOptions
 /// </summary>
 public sealed class BetaTcVae : IRegularizer
 {
-    internal static RegularizerEntry Entry { get; } = new(
-        "beta-tcvae", new[] { "beta-tc" }, "KL split into mutual information, total correlation (weight beta) and dimension-wise KL.",
+    /// <summary>Catalogue entry.</summary>
+    public static CatalogueEntry<BetaTcVaeOptions, RegularizerContext, IRegularizer> Entry { get; } = new(
+        "beta-tcvae", "KL split into mutual information, total correlation (weight beta) and dimension-wise KL.",
         "Chen et al. 2018, Isolating sources of disentanglement in VAEs (NeurIPS), eq. 4 and sec. 4.1",
-        UsesBeta: true, OptionsKey: "betaTcVae", (o, c) => new BetaTcVae(o.Beta, o.RegularizerOptions.BetaTcVae, c.DatasetSize));
+        (o, c) => new BetaTcVae(o, c.DatasetSize), "beta-tc");
 
     /// <summary>Creates the regulariser; the options' dataset size wins over <paramref name="datasetSize"/> when set.</summary>
-    public BetaTcVae(double beta, BetaTcVaeOptions options, long datasetSize)
+    public BetaTcVae(BetaTcVaeOptions options, long datasetSize)
     {
-        Guard.NonNegative(beta);
-        Beta = beta;
         Options = options.Validate();
         DatasetSize = options.DatasetSize > 0 ? options.DatasetSize : datasetSize;
         if (DatasetSize < 1)
-            throw new UserInputException("beta-tcvae needs the dataset size: set model.regularizerOptions.betaTcVae.datasetSize, or pass the world's size when building the model.");
+            throw new UserInputException("beta-tcvae needs the dataset size: set datasetSize in model.regularizer.options, or pass the world's size when building the model.");
     }
 
     /// <summary>Weight of the total correlation.</summary>
-    public double Beta { get; }
+    public double Beta => Options.Beta;
 
     /// <summary>The options.</summary>
     public BetaTcVaeOptions Options { get; }

@@ -1,4 +1,5 @@
 using GenomicCode.Core;
+using GenomicCode.Core.Catalogues;
 using GenomicCode.Numerics;
 using static TorchSharp.torch;
 
@@ -8,7 +9,7 @@ namespace GenomicCode.Regularizers;
 /// Options of DIP-VAE-I. Defaults: disentanglement_lib's dip_vae (Locatello et al. 2019): lambda_od 10 (from its sweep
 /// {1, 2, 5, 10, 20, 50}), lambda_d = 10 x lambda_od for type I.
 /// </summary>
-public sealed record DipVaeIOptions
+public sealed record DipVaeIOptions : IComponentOptions
 {
     /// <summary>Weight lambda_od of the off-diagonal penalty (>= 0). Default 10.</summary>
     public double LambdaOffDiagonal { get; init; } = 10;
@@ -23,6 +24,7 @@ public sealed record DipVaeIOptions
         Guard.NonNegative(LambdaDiagonal);
         return this;
     }
+    void IComponentOptions.Validate() => Validate();
 }
 
 /// <summary>
@@ -32,10 +34,11 @@ public sealed record DipVaeIOptions
 /// </summary>
 public sealed class DipVaeI : IRegularizer
 {
-    internal static RegularizerEntry Entry { get; } = new(
-        "dip-vae-i", Array.Empty<string>(), "KL + penalties pushing the covariance of the posterior means towards the identity.",
+    /// <summary>Catalogue entry.</summary>
+    public static CatalogueEntry<DipVaeIOptions, RegularizerContext, IRegularizer> Entry { get; } = new(
+        "dip-vae-i", "KL + penalties pushing the covariance of the posterior means towards the identity.",
         "Kumar et al. 2018, Variational inference of disentangled latent concepts from unlabeled observations (ICLR), sec. 3 (DIP-VAE-I)",
-        UsesBeta: false, OptionsKey: "dipVaeI", (o, _) => new DipVaeI(o.RegularizerOptions.DipVaeI));
+        (o, _) => new DipVaeI(o));
 
     /// <summary>Creates the regulariser.</summary>
     public DipVaeI(DipVaeIOptions options) => Options = options.Validate();

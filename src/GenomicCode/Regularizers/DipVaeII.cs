@@ -1,4 +1,5 @@
 using GenomicCode.Core;
+using GenomicCode.Core.Catalogues;
 using GenomicCode.Numerics;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -9,7 +10,7 @@ namespace GenomicCode.Regularizers;
 /// Options of DIP-VAE-II. Defaults: disentanglement_lib's dip_vae (Locatello et al. 2019): lambda_od 10 (from its sweep
 /// {1, 2, 5, 10, 20, 50}), lambda_d = lambda_od for type II.
 /// </summary>
-public sealed record DipVaeIIOptions
+public sealed record DipVaeIIOptions : IComponentOptions
 {
     /// <summary>Weight lambda_od of the off-diagonal penalty (>= 0). Default 10.</summary>
     public double LambdaOffDiagonal { get; init; } = 10;
@@ -24,6 +25,7 @@ public sealed record DipVaeIIOptions
         Guard.NonNegative(LambdaDiagonal);
         return this;
     }
+    void IComponentOptions.Validate() => Validate();
 }
 
 /// <summary>
@@ -32,10 +34,11 @@ public sealed record DipVaeIIOptions
 /// </summary>
 public sealed class DipVaeII : IRegularizer
 {
-    internal static RegularizerEntry Entry { get; } = new(
-        "dip-vae-ii", Array.Empty<string>(), "KL + penalties pushing the covariance of the aggregate posterior q(z) towards the identity.",
+    /// <summary>Catalogue entry.</summary>
+    public static CatalogueEntry<DipVaeIIOptions, RegularizerContext, IRegularizer> Entry { get; } = new(
+        "dip-vae-ii", "KL + penalties pushing the covariance of the aggregate posterior q(z) towards the identity.",
         "Kumar et al. 2018, Variational inference of disentangled latent concepts from unlabeled observations (ICLR), sec. 3 (DIP-VAE-II)",
-        UsesBeta: false, OptionsKey: "dipVaeII", (o, _) => new DipVaeII(o.RegularizerOptions.DipVaeII));
+        (o, _) => new DipVaeII(o));
 
     /// <summary>Creates the regulariser.</summary>
     public DipVaeII(DipVaeIIOptions options) => Options = options.Validate();

@@ -1,4 +1,5 @@
 using GenomicCode.Core;
+using GenomicCode.Core.Catalogues;
 using GenomicCode.Numerics;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -10,7 +11,7 @@ namespace GenomicCode.Regularizers;
 /// Options of FactorVAE. Defaults: disentanglement_lib's factor_vae (Locatello et al. 2019) and Kim and Mnih 2018,
 /// appendix: discriminator of 6 hidden layers of 1000 units (leaky ReLU 0.2), Adam 1e-4 with beta1 0.5, beta2 0.9.
 /// </summary>
-public sealed record FactorVaeOptions
+public sealed record FactorVaeOptions : IComponentOptions
 {
     /// <summary>Weight gamma of the total correlation (>= 0). Default 10.</summary>
     public double Gamma { get; init; } = 10;
@@ -41,6 +42,7 @@ public sealed record FactorVaeOptions
         if (!(DiscriminatorBeta2 >= 0 && DiscriminatorBeta2 < 1)) throw new UserInputException($"DiscriminatorBeta2 must be in [0, 1), got {DiscriminatorBeta2}.");
         return this;
     }
+    void IComponentOptions.Validate() => Validate();
 }
 
 /// <summary>
@@ -52,10 +54,11 @@ public sealed record FactorVaeOptions
 /// </summary>
 public sealed class FactorVae : IAdversarialRegularizer, IStatefulRegularizer, IDisposable
 {
-    internal static RegularizerEntry Entry { get; } = new(
-        "factor-vae", Array.Empty<string>(), "KL + gamma x total correlation estimated by a discriminator of q(z) against its dimension-wise permutation.",
+    /// <summary>Catalogue entry.</summary>
+    public static CatalogueEntry<FactorVaeOptions, RegularizerContext, IRegularizer> Entry { get; } = new(
+        "factor-vae", "KL + gamma x total correlation estimated by a discriminator of q(z) against its dimension-wise permutation.",
         "Kim and Mnih 2018, Disentangling by factorising (ICML), eq. 2-3 and Algorithm 1",
-        UsesBeta: false, OptionsKey: "factorVae", (o, c) => new FactorVae(c.LatentSize, o.RegularizerOptions.FactorVae, c.Seed, c.Device));
+        (o, c) => new FactorVae(c.LatentSize, o, c.Seed, c.Device));
 
     private readonly Sequential discriminator;
     private readonly Adam optimizer;
@@ -123,7 +126,7 @@ public sealed class FactorVae : IAdversarialRegularizer, IStatefulRegularizer, I
     public IReadOnlyDictionary<string, double> Update(Tensor first, Tensor second, long step)
     {
         using var scope = torch.NewDisposeScope();
-        permutation.manual_seed((long)(Seeds.Derive(seed, 17, step) & 0x7FFFFFFFFFFFFFFF));
+        permutation.manual_seed(Seeds.DeriveNonNegative(seed, 17, step));
         var real = first.detach();
         var fake = PermuteDimensions(second.detach(), permutation);
         optimizer.zero_grad();

@@ -1,4 +1,5 @@
 using GenomicCode.Core;
+using GenomicCode.Core.Catalogues;
 using GenomicCode.Numerics;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -10,7 +11,7 @@ namespace GenomicCode.Regularizers;
 /// both must be >= 0. disentanglement_lib has no InfoVAE; defaults: alpha 0, lambda 1000 (a VAE plus a strong MMD term)
 /// and the inverse multiquadratic kernel with C = 2 D sigma^2, sigma = 1 (Tolstikhin et al. 2018, sec. 4).
 /// </summary>
-public sealed record InfoVaeOptions
+public sealed record InfoVaeOptions : IComponentOptions
 {
     /// <summary>alpha (&lt;= 1): KL weight is 1 - alpha. Default 0.</summary>
     public double Alpha { get; init; }
@@ -34,6 +35,7 @@ public sealed record InfoVaeOptions
         Guard.Positive(Scale);
         return this;
     }
+    void IComponentOptions.Validate() => Validate();
 }
 
 /// <summary>
@@ -43,10 +45,11 @@ public sealed record InfoVaeOptions
 /// </summary>
 public sealed class InfoVae : IRegularizer, IDisposable
 {
-    internal static RegularizerEntry Entry { get; } = new(
-        "info-vae", new[] { "mmd", "mmd-vae" }, "(1 - alpha) KL + (alpha + lambda - 1) MMD between q(z) and the prior (RBF or inverse multiquadratic kernel).",
+    /// <summary>Catalogue entry.</summary>
+    public static CatalogueEntry<InfoVaeOptions, RegularizerContext, IRegularizer> Entry { get; } = new(
+        "info-vae", "(1 - alpha) KL + (alpha + lambda - 1) MMD between q(z) and the prior (RBF or inverse multiquadratic kernel).",
         "Zhao et al. 2019, InfoVAE: Balancing learning and inference in variational autoencoders (AAAI), sec. 3",
-        UsesBeta: false, OptionsKey: "infoVae", (o, c) => new InfoVae(o.RegularizerOptions.InfoVae, c.Seed, c.Device));
+        (o, c) => new InfoVae(o, c.Seed, c.Device), "mmd", "mmd-vae");
 
     private readonly Generator prior;
     private readonly long seed;
@@ -86,7 +89,7 @@ public sealed class InfoVae : IRegularizer, IDisposable
     /// <inheritdoc />
     public IReadOnlyDictionary<string, Tensor> Compute(LatentBatch latent, long step)
     {
-        prior.manual_seed((long)(Seeds.Derive(seed, 19, step) & 0x7FFFFFFFFFFFFFFF));
+        prior.manual_seed(Seeds.DeriveNonNegative(seed, 19, step));
         var z = latent.Sample;
         var p = torch.randn(z.shape, dtype: z.dtype, device: z.device, generator: prior); // (B, D) ~ N(0, I)
         return new Dictionary<string, Tensor>

@@ -1,67 +1,77 @@
-using System.Text.Json;
 using GenomicCode.Core;
-using GenomicCode.Models;
+using GenomicCode.Core.Catalogues;
 using static TorchSharp.torch;
 
 namespace GenomicCode.Regularizers;
 
 /// <summary>What a regulariser may need to know when it is built, besides its options.</summary>
-/// <param name="LatentSize">Latent genome dimensions D.</param>
+/// <param name="LatentSize">Width D of the genome samples it sees.</param>
 /// <param name="DatasetSize">Size N of the training set (0 when unknown); beta-TCVAE's estimators need it.</param>
 /// <param name="Seed">Run seed; regularisers that draw random numbers derive their streams from it.</param>
 /// <param name="Device">Where the regulariser's own tensors and networks live.</param>
 public sealed record RegularizerContext(int LatentSize, long DatasetSize, long Seed, Device Device);
 
-/// <summary>One catalogue entry: a regulariser's name, what it does, where it comes from, and how to build it.</summary>
-/// <param name="Name">Catalogue name used in presets and on the command line.</param>
-/// <param name="Aliases">Other accepted spellings.</param>
-/// <param name="Description">One sentence.</param>
-/// <param name="Paper">The paper that defines it.</param>
-/// <param name="UsesBeta">Whether <see cref="ModelOptions.Beta"/> (and the CLI's --beta) sets one of its weights.</param>
-/// <param name="OptionsKey">Property of <see cref="RegularizerOptions"/> holding its options (camelCase), or null when it has none besides beta.</param>
-/// <param name="Create">Builds the regulariser from the model options and the context.</param>
-public sealed record RegularizerEntry(
-    string Name,
-    IReadOnlyList<string> Aliases,
-    string Description,
-    string Paper,
-    bool UsesBeta,
-    string? OptionsKey,
-    Func<ModelOptions, RegularizerContext, IRegularizer> Create)
+/// <summary>
+/// Options of a regulariser with a weight beta (beta-VAE's KL weight, beta-TCVAE's total-correlation weight): the CLI's
+/// <c>--beta</c> sets it.
+/// </summary>
+public interface IBetaOptions : IComponentOptions
 {
+    /// <summary>The weight beta.</summary>
+    double Beta { get; }
+
+    /// <summary>The same options with beta replaced.</summary>
+    IBetaOptions WithBeta(double beta);
+}
+
+/// <summary>
+/// The latent regularisers, by name (presets' <c>model.regularizer</c>, <c>--regularizer</c>,
+/// <c>genomic-code list regularizers</c>). Adding one is one new file (the regulariser, its options record and its
+/// <c>Entry</c>) plus one line here.
+/// </summary>
+public static class RegularizerCatalog
+{
+    /// <summary>Every regulariser that ships with the library, in listing order.</summary>
+    public static Catalogue<RegularizerContext, IRegularizer> Catalogue { get; } = new(
+        "regularizers", "regularizer", "Terms added to the reconstruction loss that shape the latent genome.",
+        new CatalogueEntry<RegularizerContext, IRegularizer>[]
+        {
+            BetaVae.Entry,
+            AnnealedVae.Entry,
+            BetaTcVae.Entry,
+            FactorVae.Entry,
+            DipVaeI.Entry,
+            DipVaeII.Entry,
+            InfoVae.Entry,
+        });
+
+    /// <summary>Catalogue names (without aliases), in listing order.</summary>
+    public static IReadOnlyList<string> Names => Catalogue.Names;
+
+    /// <summary>The entry for a name or alias; unknown names get a one-line error listing the known ones.</summary>
+    public static CatalogueEntry<RegularizerContext, IRegularizer> Find(string name) => Catalogue.Find(name);
+
+    /// <summary>A regulariser component: <paramref name="name"/> with <paramref name="options"/> (null: its defaults).</summary>
+    public static ComponentSpec Spec(string name, IComponentOptions? options = null) => Catalogue.Spec(name, options);
+
+    /// <summary>Builds the regulariser a component names.</summary>
+    public static IRegularizer Create(ComponentSpec spec, RegularizerContext context) => Catalogue.Create(spec, context);
+
     /// <summary>
-    /// The options this regulariser reads, with their defaults, as (key, default) pairs for listings: <c>beta</c> is
-    /// <c>model.beta</c>; the others live under <c>model.regularizerOptions</c>, e.g. <c>factorVae.gamma</c>.
+    /// The component with its beta set to <paramref name="beta"/>; a regulariser without a beta gets a one-line error
+    /// naming the ones that have one.
     /// </summary>
-    public IReadOnlyList<(string Key, string Default)> OptionDefaults()
+    public static ComponentSpec WithBeta(ComponentSpec spec, double beta)
     {
-        var list = new List<(string, string)>();
-        if (UsesBeta) list.Add(("beta", "1"));
-        if (OptionsKey is null) return list;
-        var defaults = JsonSerializer.SerializeToElement(new RegularizerOptions(), JsonSettings.Default).GetProperty(OptionsKey);
-        foreach (var p in defaults.EnumerateObject()) list.Add(($"{OptionsKey}.{p.Name}", p.Value.ToString()));
-        return list;
+        if (spec.Options is not IBetaOptions weighted)
+        {
+            var withBeta = Catalogue.Entries.Where(e => typeof(IBetaOptions).IsAssignableFrom(e.OptionsType)).Select(e => e.Name);
+            throw new UserInputException($"--beta does not apply to regularizer '{spec.Name}' (only to {string.Join(", ", withBeta)}); " +
+                                         "set its weights in model.regularizer.options of a preset file (see `genomic-code list regularizers`).");
+        }
+        return Catalogue.Spec(spec.Name, weighted.WithBeta(beta));
     }
 }
 
-/// <summary>Finds regularisers by name. Adding one means one new file plus one line in <see cref="Entries"/>.</summary>
-public static class RegularizerCatalog
-{
-    /// <summary>Every regulariser that ships with the library, in the order they are listed.</summary>
-    public static IReadOnlyList<RegularizerEntry> Entries { get; } = new[]
-    {
-        BetaVae.Entry, AnnealedVae.Entry, BetaTcVae.Entry, FactorVae.Entry, DipVaeI.Entry, DipVaeII.Entry, InfoVae.Entry,
-    };
-
-    /// <summary>Catalogue names (without aliases).</summary>
-    public static IReadOnlyList<string> Names => Entries.Select(e => e.Name).ToArray();
-
-    /// <summary>The entry for a name or alias; unknown names get a one-line error listing the known ones.</summary>
-    public static RegularizerEntry Find(string name) =>
-        Entries.FirstOrDefault(e => e.Name == name || e.Aliases.Contains(name))
-        ?? throw new UserInputException($"unknown regularizer '{name}'; known: {string.Join(", ", Names)}.");
-
-    /// <summary>Builds the regulariser that <paramref name="options"/> select.</summary>
-    public static IRegularizer Create(ModelOptions options, RegularizerContext context) =>
-        Find(options.Regularizer).Create(options, context);
-}
+/// <summary>Reads and writes a regulariser component in presets.</summary>
+public sealed class RegularizerSpecJson() : ComponentSpecJson(() => RegularizerCatalog.Catalogue);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using GenomicCode.Core;
 using GenomicCode.Models;
 using GenomicCode.Training;
@@ -30,15 +31,15 @@ public sealed record Preset
 
     /// <summary>
     /// Parses preset JSON; a malformed file or an unknown field becomes a one-line error naming the source, line and
-    /// field. A run's config.json fed back as a preset may carry its integrity member; it is ignored here (the user may
-    /// have edited the file on purpose; <see cref="RunFolder.ReadConfig"/> verifies it).
+    /// field. A model in the previous form (run folders written before components) is upgraded first
+    /// (<see cref="ModelOptionsUpgrade"/>). A run's config.json fed back as a preset may carry its integrity
+    /// member; it is ignored here (the user may have edited the file on purpose; <see cref="RunFolder.ReadConfig"/> verifies it).
     /// </summary>
     public static Preset Parse(string json, string source)
     {
         try
         {
-            var preset = JsonSerializer.Deserialize<Preset>(IntegrityJson.Strip(json), JsonSettings.Default)
-                ?? throw new UserInputException($"{source}: the file is empty or 'null'; expected a preset object.");
+            var preset = Read(IntegrityJson.Strip(json)) ?? throw new UserInputException($"{source}: the file is empty or 'null'; expected a preset object.");
             return preset.Validate();
         }
         catch (JsonException e)
@@ -49,6 +50,26 @@ public sealed record Preset
         {
             throw new UserInputException($"{source}: {e.Message}");
         }
+    }
+
+    private static Preset? Read(string json)
+    {
+        var node = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        if (node is JsonObject root && root["model"] is JsonObject model && ModelOptionsUpgrade.Upgrade(model))
+            return root.Deserialize<Preset>(JsonSettings.Default);
+        return JsonSerializer.Deserialize<Preset>(json, JsonSettings.Default); // from the text, so errors name its lines
+    }
+
+    /// <summary>
+    /// Reads a preset from a JSON object (not validated), upgrading a model of the previous form first
+    /// (<see cref="ModelOptionsUpgrade"/>); <paramref name="json"/> itself is left as it was. Unknown fields and names are a
+    /// <see cref="JsonException"/>.
+    /// </summary>
+    public static Preset FromJson(JsonObject json)
+    {
+        var copy = (JsonObject)json.DeepClone();
+        if (copy["model"] is JsonObject model) ModelOptionsUpgrade.Upgrade(model);
+        return copy.Deserialize<Preset>(JsonSettings.Default) ?? throw new JsonException("a preset must be a JSON object.");
     }
 
     /// <summary>Serialises the preset as indented JSON.</summary>

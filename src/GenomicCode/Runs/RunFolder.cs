@@ -13,6 +13,9 @@ public sealed class RunFolder
     public const string ConfigFile = "config.json", EnvironmentFile = "environment.json", MetricsFile = "metrics.jsonl",
         CheckpointFile = "checkpoint.bin", PreviousCheckpointFile = "checkpoint.previous.bin";
 
+    /// <summary>What the measuring verbs write into a run folder: <c>evaluate</c>'s scores, <c>analyze</c>'s genetic architecture.</summary>
+    public const string EvaluationFile = "evaluation.json", AnalysisFile = "analysis.json";
+
     private static readonly string[] RunFiles = { ConfigFile, EnvironmentFile, MetricsFile, CheckpointFile, PreviousCheckpointFile, CheckpointFile + ".tmp" };
 
     /// <summary>Room kept for metrics lines (per logged step) and the end-of-training figures when checking free space.</summary>

@@ -1,6 +1,5 @@
 using GenomicCode.Core;
 using GenomicCode.Data;
-using GenomicCode.Latent;
 using GenomicCode.Metrics;
 using GenomicCode.Models;
 using GenomicCode.Training;
@@ -40,10 +39,12 @@ public sealed class TrainedRun : IDisposable
     public torch.Device Device { get; }
 
     /// <summary>
-    /// Opens a run folder and loads its checkpoint; a folder without a checkpoint is a one-line error. The model is built
-    /// as TrainCommand builds it, from the options stored in the checkpoint.
+    /// Opens a run folder and loads its checkpoint; a folder without a checkpoint is a one-line error. The data set is
+    /// the one the run's config trained on (a fetched set comes from <paramref name="dataCache"/>, default
+    /// <see cref="DataCache.Resolve(string?)"/>), and the model is built as training built it, from the options stored
+    /// in the checkpoint.
     /// </summary>
-    public static TrainedRun Load(string path, string? device)
+    public static TrainedRun Load(string path, string? device, DataCache? dataCache = null)
     {
         var run = RunFolder.OpenExisting(path);
         string checkpoint = run.File(RunFolder.CheckpointFile);
@@ -52,8 +53,8 @@ public sealed class TrainedRun : IDisposable
         var preset = File.Exists(run.File(RunFolder.ConfigFile)) ? run.ReadConfig() : new Preset();
         var header = Checkpoint.ReadHeader(checkpoint);
         var dev = Devices.Parse(device ?? preset.Training.Device);
-        var data = new SpritesWorld();
-        var model = GenomeVae.Create(header.Model, data.ObservationShape, header.Seed, dev);
+        var data = DatasetCatalog.Create(preset.Training.Dataset, dataCache);
+        var model = GenomeVae.Create(header.Model, data, header.Seed, dev);
         Checkpoint.Load(checkpoint, model, null);
         model.eval();
         return new TrainedRun(run, preset, header, model, data, dev);
@@ -69,9 +70,22 @@ public sealed class TrainedRun : IDisposable
         var generator = new torch.Generator((ulong)seed, Device);
         return x =>
         {
-            var (mean, logVar) = Model.Encoder.forward(x);          // (B, D) each
-            return GaussianGenome.Sample(mean, logVar, generator);   // (B, D)
+            var posterior = Model.Posterior(x);                         // (B, D) mean and log-variance
+            return Model.Latent.Sample(posterior, generator, 0);        // (B, D)
         };
+    }
+
+    /// <summary>
+    /// Mean KL to the prior per latent dimension (D) over <paramref name="points"/> observations sampled with
+    /// <paramref name="seed"/>: which latents are active (UDR's selection, Duan et al. 2020).
+    /// </summary>
+    public double[] MeanKlPerDimension(int points, long seed)
+    {
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        var images = Data.Render(Data.SampleFactors(points, seed), Device);
+        var kl = Model.KlPerDimension(images).mean(new long[] { 0 });   // (D)
+        return kl.to(torch.ScalarType.Float64).cpu().data<double>().ToArray();
     }
 
     /// <inheritdoc />

@@ -121,9 +121,9 @@ public static class StudyCost
         try
         {
             var device = Devices.Parse(preset.Training.Device);
-            var data = new SpritesWorld();
+            var data = DatasetCatalog.Create(preset.Training.Dataset);
             var training = preset.Training with { Steps = warmupSteps + steps, CheckpointEvery = 0, Threads = 0 };
-            using var model = GenomeVae.Create(preset.Model, data.ObservationShape, training.Seed, device, data.Count);
+            using var model = GenomeVae.Create(preset.Model, data, training.Seed, device);
             using var trainer = new Trainer(model, data, training, device);
             for (int i = 0; i < warmupSteps; i++) trainer.TrainStep();
             using var self = Process.GetCurrentProcess();

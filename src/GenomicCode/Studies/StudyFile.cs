@@ -69,7 +69,7 @@ public static partial class StudyFile
     {
         try
         {
-            var preset = json.Deserialize<Preset>(JsonSettings.Default) ?? throw new UserInputException("the preset is null.");
+            var preset = Preset.FromJson(json);
             return preset.Validate();
         }
         catch (JsonException e)

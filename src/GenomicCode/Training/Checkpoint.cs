@@ -244,12 +244,15 @@ public static class Checkpoint
         return new Layout(new Header(options, step, seed) { Version = 1 }, reader.BaseStream.Position, new Dictionary<string, Section>());
     }
 
-    /// <summary>The model options stored in a checkpoint's header (JSON), as this library's <see cref="ModelOptions"/>.</summary>
+    /// <summary>
+    /// The model options stored in a checkpoint's header (JSON), as this library's <see cref="ModelOptions"/>; a header in
+    /// the previous (pre-component) form is upgraded (<see cref="ModelOptionsUpgrade"/>).
+    /// </summary>
     private static ModelOptions ParseModelOptions(string json, string path)
     {
         try
         {
-            return JsonSerializer.Deserialize<ModelOptions>(json, JsonSettings.Default) ?? throw new Damage("is damaged (its header has no model options)");
+            return ModelOptions.FromJson(json);
         }
         catch (JsonException e)
         {
@@ -345,11 +348,15 @@ public static class Checkpoint
     {
         var a = JsonSerializer.SerializeToElement(stored.Model, JsonSettings.Default);
         var b = JsonSerializer.SerializeToElement(wanted, JsonSettings.Default);
-        // Scalars show both values ("latentSize: checkpoint 3, model 5"); nested options only their name.
+        // Scalars and components' names show both values ("latentSize: checkpoint 3, model 5"; "decoder: checkpoint
+        // "conv", model "grn""); a component's options only the field ("decoder options").
         var fields = a.EnumerateObject()
             .Where(p => !b.TryGetProperty(p.Name, out var q) || p.Value.GetRawText() != q.GetRawText())
-            .Select(p => b.TryGetProperty(p.Name, out var q) && IsShortScalar(p.Value) && IsShortScalar(q)
-                ? $"{p.Name}: checkpoint {p.Value.GetRawText()}, model {q.GetRawText()}" : p.Name).ToList();
+            .Select(p => !b.TryGetProperty(p.Name, out var q) ? p.Name
+                : IsShortScalar(p.Value) && IsShortScalar(q) ? $"{p.Name}: checkpoint {p.Value.GetRawText()}, model {q.GetRawText()}"
+                : ComponentName(p.Value) is string x && ComponentName(q) is string y
+                    ? x == y ? $"{p.Name} options" : $"{p.Name}: checkpoint {x}, model {y}"
+                    : p.Name).ToList();
         string differs = fields.Count switch
         {
             0 => "its options",
@@ -360,6 +367,11 @@ public static class Checkpoint
             ? $"checkpoint '{path}' holds a model that differs in {differs}; use the preset it was trained with, or another run folder."
             : $"checkpoint '{path}' belongs to preset '{stored.Preset}', whose model differs in {differs}; use --preset {stored.Preset} (or the run's config.json), or another run folder.");
     }
+
+    /// <summary>The quoted name of a component (<c>{ "name": ..., "options": ... }</c>), or null for anything else.</summary>
+    private static string? ComponentName(JsonElement e) =>
+        e.ValueKind == JsonValueKind.Object && e.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.String
+            ? name.GetRawText() : null;
 
     private static bool IsShortScalar(JsonElement e) =>
         e.ValueKind is not (JsonValueKind.Object or JsonValueKind.Array) && e.GetRawText().Length <= 24;

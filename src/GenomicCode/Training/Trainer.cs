@@ -82,7 +82,7 @@ public sealed class Trainer : IDisposable
         using var scope = torch.NewDisposeScope();
         Model.train();
         var images = Data.Render(BatchFactors(next), Device);
-        noise.manual_seed((long)(Seeds.Derive(Options.Seed, 2, next) & 0x7FFFFFFFFFFFFFFF));
+        noise.manual_seed(Seeds.DeriveNonNegative(Options.Seed, 2, next));
         optimizer.zero_grad();
         var output = Model.Forward(images, noise, next);
         double loss = output.Loss.item<float>();

@@ -1,4 +1,7 @@
+using System.Text.Json.Serialization;
 using GenomicCode.Core;
+using GenomicCode.Core.Catalogues;
+using GenomicCode.Data;
 
 namespace GenomicCode.Training;
 
@@ -47,8 +50,9 @@ public sealed record TrainingOptions
     /// <summary>Torch intra-op threads; 0 keeps libtorch's default (the number of cores). Default 0.</summary>
     public int Threads { get; init; }
 
-    /// <summary>Ground-truth world to train on: <c>sprites</c>. Default <c>sprites</c>.</summary>
-    public string Dataset { get; init; } = "sprites";
+    /// <summary>The data set to train on (<c>genomic-code list datasets</c>), with its options (split, binarisation). Default <c>sprites</c>.</summary>
+    [JsonConverter(typeof(DatasetSpecJson))]
+    public ComponentSpec Dataset { get; init; } = DatasetCatalog.Spec("sprites");
 
     /// <summary>Throws a one-line <see cref="UserInputException"/> naming the first bad field and its allowed range.</summary>
     public TrainingOptions Validate()
@@ -63,7 +67,7 @@ public sealed record TrainingOptions
         if (CheckpointEvery < 0) throw new UserInputException($"CheckpointEvery must be >= 0, got {CheckpointEvery}.");
         if (LogEvery < 1) throw new UserInputException($"LogEvery must be >= 1, got {LogEvery}.");
         Guard.InRange(Threads, 0, 1024);
-        if (Dataset != "sprites") throw new UserInputException($"unknown dataset '{Dataset}'; known: sprites.");
+        DatasetCatalog.Catalogue.Validate(Dataset ?? throw new UserInputException("training.dataset must not be null; leave it out for sprites."), "training.dataset");
         return this;
     }
 }

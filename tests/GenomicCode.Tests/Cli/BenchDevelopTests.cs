@@ -106,7 +106,7 @@ public class BenchDevelopTests
     {
         var r = Run("train", "--decoder", "blueprint", "--steps", "1");
         Assert.Equal(2, r.Code);
-        Assert.Contains("--decoder must be one of conv, nca, grn, landscape", r.Output);
+        Assert.Contains($"unknown decoder 'blueprint'; known: {string.Join(", ", GenomicCode.Development.DecoderCatalog.Names)}.", r.Output);
     }
 
     [Theory]

@@ -22,7 +22,7 @@ internal static class CliHarness
         File.WriteAllText(preset, """
             {
               "name": "tiny",
-              "model": { "latentSize": 3, "hiddenSize": 32 },
+              "model": { "latentSize": 3, "encoder": { "name": "conv", "options": { "hiddenSize": 32 } }, "decoder": { "name": "conv", "options": { "hiddenSize": 32 } } },
               "training": { "steps": 2, "batchSize": 4, "learningRate": 0.001, "checkpointEvery": 2, "logEvery": 1, "device": "cpu" }
             }
             """);

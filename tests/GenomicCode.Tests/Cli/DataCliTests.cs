@@ -23,7 +23,7 @@ public class DataCliTests
     {
         using var dir = new TempDir();
         CliHarness.AssertOneLineUsageError(CliHarness.Run("data", "get", "cifar", "--data-dir", dir.Path),
-            "unknown data set 'cifar'; known: sprites, fashion-mnist, mnist, emoji.");
+            $"unknown data set 'cifar'; known: {string.Join(", ", DatasetCatalog.Names)}.");
         CliHarness.AssertOneLineUsageError(CliHarness.Run("data", "get", "fashion-mnist", "--source", "sideways", "--data-dir", dir.Path),
             "--source must be auto, installed or download, got 'sideways'.");
         CliHarness.AssertOneLineUsageError(CliHarness.Run("data", "get", "mnist", "--source", "installed", "--data-dir", dir.Path),
@@ -51,5 +51,16 @@ public class DataCliTests
         }
         Assert.IsType<SpritesWorld>(DatasetCatalog.Create("sprites", cache));
         Assert.Contains("unknown data set 'svhn'", Assert.Throws<UserInputException>(() => DatasetCatalog.Create("svhn", cache)).Message);
+    }
+
+    [Fact]
+    public void Should_NameTheFetchCommandAndWriteNothing_When_TrainingOnAMissingDataSet()
+    {
+        using var dir = new TempDir();
+        CliHarness.AssertOneLineUsageError(CliHarness.Run("train", "--dataset", "fashion-mnist", "--steps", "2", "--data-dir", dir["cache"], "--out", dir["run"]),
+            $"data set 'fashion-mnist' is not in the data cache {dir["cache"]}; fetch it with: genomic-code data get fashion-mnist --data-dir {dir["cache"]}");
+        CliHarness.AssertOneLineUsageError(CliHarness.Run("train", "--dataset", "svhn", "--out", dir["run"]),
+            $"unknown data set 'svhn'; known: {string.Join(", ", DatasetCatalog.Names)}.");
+        Assert.False(Directory.Exists(dir["run"]));
     }
 }

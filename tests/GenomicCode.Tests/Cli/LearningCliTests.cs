@@ -23,7 +23,8 @@ public class LearningCliTests
         Assert.Equal(3, root.GetProperty("gradient").GetProperty("curve").GetProperty("loss").GetArrayLength()); // start + 2 steps
         Assert.True(root.GetProperty("evolution").GetProperty("seconds").GetDouble() > 0);
         Assert.True(root.GetProperty("parameters").GetInt32() > 0);
-        Assert.Equal("grn", root.GetProperty("options").GetProperty("decoder").GetString());
+        Assert.Equal("grn", root.GetProperty("options").GetProperty("decoder").GetProperty("name").GetString());
+        Assert.Equal(2, root.GetProperty("options").GetProperty("decoder").GetProperty("options").GetProperty("morphogens").GetInt32());
         Assert.Equal(0.05, root.GetProperty("options").GetProperty("strategy").GetProperty("options").GetProperty("sigma").GetDouble());
     }
 

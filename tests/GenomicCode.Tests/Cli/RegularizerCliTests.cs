@@ -15,7 +15,8 @@ public class RegularizerCliTests
     {
         string path = dir["p.json"];
         File.WriteAllText(path, $$"""
-            { "name": "tiny", "model": { "latentSize": 3, "hiddenSize": 32{{model}} },
+            { "name": "tiny", "model": { "latentSize": 3, "encoder": { "name": "conv", "options": { "hiddenSize": 32 } },
+              "decoder": { "name": "conv", "options": { "hiddenSize": 32 } }{{model}} },
               "training": { "steps": 3, "batchSize": 4, "logEvery": 1, "device": "cpu" } }
             """);
         return path;
@@ -26,12 +27,12 @@ public class RegularizerCliTests
     {
         var r = Run("list", "regularizers");
         Assert.Equal(0, r.Code);
-        foreach (var e in RegularizerCatalog.Entries)
+        foreach (var e in RegularizerCatalog.Catalogue.Entries)
         {
             Assert.Contains(e.Name, r.Output);
             Assert.Contains(e.Paper.Split(',')[0], r.Output);
         }
-        Assert.Contains("factorVae.discriminatorWidth = 1000", r.Output);
+        Assert.Contains("discriminatorWidth = 1000", r.Output);
     }
 
     [Fact]
@@ -41,7 +42,7 @@ public class RegularizerCliTests
         var r = Run("train", "--preset", Preset(dir, ""), "--regularizer", "beta-tc", "--beta", "6", "--out", dir["run"]);
         Assert.True(r.Code == 0, r.Output);
         var config = GenomicCode.Runs.Preset.Parse(File.ReadAllText(Path.Combine(dir["run"], "config.json")), "config");
-        Assert.Equal(("beta-tc", 6.0), (config.Model.Regularizer, config.Model.Beta));
+        Assert.Equal(("beta-tcvae", 6.0), (config.Model.Regularizer.Name, config.Model.Regularizer.OptionsAs<BetaTcVaeOptions>().Beta));
         string last = File.ReadLines(Path.Combine(dir["run"], RunFolder.MetricsFile)).Last();
         Assert.Contains("\"tc_estimate\":", last);
         Assert.Contains("\"beta_tc\":", last);
@@ -51,7 +52,7 @@ public class RegularizerCliTests
     public void Should_ExitWithUsageError_When_TheRegularizerIsUnknown()
     {
         using var dir = new TempDir();
-        AssertOneLineUsageError(Run("train", "--preset", Preset(dir, ""), "--regularizer", "beta-wae", "--out", dir["run"]), "known: beta-vae, annealed-vae");
+        AssertOneLineUsageError(Run("train", "--preset", Preset(dir, ""), "--regularizer", "beta-wae", "--out", dir["run"]), $"known: {string.Join(", ", RegularizerCatalog.Names)}.");
         Assert.False(Directory.Exists(dir["run"]));
     }
 
@@ -63,9 +64,10 @@ public class RegularizerCliTests
     }
 
     [Theory]
-    [InlineData(""", "regularizer": "annealed-vae", "regularizerOptions": { "annealedVae": { "capacitySteps": 0 } }""", "CapacitySteps")]
-    [InlineData(""", "regularizerOptions": { "factorVae": { "gamma": -1 } }""", "factorVae: Gamma")]
-    [InlineData(""", "regularizerOptions": { "dipVaeI": { "lambdaDiagonal": "NaN" } }""", "lambdaDiagonal")]
+    [InlineData(""", "regularizer": { "name": "annealed-vae", "options": { "capacitySteps": 0 } }""", "model.regularizer.options: CapacitySteps")]
+    [InlineData(""", "regularizer": { "name": "factor-vae", "options": { "gamma": -1 } }""", "model.regularizer.options: Gamma")]
+    [InlineData(""", "regularizer": { "name": "dip-vae-i", "options": { "lambdaDiagonal": "NaN" } }""", "lambdaDiagonal")]
+    [InlineData(""", "regularizer": { "name": "dip-vae-i", "options": { "beta": 4 } }""", "beta")]
     [InlineData(""", "regularizer": "nope" """, "unknown regularizer 'nope'")]
     public void Should_ExitWithUsageError_When_APresetHasBadRegularizerOptions(string model, string expected)
     {

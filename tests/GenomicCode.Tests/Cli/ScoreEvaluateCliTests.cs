@@ -115,7 +115,12 @@ public class ScoreEvaluateCliTests
         using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir["run"], "evaluation.json")));
         Assert.Equal(4, doc.RootElement.GetProperty("step").GetInt64());
         Assert.Equal("posterior_mean", doc.RootElement.GetProperty("representation").GetString());
-        Assert.Equal(16, doc.RootElement.GetProperty("vote_options").GetProperty("numTrain").GetInt32());
+        var metrics = doc.RootElement.GetProperty("metrics").EnumerateArray().ToDictionary(m => m.GetProperty("name").GetString()!, m => m.GetProperty("options"));
+        Assert.Equal(new[] { "factor-vae", "mig", "modularity" }, metrics.Keys.Order());
+        Assert.Equal((16, 8), (metrics["factor-vae"].GetProperty("numTrain").GetInt32(), metrics["factor-vae"].GetProperty("numTest").GetInt32()));
+        Assert.Equal(64, metrics["factor-vae"].GetProperty("numVarianceEstimate").GetInt32());
+        Assert.Equal(64, metrics["mig"].GetProperty("numTrain").GetInt32());
+        Assert.Equal(32, metrics["modularity"].GetProperty("numTest").GetInt32());
         // UDR against itself (seeds would differ in real use): the lasso (alpha 0.1) predicting each standardised active
         // latent from the same latents returns 0.9 on that latent and 0 elsewhere, so every pair scores 0.9^2 / 0.9.
         Assert.Equal(0.9, doc.RootElement.GetProperty("udr").GetDouble(), 0.005);

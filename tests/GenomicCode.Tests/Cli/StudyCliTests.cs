@@ -19,9 +19,9 @@ internal static class StudyCli
               "name": "{{name}}",
               "preset": "quickstart",
               "steps": 3,
-              "set": { "model.latentSize": 3, "model.hiddenSize": 32, "training.batchSize": 8, "training.learningRate": 0.001,
+              "set": { "model.latentSize": 3, "model.encoder.options.hiddenSize": 32, "model.decoder.options.hiddenSize": 32, "training.batchSize": 8, "training.learningRate": 0.001,
                        "training.checkpointEvery": 2, "training.logEvery": 1, "training.device": "cpu" },
-              "grid": [ { "path": "model.beta", "values": [1, 4] } ],
+              "grid": [ { "path": "model.regularizer.options.beta", "values": [1, 4] } ],
               "seeds": 2,
               "measurements": {{measurements}}
             }
@@ -79,7 +79,7 @@ public class StudyCliTests
 
         Assert.True(r.Code == 0, r.Output);
         foreach (string id in new[] { "000_beta=1_seed=0", "001_beta=1_seed=1", "002_beta=4_seed=0", "003_beta=4_seed=1" }) Assert.Contains(id, r.Output);
-        Assert.Contains("4 runs; axes: model.beta (2) x training.seed (2 seeds)", r.Output);
+        Assert.Contains("4 runs; axes: model.regularizer.options.beta (2) x training.seed (2 seeds)", r.Output);
         Assert.Contains("not measured (--probe-steps 0)", r.Output);
         Assert.Contains("how: seconds per training step on this machine", r.Output);
         Assert.False(Directory.Exists(dir["s"]));

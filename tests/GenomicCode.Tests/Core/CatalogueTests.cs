@@ -96,6 +96,28 @@ public class CatalogueTests
     }
 
     [Fact]
+    public void Should_KnowARegisteredEntryUntilItsRegistrationIsDisposed()
+    {
+        var voices = new Catalogue<string, string>("voices", "voice", "", new CatalogueEntry<string, string>[]
+        {
+            new CatalogueEntry<ShoutOptions, string, string>("shout", "", "", (o, w) => w),
+        }, new CatalogueStatus("loudness", (e, _) => e.Name == "shout" ? "loud" : "quiet"));
+        var hum = new CatalogueEntry<NoOptions, string, string>("hum", "Hums.", "", (_, _) => "mmm", "drone");
+        using (voices.Register(hum))
+        {
+            Assert.Equal(new[] { "shout", "hum" }, voices.Names);
+            Assert.Equal("mmm", voices.Create(voices.Read(JsonDocument.Parse("\"drone\"").RootElement), "x"));
+            Assert.Equal("quiet", voices.Status!.Value(voices.Find("hum"), new ListingContext()));
+            // A name or alias that is taken is refused, and the catalogue is unchanged.
+            Assert.Throws<ArgumentException>(() => voices.Register(new CatalogueEntry<NoOptions, string, string>("HUM", "", "", (_, _) => "")));
+            Assert.Throws<ArgumentException>(() => voices.Register(new CatalogueEntry<NoOptions, string, string>("yodel", "", "", (_, _) => "", "Shout")));
+            Assert.Equal(2, voices.Entries.Count);
+        }
+        Assert.Equal(new[] { "shout" }, voices.Names);
+        Assert.Contains("unknown voice 'hum'", Assert.Throws<UserInputException>(() => voices.Find("hum")).Message);
+    }
+
+    [Fact]
     public void Should_ListEveryEntryWithItsDefaults_When_Described()
     {
         ICatalogue catalogue = Voices;

@@ -3,6 +3,7 @@ using GenomicCode.Analysis;
 using GenomicCode.Data;
 using GenomicCode.Development;
 using GenomicCode.Development.Population;
+using GenomicCode.Encoders;
 using GenomicCode.Evolution;
 using GenomicCode.Latent;
 using GenomicCode.Metrics;
@@ -38,8 +39,17 @@ public class DeviceCleanTests
 
     private static ModelOptions Model(string decoder, string regularizer) => new()
     {
-        LatentSize = 3, HiddenSize = 16, Decoder = decoder, Regularizer = regularizer,
-        Development = new DevelopmentOptions { Steps = 2, MaxSteps = 3, Channels = 4, HiddenSize = 8, Grid = 8, Morphogens = 2, Noise = 0.01 },
+        LatentSize = 3,
+        Encoder = EncoderCatalog.Spec("conv", new ConvEncoderOptions { HiddenSize = 16 }),
+        Decoder = decoder switch
+        {
+            "conv" => DecoderCatalog.Spec("conv", new ConvDecoderOptions { HiddenSize = 16 }),
+            "nca" => DecoderCatalog.Spec("nca", new NcaOptions { Steps = 2, MaxSteps = 3, Channels = 4, HiddenSize = 8, Grid = 8, Noise = 0.01 }),
+            "grn" => DecoderCatalog.Spec("grn", new GrnOptions { Steps = 2, MaxSteps = 3, Channels = 4, HiddenSize = 8, Grid = 8, Morphogens = 2, Noise = 0.01 }),
+            "landscape" => DecoderCatalog.Spec("landscape", new LandscapeOptions { Steps = 2, MaxSteps = 3, Channels = 4, HiddenSize = 8, Noise = 0.01, ReadoutHiddenSize = 16 }),
+            _ => DecoderCatalog.Spec(decoder),
+        },
+        Regularizer = RegularizerCatalog.Spec(regularizer),
     };
 
     /// <summary>Every decoder, each with a different regulariser so that every regulariser takes part.</summary>
@@ -161,7 +171,7 @@ public class DeviceCleanTests
     public void Should_CreateNoTensorOffTheDevice_When_EveryMetricSamplesAndEncodes(string name)
     {
         var world = new FactorVectorWorld(new[] { 3, 4 });
-        var options = new MetricOptions { NumTrain = 60, NumTest = 30, NumVarianceEstimate = 60, BatchSize = 8, DciTrees = 2 };
+        var options = new MetricSampleSizes { NumTrain = 60, NumTest = 30, NumVotes = 20 }.ApplyTo(MetricCatalog.Catalogue.Find(name).DefaultOptions());
         var metric = MetricCatalog.Create(name, options);
         IReadOnlyDictionary<string, double>? scores = null;
         WithHiddenTensorsOnMeta(() => scores = metric.Evaluate(world, x => x.flatten(1), seed: 0, torch.CPU));
@@ -173,7 +183,7 @@ public class DeviceCleanTests
     {
         // Given a small energy-landscape decoder and one genome on the CPU
         torch.random.manual_seed(3);
-        using var decoder = new LandscapeDecoder(2, (1, 16, 16), new DevelopmentOptions { Channels = 3, HiddenSize = 8, StepSize = 0.1, Morphogens = 1 }, 8);
+        using var decoder = new LandscapeDecoder(2, (1, 16, 16), new LandscapeOptions { Channels = 3, HiddenSize = 8, StepSize = 0.1, ReadoutHiddenSize = 8 });
         using var genome = torch.randn(new long[] { 1, 2 }, generator: new Generator(1, torch.CPU));
         var energy = LandscapeAnalysis.ForGenome(decoder, genome);
         var origin = new double[decoder.StateSize];

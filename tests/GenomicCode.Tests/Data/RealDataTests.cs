@@ -69,6 +69,17 @@ public class RealDataTests
         string installed = Path.Combine(cache, "fashion-mnist");
         var copy = new DatasetFetcher(new DataCache(dir["second"]), client: new NoRegistry()) { InstalledOverride = installed }.Get("fashion-mnist");
         Assert.Equal(4, copy.FilesWritten);
+
+        // Training on them: the default model (conv encoder and decoder) at 28x28 and 4x72x72, and a run that reopens its own data set.
+        foreach (string name in new[] { "fashion-mnist", "mnist", "emoji" })
+        {
+            string run = dir[name + "-run"];
+            var trained = CliHarness.Run("train", "--dataset", name, "--steps", "2", "--batch-size", "4", "--device", "cpu", "--data-dir", cache, "--out", run);
+            Assert.True(trained.Code == 0, trained.Output);
+            using var loaded = GenomicCode.Runs.TrainedRun.Load(run, "cpu", dataCache);
+            Assert.Equal(name, loaded.Preset.Training.Dataset.Name);
+            Assert.Equal(DatasetCatalog.Create(name, dataCache).ObservationShape, loaded.Data.ObservationShape);
+        }
     }
 
     private sealed class NoRegistry : PackageClient

@@ -29,7 +29,7 @@ public class DecoderMathTests
         // Zygote x = (0, 1, 0): x' = 0.8 x + 0.2 tanh(b) = (0.2 tanh 0.5, 0.8 + 0.2 tanh 2, 0).
         // Its neighbours: x' = 0.2 tanh(b) (alive gene 0.193 > 0.1); cells two away stay dead.
         using var scope = torch.NewDisposeScope();
-        using var grn = new GrnDecoder(2, (1, 5, 5), new DevelopmentOptions { Channels = 3, Morphogens = 1, Steps = 1 });
+        using var grn = new GrnDecoder(2, (1, 5, 5), new GrnOptions { Channels = 3, Morphogens = 1, Steps = 1 });
         var w = torch.zeros(1, 3, 6);
         var b = torch.tensor(new float[] { 0.5f, 2f, 0f }).view(1, 3);
         var logits = grn.DevelopFrom(w, b, null).Phenotype; // gain 3, bias -3 at initialisation
@@ -45,7 +45,7 @@ public class DecoderMathTests
         // Given E = 0.5 |x|^2 + tanh(x0) (one hidden unit), eta = 0.1, from x = 0:
         // x1 = -eta (1, 0) = (-0.1, 0); x2 = x1 - eta (x1 + (1 - tanh^2(x1_0), 0)) = -0.1 - 0.1 (-0.1 + 0.99006650) = -0.18900665.
         using var scope = torch.NewDisposeScope();
-        using var d = new LandscapeDecoder(1, (1, 16, 16), new DevelopmentOptions { Channels = 3, HiddenSize = 8, StepSize = 0.1, Morphogens = 1 }, 16);
+        using var d = new LandscapeDecoder(1, (1, 16, 16), new LandscapeOptions { Channels = 3, HiddenSize = 8, StepSize = 0.1, ReadoutHiddenSize = 16 });
         using (torch.no_grad())
         {
             foreach (var (name, p) in d.named_parameters())

@@ -1,3 +1,4 @@
+using GenomicCode.Core.Catalogues;
 using GenomicCode.Development;
 using GenomicCode.Models;
 using GenomicCode.Runs;
@@ -16,23 +17,30 @@ public class DecoderWiringTests
     public void Should_NameADevelopmentalDecoder_When_LoadingTheDecoderPresets(string preset, string decoder)
     {
         var p = PresetCatalog.Load(preset);
-        Assert.Equal(decoder, p.Model.Decoder);
-        Assert.True(DecoderCatalog.IsDevelopmental(p.Model.Decoder));
+        Assert.Equal(decoder, p.Model.Decoder.Name);
+        Assert.True(DecoderCatalog.IsDevelopmental(p.Model.Decoder.Name));
         Assert.Equal(p, Preset.Parse(p.ToJson(), "round trip"));
     }
 
+    public static TheoryData<string> Decoders() => new(DecoderCatalog.Names);
+
+    /// <summary>The entry's defaults, made small: 2 steps, 6 channels, width 8 and an 8x8 grid for developmental decoders, width 16 for others.</summary>
+    private static IComponentOptions Small(string decoder)
+    {
+        var options = DecoderCatalog.Catalogue.Find(decoder).DefaultOptions();
+        if (options is DevelopmentOptions development)
+        {
+            development = development with { Steps = 2, Channels = 6, HiddenSize = 8 };
+            return development is CellularOptions cells ? cells with { Grid = 8 } : development;
+        }
+        return options is ConvDecoderOptions ? new ConvDecoderOptions { HiddenSize = 16 } : options;
+    }
+
     [Theory]
-    [InlineData("conv")]
-    [InlineData("nca")]
-    [InlineData("grn")]
-    [InlineData("landscape")]
+    [MemberData(nameof(Decoders))]
     public void Should_BuildTheCataloguedDecoder_When_CreatingAGenomeVae(string decoder)
     {
-        var options = new ModelOptions
-        {
-            LatentSize = 3, HiddenSize = 16, Decoder = decoder,
-            Development = new DevelopmentOptions { Steps = 2, Channels = 6, HiddenSize = 8, Grid = 8, Morphogens = 2 },
-        };
+        var options = TestModels.Options(latent: 3, hidden: 16, decoder: DecoderCatalog.Spec(decoder, Small(decoder)));
         using var model = GenomeVae.Create(options, (1, 16, 16), seed: 0);
         Assert.Equal(DecoderCatalog.IsDevelopmental(decoder), model.Decoder is DevelopmentalDecoder);
         using var scope = torch.NewDisposeScope();
@@ -46,7 +54,9 @@ public class DecoderWiringTests
     [Fact]
     public void Should_ListTheCatalogue_When_TheDecoderNameIsUnknown()
     {
-        var e = Assert.Throws<GenomicCode.Core.UserInputException>(() => new ModelOptions { Decoder = "blueprint" }.Validate());
-        Assert.Contains("known: conv, nca, grn, landscape", e.Message);
+        var e = Assert.Throws<GenomicCode.Core.UserInputException>(() => DecoderCatalog.Spec("blueprint"));
+        Assert.Contains($"known: {string.Join(", ", DecoderCatalog.Names)}", e.Message);
+        var json = Assert.Throws<GenomicCode.Core.UserInputException>(() => Preset.Parse("""{ "model": { "decoder": "blueprint" } }""", "p.json"));
+        Assert.Contains($"unknown decoder 'blueprint'; known: {string.Join(", ", DecoderCatalog.Names)}", json.Message);
     }
 }

@@ -1,4 +1,6 @@
+using System.Text.Json;
 using GenomicCode.Core;
+using GenomicCode.Core.Catalogues;
 using GenomicCode.Development;
 using GenomicCode.Numerics;
 using TorchSharp;
@@ -20,11 +22,25 @@ public class DevelopmentalDecoderTests
         return data;
     }
 
-    private static DevelopmentalDecoder Make(string name, DevelopmentOptions? options = null, bool randomise = true)
+    /// <summary>The entry's defaults, made small: 6 steps, 8 channels, width 16, an 8x8 grid, 2 morphogens, a 32-wide readout.</summary>
+    private static IComponentOptions Small(string name, int steps = 6)
+    {
+        var options = DecoderCatalog.Catalogue.Find(name).DefaultOptions();
+        if (options is not DevelopmentOptions development) return options is ConvDecoderOptions ? new ConvDecoderOptions { HiddenSize = 32 } : options;
+        development = development with { Steps = steps, Channels = 8, HiddenSize = 16 };
+        if (development is CellularOptions cells) development = cells with { Grid = 8 };
+        return development switch
+        {
+            GrnOptions grn => grn with { Morphogens = 2 },
+            LandscapeOptions landscape => landscape with { ReadoutHiddenSize = 32 },
+            _ => development,
+        };
+    }
+
+    private static DevelopmentalDecoder Make(string name, IComponentOptions? options = null, bool randomise = true)
     {
         torch.random.manual_seed(1);
-        var d = (DevelopmentalDecoder)DecoderCatalog.Create(name, Genome, Shape, 32,
-            options ?? new DevelopmentOptions { Steps = 6, Channels = 8, HiddenSize = 16, Grid = 8, Morphogens = 2 });
+        var d = (DevelopmentalDecoder)DecoderCatalog.Create(DecoderCatalog.Spec(name, options ?? Small(name)), new DecoderContext(Genome, Shape));
         if (randomise)
         {
             // Away from the "do nothing" initialisation of the NCA, so that something grows.
@@ -129,7 +145,7 @@ public class DevelopmentalDecoderTests
     [Fact]
     public void Should_SampleStepsInTheRange_When_TrainingWithMaxSteps()
     {
-        using var decoder = Make("nca", new DevelopmentOptions { Steps = 2, MaxSteps = 5, Channels = 4, HiddenSize = 8, Grid = 4 });
+        using var decoder = Make("nca", new NcaOptions { Steps = 2, MaxSteps = 5, Channels = 4, HiddenSize = 8, Grid = 4 });
         using var g = Genomes();
         decoder.train();
         var seen = new HashSet<int>();
@@ -146,9 +162,7 @@ public class DevelopmentalDecoderTests
     }
 
     [Theory]
-    [InlineData("nca")]
-    [InlineData("grn")]
-    [InlineData("landscape")]
+    [MemberData(nameof(Developmental))]
     public void Should_RejectAGenomeOfTheWrongWidth_When_Developing(string name)
     {
         using var decoder = Make(name, randomise: false);
@@ -158,25 +172,43 @@ public class DevelopmentalDecoderTests
     }
 
     [Theory]
-    [InlineData("{\"steps\": 0}", "Steps")]
-    [InlineData("{\"steps\": -3}", "Steps")]
-    [InlineData("{\"noise\": -0.1}", "Noise")]
-    [InlineData("{\"grid\": 2}", "Grid")]
-    [InlineData("{\"fireRate\": 0}", "FireRate")]
-    [InlineData("{\"maxSteps\": 3, \"steps\": 5}", "MaxSteps")]
-    [InlineData("{\"start\": \"middle\"}", "Start")]
-    public void Should_NameTheField_When_DevelopmentOptionsAreBad(string json, string field)
+    [InlineData("nca", "{\"steps\": 0}", "Steps")]
+    [InlineData("grn", "{\"steps\": -3}", "Steps")]
+    [InlineData("landscape", "{\"noise\": -0.1}", "Noise")]
+    [InlineData("nca", "{\"grid\": 2}", "Grid")]
+    [InlineData("nca", "{\"fireRate\": 0}", "FireRate")]
+    [InlineData("landscape", "{\"maxSteps\": 3, \"steps\": 5}", "MaxSteps")]
+    [InlineData("grn", "{\"start\": \"middle\"}", "Start")]
+    [InlineData("grn", "{\"tau\": 0}", "Tau")]
+    [InlineData("grn", "{\"channels\": 4, \"morphogens\": 5}", "Morphogens")]
+    [InlineData("landscape", "{\"stepSize\": 0}", "StepSize")]
+    [InlineData("landscape", "{\"readoutHiddenSize\": 4}", "ReadoutHiddenSize")]
+    public void Should_NameTheField_When_DecoderOptionsAreBad(string decoder, string json, string field)
     {
-        var options = System.Text.Json.JsonSerializer.Deserialize<DevelopmentOptions>(json, GenomicCode.Core.JsonSettings.Default)!;
+        var options = DecoderCatalog.Catalogue.Find(decoder).ReadOptions(JsonDocument.Parse(json).RootElement);
         var e = Assert.Throws<UserInputException>(() => options.Validate());
         Assert.StartsWith(field, e.Message);
         Assert.DoesNotContain('\n', e.Message);
     }
 
+    [Theory]
+    [InlineData("nca", "tau")]
+    [InlineData("nca", "stepSize")]
+    [InlineData("grn", "fireRate")]
+    [InlineData("grn", "conditionEveryCell")]
+    [InlineData("landscape", "grid")]
+    [InlineData("landscape", "morphogens")]
+    [InlineData("conv", "steps")]
+    public void Should_RefuseAFieldItsDecoderIgnores_When_ReadingOptions(string decoder, string field)
+    {
+        var e = Assert.ThrowsAny<JsonException>(() => DecoderCatalog.Catalogue.Find(decoder).ReadOptions(JsonDocument.Parse($"{{\"{field}\": 1}}").RootElement));
+        Assert.Contains(field, e.Message);
+    }
+
     [Fact]
     public void Should_Refuse_When_ThePhenotypeGridIsSmallerThanTheKernel()
     {
-        var e = Assert.Throws<UserInputException>(() => new NcaDecoder(2, (1, 2, 2), new DevelopmentOptions()));
+        var e = Assert.Throws<UserInputException>(() => new NcaDecoder(2, (1, 2, 2), new NcaOptions()));
         Assert.Contains("perception kernel", e.Message);
     }
 
@@ -192,9 +224,20 @@ public class DevelopmentalDecoderTests
     [Fact]
     public void Should_RoundTripThroughJson_When_SerialisingOptions()
     {
-        var o = new DevelopmentOptions { Steps = 7, MaxSteps = 9, Noise = 0.25, Grid = 12, ConditionEveryCell = true, Activation = "sigmoid" };
-        string json = System.Text.Json.JsonSerializer.Serialize(o, GenomicCode.Core.JsonSettings.Default);
-        Assert.Equal(o, System.Text.Json.JsonSerializer.Deserialize<DevelopmentOptions>(json, GenomicCode.Core.JsonSettings.Default));
+        var options = new IComponentOptions[]
+        {
+            new NcaOptions { Steps = 7, MaxSteps = 9, Noise = 0.25, Grid = 12, ConditionEveryCell = true, SparseUpdates = false },
+            new GrnOptions { Steps = 3, Channels = 9, Activation = "sigmoid", Morphogens = 2, Start = "full" },
+            new LandscapeOptions { StepSize = 0.3, ReadoutHiddenSize = 64, Noise = 0.1 },
+            new ConvDecoderOptions { HiddenSize = 40 },
+        };
+        foreach (var o in options)
+        {
+            string json = JsonSerializer.Serialize(o, o.GetType(), JsonSettings.Default);
+            Assert.Equal(o, JsonSerializer.Deserialize(json, o.GetType(), JsonSettings.Default));
+        }
+        // The fields every developmental decoder shares come first.
+        Assert.StartsWith("{\n  \"steps\": 3,\n  \"maxSteps\": 0", JsonSerializer.Serialize(options[1], options[1].GetType(), JsonSettings.Default).ReplaceLineEndings("\n"));
     }
 
     [Fact]
@@ -202,13 +245,13 @@ public class DevelopmentalDecoderTests
     {
         foreach (var name in DecoderCatalog.Names)
         {
-            using var d = DecoderCatalog.Create(name, Genome, Shape, 32, new DevelopmentOptions { Steps = 2, Channels = 8, HiddenSize = 16, Grid = 8, Morphogens = 2 });
+            using var d = DecoderCatalog.Create(DecoderCatalog.Spec(name, Small(name, steps: 2)), new DecoderContext(Genome, Shape));
             using var scope = torch.NewDisposeScope();
             Assert.Equal(new long[] { 2, 1, 16, 16 }, d.Decode(Genomes(), new Generator(1)).shape);
             Assert.Equal(Shape, d.PhenotypeShape);
         }
-        var e = Assert.Throws<UserInputException>(() => DecoderCatalog.Create("blob", Genome, Shape, 32, new DevelopmentOptions()));
-        Assert.Contains("known: conv, nca, grn, landscape", e.Message);
+        var e = Assert.Throws<UserInputException>(() => DecoderCatalog.Spec("blob"));
+        Assert.Contains($"known: {string.Join(", ", DecoderCatalog.Names)}.", e.Message);
     }
 
     [Theory]
@@ -219,7 +262,7 @@ public class DevelopmentalDecoderTests
     {
         // Sparse and dense updates draw the same fire masks from the same seed; with zero noise they must agree in the
         // phenotype and in every gradient (up to float summation order).
-        var options = new DevelopmentOptions { Steps = 6, Channels = 8, HiddenSize = 16, Grid = 8, Start = start, ConditionEveryCell = conditionEveryCell };
+        var options = new NcaOptions { Steps = 6, Channels = 8, HiddenSize = 16, Grid = 8, Start = start, ConditionEveryCell = conditionEveryCell };
         (float[] Phenotype, float[] GenomeGrad, float[][] ParamGrads) Run(bool sparse)
         {
             using var scope = torch.NewDisposeScope();
@@ -251,7 +294,7 @@ public class DevelopmentalDecoderTests
     public void Should_StartEveryCellAlive_When_StartIsFull()
     {
         using var scope = torch.NewDisposeScope();
-        using var d = (NcaDecoder)Make("nca", new DevelopmentOptions { Steps = 1, Channels = 8, HiddenSize = 16, Grid = 8, Start = "full" });
+        using var d = (NcaDecoder)Make("nca", new NcaOptions { Steps = 1, Channels = 8, HiddenSize = 16, Grid = 8, Start = "full" });
         var state = d.SeedState(Genomes(2));                        // (2, 8, 8, 8)
         Assert.Equal(new long[] { 2, 8, 8, 8 }, state.shape);
         Assert.True(state.narrow(1, 1, 1).eq(1).all().item<bool>()); // alpha 1 everywhere

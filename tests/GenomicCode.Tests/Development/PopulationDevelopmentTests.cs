@@ -13,7 +13,7 @@ public class PopulationDevelopmentTests
 {
     /// <summary>A small NCA: 6 channels, hidden 8, 6x6 grid, 4 steps.</summary>
     internal static NcaDecoder SmallNca(bool sparse = true, double noise = 0, bool everyCell = false, int grid = 0, string start = "seed") =>
-        new(3, (1, 6, 6), new DevelopmentOptions
+        new(3, (1, 6, 6), new NcaOptions
         {
             Steps = 4, Channels = 6, HiddenSize = 8, FireRate = 0.5, SparseUpdates = sparse, Noise = noise,
             ConditionEveryCell = everyCell, Grid = grid, Start = start,
@@ -21,7 +21,7 @@ public class PopulationDevelopmentTests
 
     /// <summary>A small GRN: 5 genes, 2 morphogens, hypernetwork 8, 6x6 grid, 4 steps.</summary>
     internal static GrnDecoder SmallGrn(double noise = 0, int grid = 0, string activation = "tanh") =>
-        new(3, (1, 6, 6), new DevelopmentOptions { Steps = 4, Channels = 5, Morphogens = 2, HiddenSize = 8, Noise = noise, Grid = grid, Activation = activation });
+        new(3, (1, 6, 6), new GrnOptions { Steps = 4, Channels = 5, Morphogens = 2, HiddenSize = 8, Noise = noise, Grid = grid, Activation = activation });
 
     /// <summary>P weight vectors around the decoder's own: row i = w + 0.3 N(0, 1) (the NCA's zero update layer needs it).</summary>
     internal static Tensor Perturbed(GenomeDecoder decoder, int population, long seed)
@@ -185,7 +185,7 @@ public class PopulationDevelopmentTests
     {
         // Given an NCA that samples 2..6 steps while training
         torch.random.manual_seed(40);
-        using var nca = new NcaDecoder(3, (1, 6, 6), new DevelopmentOptions { Steps = 2, MaxSteps = 6, Channels = 6, HiddenSize = 8 });
+        using var nca = new NcaDecoder(3, (1, 6, 6), new NcaOptions { Steps = 2, MaxSteps = 6, Channels = 6, HiddenSize = 8 });
         nca.train();
         using var weights = Perturbed(nca, 2, 1);
         using var genomes = torch.randn(new long[] { 1, 3 }, generator: new Generator(1));
@@ -204,7 +204,7 @@ public class PopulationDevelopmentTests
         // Given 2 NCA individuals with zero perception weights: h_j = relu(b_j), dx_c = sum_j U[c, j] h_j in every cell,
         // fire rate 1, one step from the seed cell (alpha 1) at the centre of a 6x6 grid
         torch.random.manual_seed(50);
-        using var nca = new NcaDecoder(3, (1, 6, 6), new DevelopmentOptions { Steps = 1, Channels = 6, HiddenSize = 8, FireRate = 1 });
+        using var nca = new NcaDecoder(3, (1, 6, 6), new NcaOptions { Steps = 1, Channels = 6, HiddenSize = 8, FireRate = 1 });
         var vector = new ParameterVector(nca);
         var rows = new float[2][];
         for (int i = 0; i < 2; i++)
@@ -241,7 +241,7 @@ public class PopulationDevelopmentTests
         // Given 2 GRN individuals with zero regulation (hypernetwork and W0 zero): drive = b0; readout gene bias 1, alive
         // gene bias 0; one step (tau 0.2, tanh) from the zygote (alive gene 1) at the centre of a 6x6 grid
         torch.random.manual_seed(51);
-        using var grn = new GrnDecoder(3, (1, 6, 6), new DevelopmentOptions { Steps = 1, Channels = 5, Morphogens = 2, HiddenSize = 8 });
+        using var grn = new GrnDecoder(3, (1, 6, 6), new GrnOptions { Steps = 1, Channels = 5, Morphogens = 2, HiddenSize = 8 });
         var vector = new ParameterVector(grn);
         var rows = new float[2][];
         for (int i = 0; i < 2; i++)

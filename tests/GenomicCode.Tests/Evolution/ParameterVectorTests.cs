@@ -34,7 +34,7 @@ public class ParameterVectorTests
     {
         // Given a GRN decoder and its flat weights
         torch.random.manual_seed(3);
-        using var grn = new GrnDecoder(3, (1, 8, 8), new DevelopmentOptions { Steps = 2, Channels = 4, Morphogens = 1, HiddenSize = 8 });
+        using var grn = new GrnDecoder(3, (1, 8, 8), new GrnOptions { Steps = 2, Channels = 4, Morphogens = 1, HiddenSize = 8 });
         var vector = new ParameterVector(grn);
         using var original = vector.Read();
         Assert.Equal(vector.Length, original.shape[0]);

@@ -74,7 +74,7 @@ public class ExperimentCatalogTests(TinyRunFixture tiny) : IClassFixture<TinyRun
         {
             Size = 8, Targets = 2, GenomeSize = 2, Generations = 2, Steps = 2, CurvePoints = 2,
             Strategy = StrategyCatalog.With(LearningOptions.DefaultStrategy, population: 4),
-            Development = new DevelopmentOptions { Steps = 4, Channels = 4, Morphogens = 1, HiddenSize = 8 },
+            Decoder = DecoderCatalog.Spec("grn", new GrnOptions { Steps = 4, Channels = 4, Morphogens = 1, HiddenSize = 8 }),
         },
         _ => throw new InvalidOperationException($"experiment '{name}' has no tiny options in {nameof(ExperimentCatalogTests)}; add them."),
     };

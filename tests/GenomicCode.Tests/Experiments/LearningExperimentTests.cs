@@ -17,7 +17,7 @@ public class LearningExperimentTests
     {
         Strategy = StrategyCatalog.With(strategy == "es" ? LearningOptions.DefaultStrategy : StrategyCatalog.Spec(strategy), population, sigma: 0.02),
         Size = 8, Targets = 2, GenomeSize = 2, Generations = 15, Steps = 15, CurvePoints = 3,
-        Development = new DevelopmentOptions { Steps = 6, Channels = 4, Morphogens = 1, HiddenSize = 8 },
+        Decoder = DecoderCatalog.Spec("grn", new GrnOptions { Steps = 6, Channels = 4, Morphogens = 1, HiddenSize = 8 }),
     };
 
     // Wraps a decoder and counts its developments: with gradients (the gradient learner) and without (evolution).
@@ -115,7 +115,7 @@ public class LearningExperimentTests
         // Given a counting wrapper around a tiny GRN and 3 genomes
         var options = Tiny(population: 6) with { Generations = 4, Steps = 5 };
         torch.random.manual_seed(1);
-        using var decoder = new CountingDecoder(new GrnDecoder(2, (1, 8, 8), options.Development));
+        using var decoder = new CountingDecoder(new GrnDecoder(2, (1, 8, 8), options.Decoder.OptionsAs<GrnOptions>()));
         using var genomes = torch.randn(3, 2);
         using var targets = LearningExperiment.Shapes(3, 8);
 
@@ -167,7 +167,8 @@ public class LearningExperimentTests
     public void Should_DevelopEachGenerationInOneCall_When_EvolvingTheDecodersWeights(string decoder)
     {
         // Given a tiny decoder, and the learning run with the batched population and with the per-individual loop
-        var options = Tiny(population: 6) with { Decoder = decoder, Generations = 4, Steps = 1 };
+        var spec = decoder == "grn" ? Tiny().Decoder : DecoderCatalog.Spec("nca", new NcaOptions { Steps = 6, Channels = 4, HiddenSize = 8 });
+        var options = Tiny(population: 6) with { Decoder = spec, Generations = 4, Steps = 1 };
         var counting = new CountingBackend(PopulationDevelopment.Torch);
 
         // When evolution runs both ways
@@ -205,7 +206,7 @@ public class LearningExperimentTests
     {
         var bad = field switch
         {
-            "Decoder" => Tiny() with { Decoder = value },
+            "Decoder" => Tiny() with { Decoder = DecoderCatalog.Spec(value) },
             "Strategy" => Tiny() with { Strategy = new ComponentSpec(value, new OpenAiEsOptions()) },
             "Population" => Tiny() with { Strategy = new ComponentSpec("es", new OpenAiEsOptions { Population = int.Parse(value) }) },
             "Generations" => Tiny() with { Generations = int.Parse(value) },

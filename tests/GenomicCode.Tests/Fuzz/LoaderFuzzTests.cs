@@ -272,7 +272,7 @@ public class LoaderFuzzTests
     {
         using var dir = new TempDir();
         var world = new SpritesWorld();
-        using var model = GenomeVae.Create(new ModelOptions { LatentSize = 2, HiddenSize = 8 }, world.ObservationShape, 0, torch.CPU);
+        using var model = GenomeVae.Create(TestModels.Options(latent: 2, hidden: 8), world.ObservationShape, 0, torch.CPU);
         using var trainer = new Trainer(model, world, new TrainingOptions { Steps = 2, BatchSize = 2 }, torch.CPU) { PresetName = "fuzz" };
         trainer.TrainStep();
         trainer.SaveCheckpoint(dir["seed.bin"]);

@@ -39,9 +39,9 @@ public class IlgpuKernelTests : IClassFixture<IlgpuKernelTests.CpuBackend>
     [Fact]
     public void Should_MatchTheDecodersParameterVector_When_LaidOutWithoutTorch()
     {
-        using var nca = new NcaDecoder(3, (1, 6, 6), new DevelopmentOptions { Channels = 6, HiddenSize = 8, ConditionEveryCell = true });
-        using var plain = new NcaDecoder(2, (2, 5, 5), new DevelopmentOptions { Channels = 7, HiddenSize = 9 });
-        using var grn = new GrnDecoder(3, (1, 6, 6), new DevelopmentOptions { Channels = 5, Morphogens = 2, HiddenSize = 8 });
+        using var nca = new NcaDecoder(3, (1, 6, 6), new NcaOptions { Channels = 6, HiddenSize = 8, ConditionEveryCell = true });
+        using var plain = new NcaDecoder(2, (2, 5, 5), new NcaOptions { Channels = 7, HiddenSize = 9 });
+        using var grn = new GrnDecoder(3, (1, 6, 6), new GrnOptions { Channels = 5, Morphogens = 2, HiddenSize = 8 });
         static IEnumerable<(string, int, int)> Of(GenomeDecoder d) => new ParameterVector(d).Layout.Select(s => (s.Name, (int)s.Offset, (int)s.Length));
         Assert.Equal(Of(nca), NcaSpec.Of(nca).Layout);
         Assert.Equal(Of(plain), NcaSpec.Of(plain).Layout);
@@ -58,7 +58,7 @@ public class IlgpuKernelTests : IClassFixture<IlgpuKernelTests.CpuBackend>
     {
         // Given 2 NCA individuals, 2 shared genomes, a 5x5 grid, 3 steps
         torch.random.manual_seed(71);
-        using var nca = new NcaDecoder(3, (1, 5, 5), new DevelopmentOptions { Steps = 3, Channels = 6, HiddenSize = hidden, Noise = noise, ConditionEveryCell = everyCell });
+        using var nca = new NcaDecoder(3, (1, 5, 5), new NcaOptions { Steps = 3, Channels = 6, HiddenSize = hidden, Noise = noise, ConditionEveryCell = everyCell });
         using var weights = PopulationDevelopmentTests.Perturbed(nca, 2, 3);
         using var genomes = torch.randn(new long[] { 2, 3 }, generator: new Generator(5));
 
@@ -80,7 +80,7 @@ public class IlgpuKernelTests : IClassFixture<IlgpuKernelTests.CpuBackend>
     {
         // Given 2 GRN individuals with 2 genomes each, noise, per-individual random streams, a 5x5 grid, 3 steps
         torch.random.manual_seed(72);
-        using var grn = new GrnDecoder(3, (1, 5, 5), new DevelopmentOptions { Steps = 3, Channels = 5, Morphogens = 2, HiddenSize = 8, Noise = 0.05 });
+        using var grn = new GrnDecoder(3, (1, 5, 5), new GrnOptions { Steps = 3, Channels = 5, Morphogens = 2, HiddenSize = 8, Noise = 0.05 });
         using var weights = PopulationDevelopmentTests.Perturbed(grn, 2, 4);
         using var genomes = torch.randn(new long[] { 2, 2, 3 }, generator: new Generator(6));
 
@@ -162,7 +162,7 @@ public class IlgpuKernelTests : IClassFixture<IlgpuKernelTests.CpuBackend>
     [Fact]
     public void Should_RefuseADecoderItCannotDevelop_When_AskedForALandscape()
     {
-        using var landscape = new LandscapeDecoder(2, (1, 16, 16), new DevelopmentOptions { Steps = 2, Channels = 3, Morphogens = 1, HiddenSize = 8 }, 8);
+        using var landscape = new LandscapeDecoder(2, (1, 16, 16), new LandscapeOptions { Steps = 2, Channels = 3, HiddenSize = 8, ReadoutHiddenSize = 8 });
         var e = Assert.Throws<UserInputException>(() => cpu.Backend.Create(landscape));
         Assert.Contains("nca and grn", e.Message);
     }

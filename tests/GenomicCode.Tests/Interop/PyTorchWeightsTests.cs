@@ -43,7 +43,7 @@ public class PyTorchWeightsTests
     public void Should_RoundTripAModel_When_SavedAsPt()
     {
         using var dir = new TempDir();
-        var options = new ModelOptions { LatentSize = 3, HiddenSize = 16 };
+        var options = TestModels.Options(latent: 3, hidden: 16);
         using var a = GenomeVae.Create(options, (1, 64, 64), seed: 1);
         using var b = GenomeVae.Create(options, (1, 64, 64), seed: 2);
         PyTorchWeights.Save(a, dir["m.pt"]);

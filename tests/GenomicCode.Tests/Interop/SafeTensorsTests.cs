@@ -85,7 +85,7 @@ public class SafeTensorsTests
     public void Should_RestoreIdenticalOutputs_When_AModelIsSavedAndLoaded()
     {
         using var dir = new TempDir();
-        var options = new ModelOptions { LatentSize = 3, HiddenSize = 16 };
+        var options = TestModels.Options(latent: 3, hidden: 16);
         using var a = GenomeVae.Create(options, (1, 64, 64), seed: 1);
         using var b = GenomeVae.Create(options, (1, 64, 64), seed: 2);
         SafeTensors.Save(a, dir["m.safetensors"]);
@@ -102,8 +102,8 @@ public class SafeTensorsTests
     public void Should_ListEveryMismatch_When_WeightsDoNotFit()
     {
         using var dir = new TempDir();
-        using var small = GenomeVae.Create(new ModelOptions { LatentSize = 3, HiddenSize = 16 }, (1, 64, 64), seed: 1);
-        using var other = GenomeVae.Create(new ModelOptions { LatentSize = 4, HiddenSize = 16 }, (1, 64, 64), seed: 1);
+        using var small = GenomeVae.Create(TestModels.Options(latent: 3, hidden: 16), (1, 64, 64), seed: 1);
+        using var other = GenomeVae.Create(TestModels.Options(latent: 4, hidden: 16), (1, 64, 64), seed: 1);
         var state = small.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value);
         state["extra.weight"] = torch.zeros(1);
         state.Remove("decoder.dense.0.bias");

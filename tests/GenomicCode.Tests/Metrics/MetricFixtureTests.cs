@@ -70,7 +70,7 @@ public class MetricFixtureTests
     public void Should_MatchDisentanglementLibDci_When_ScoringFixture(string name)
     {
         var (train, test) = Load(name);
-        var (importance, informativeness) = Dci.Importances(train, test, new MetricOptions(), 0);
+        var (importance, informativeness) = Dci.Importances(train, test, new DciOptions(), 0);
         // Measured differences: up to 2e-3; scikit-learn's own scores move by up to 3e-3 with numpy's seed (random
         // feature order breaks ties between equally good splits).
         Assert.Equal(Expected(name, "dci_disentanglement"), Dci.Disentanglement(importance), 0.01);

@@ -195,23 +195,44 @@ public class MetricMathTests
     public void Should_KeepDisentanglementLibDefaults_When_OptionsAreNew()
     {
         // Pinned: changing any of these changes every published number; do it on purpose or not at all.
-        var o = new MetricOptions();
-        Assert.Equal(10000, o.NumTrain);
-        Assert.Equal(5000, o.NumTest);
-        Assert.Equal(64, o.BatchSize);
-        Assert.Equal(10000, o.NumVarianceEstimate);
-        Assert.Equal(20, o.Bins);
-        Assert.Equal(0.05, o.PruneThreshold);
-        Assert.Equal(100, o.DciTrees);
-        Assert.Equal(8, o.DciLeaves);
-        Assert.Equal(0.1, o.DciLearningRate);
-        Assert.Equal(0.01, o.UdrKlThreshold);
-        Assert.Equal("lasso", o.UdrCorrelation);
+        var beta = new BetaVaeScoreOptions();
+        Assert.Equal((10000, 5000, 64), (beta.NumTrain, beta.NumTest, beta.BatchSize));
+        var factor = new FactorVaeScoreOptions();
+        Assert.Equal((10000, 5000, 64, 10000, 0.05), (factor.NumTrain, factor.NumTest, factor.BatchSize, factor.NumVarianceEstimate, factor.PruneThreshold));
+        var mig = new MigOptions();
+        Assert.Equal((10000, 20), (mig.NumTrain, mig.Bins));
+        var dci = new DciOptions();
+        Assert.Equal((10000, 5000, 100, 8, 0.1), (dci.NumTrain, dci.NumTest, dci.Trees, dci.Leaves, dci.LearningRate));
+        var sap = new SapOptions();
+        Assert.Equal((10000, 5000), (sap.NumTrain, sap.NumTest));
+        var modularity = new ModularityOptions();
+        Assert.Equal((10000, 5000, 20), (modularity.NumTrain, modularity.NumTest, modularity.Bins));
+        var udr = new UdrOptions();
+        Assert.Equal((1000, 0.01, "lasso"), (udr.Points, udr.KlThreshold, udr.Correlation));
         Assert.Equal(1000, Udr.DefaultPoints);
-        var json = System.Text.Json.JsonSerializer.Serialize(o, GenomicCode.Core.JsonSettings.Default);
-        Assert.Equal(o, System.Text.Json.JsonSerializer.Deserialize<MetricOptions>(json, GenomicCode.Core.JsonSettings.Default));
-        Assert.Contains("Bins", Assert.Throws<GenomicCode.Core.UserInputException>(() => (o with { Bins = 1 }).Validate()).Message);
-        Assert.Contains("power of two", Assert.Throws<GenomicCode.Core.UserInputException>(() => (o with { DciLeaves = 6 }).Validate()).Message);
-        Assert.Contains("UdrCorrelation", Assert.Throws<GenomicCode.Core.UserInputException>(() => (o with { UdrCorrelation = "pearson" }).Validate()).Message);
+        foreach (var entry in MetricCatalog.Catalogue.Entries)
+        {
+            var o = entry.DefaultOptions();
+            var json = System.Text.Json.JsonSerializer.Serialize(o, o.GetType(), GenomicCode.Core.JsonSettings.Default);
+            Assert.Equal(o, System.Text.Json.JsonSerializer.Deserialize(json, o.GetType(), GenomicCode.Core.JsonSettings.Default));
+        }
+        Assert.Contains("Bins", Assert.Throws<GenomicCode.Core.UserInputException>(() => (mig with { Bins = 1 }).Validate()).Message);
+        Assert.Contains("NumTest", Assert.Throws<GenomicCode.Core.UserInputException>(() => (dci with { NumTest = 0 }).Validate()).Message);
+        Assert.Contains("power of two", Assert.Throws<GenomicCode.Core.UserInputException>(() => (dci with { Leaves = 6 }).Validate()).Message);
+        Assert.Contains("correlation", Assert.Throws<GenomicCode.Core.UserInputException>(() => (udr with { Correlation = "pearson" }).Validate()).Message);
+        Assert.Contains("PruneThreshold", Assert.Throws<GenomicCode.Core.UserInputException>(() => (factor with { PruneThreshold = -1 }).Validate()).Message);
+    }
+
+    [Fact]
+    public void Should_ApplyEvaluationSizesToEachMetricsOwnOptions_When_SizesAreGiven()
+    {
+        var sizes = new MetricSampleSizes { NumTrain = 300, NumTest = 100, NumVotes = 40 };
+        Assert.Equal(new MigOptions { NumTrain = 300 }, sizes.ApplyTo(new MigOptions()));
+        Assert.Equal(new DciOptions { NumTrain = 300, NumTest = 100 }, sizes.ApplyTo(new DciOptions()));
+        // The vote metrics take the votes (held-out: half); the FactorVAE score estimates its variances from NumTrain.
+        Assert.Equal(new BetaVaeScoreOptions { NumTrain = 40, NumTest = 20 }, sizes.ApplyTo(new BetaVaeScoreOptions()));
+        Assert.Equal(new FactorVaeScoreOptions { NumTrain = 40, NumTest = 20, NumVarianceEstimate = 300 }, sizes.ApplyTo(new FactorVaeScoreOptions()));
+        Assert.Equal(new SapOptions(), new MetricSampleSizes().ApplyTo(new SapOptions()));
+        Assert.Throws<GenomicCode.Core.UserInputException>(() => new MetricSampleSizes { NumTrain = 0 }.ApplyTo(new MigOptions()));
     }
 }

@@ -12,7 +12,19 @@ public class MetricSanityTests
     private static readonly FactorVectorWorld World = new(new[] { 4, 5, 6 });
 
     // Small but stable sample sizes for tests; the defaults themselves are pinned in MetricMathTests.
-    internal static readonly MetricOptions Small = new() { NumTrain = 1500, NumTest = 750, NumVarianceEstimate = 1500, BatchSize = 32, DciTrees = 30 };
+    internal static GenomicCode.Core.Catalogues.IComponentOptions Small(string metric) => Sized(metric, 1500, 750, batch: 32, trees: 30);
+
+    /// <summary>A metric's default options with the given sample sizes, votes of <paramref name="batch"/> and DCI's <paramref name="trees"/>.</summary>
+    internal static GenomicCode.Core.Catalogues.IComponentOptions Sized(string metric, int train, int test, int batch, int trees)
+    {
+        var options = new MetricSampleSizes { NumTrain = train, NumTest = test }.ApplyTo(MetricCatalog.Catalogue.Find(metric).DefaultOptions());
+        return options switch
+        {
+            VoteMetricOptions vote => vote with { BatchSize = batch },
+            DciOptions dci => dci with { Trees = trees },
+            _ => options,
+        };
+    }
 
     internal static Tensor GroundTruth(Tensor x) => x.flatten(1);                  // (B, K): the factors themselves
 
@@ -30,7 +42,7 @@ public class MetricSanityTests
 
     private static double Run(string metric, string score, Representation r)
     {
-        double value = MetricCatalog.Create(metric, Small).Evaluate(World, r, seed: 0)[score];
+        double value = MetricCatalog.Create(metric, Small(metric)).Evaluate(World, r, seed: 0)[score];
         TestContext.Current.TestOutputHelper?.WriteLine($"{score} = {value:F4}"); // shown with --logger "console;verbosity=detailed"
         return value;
     }
@@ -55,7 +67,7 @@ public class MetricSanityTests
         // The same 1500 + 1500 ground-truth codes (train seed Derive(0, 0), test Derive(0, 1)) are the fixture
         // world_ground_truth; disentanglement_lib scores them 0.2698. SAP is low on perfect codes because a one-vs-rest
         // linear SVM on one code cannot single out the middle values of a factor.
-        var options = Small with { NumTest = 1500 };
+        var options = new MetricSampleSizes { NumTrain = 1500, NumTest = 1500 }.ApplyTo(new SapOptions());
         double s = MetricCatalog.Create("sap", options).Evaluate(World, GroundTruth, seed: 0)["sap"];
         Assert.Equal(MetricFixtureTests.Expected("world_ground_truth", "sap"), s, 0.005);
         Assert.Equal(0.2698, s, 0.0005);
@@ -94,7 +106,7 @@ public class MetricSanityTests
     public void Should_ScoreGroundTruthAboveNoise_When_NonlinearRender()
     {
         var world = new FactorVectorWorld(new[] { 3, 4 }, nonlinear: true);
-        var metric = new Mig(Small);
+        var metric = new Mig((MigOptions)Small("mig"));
         Assert.True(metric.Evaluate(world, GroundTruth, 0)["mig"] > 0.9);
     }
 }

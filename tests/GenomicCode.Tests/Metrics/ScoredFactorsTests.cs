@@ -92,15 +92,14 @@ public class ScoredFactorsTests
         // The code holds the class (pixel 0) and a constant: the class is perfectly captured. Were the instance scored
         // too, its gap would be 0 and MIG about 0.5.
         Tensor ClassOnly(Tensor x) => torch.cat(new[] { x.flatten(1).narrow(1, 0, 1), torch.zeros(x.shape[0], 1) }, 1);
-        var options = MetricSanityTests.Small;
-        double mig = new Mig(options).Evaluate(set, ClassOnly, seed: 0)["mig"];
+        double mig = new Mig((MigOptions)MetricSanityTests.Small("mig")).Evaluate(set, ClassOnly, seed: 0)["mig"];
         Assert.True(mig > 0.95, $"mig = {mig}");
         var codes = CodeSampler.Sample(set, ClassOnly, 50, seed: 1);
         Assert.Equal(1, codes.FactorCount);
 
-        var beta = Assert.Throws<UserInputException>(() => new BetaVaeScore(options).Evaluate(set, ClassOnly, seed: 0));
+        var beta = Assert.Throws<UserInputException>(() => new BetaVaeScore((BetaVaeScoreOptions)MetricSanityTests.Small("beta-vae")).Evaluate(set, ClassOnly, seed: 0));
         Assert.Equal("beta-vae tells apart which scored factor a batch shares, but this data scores only 'class'; use mig, dci, sap or modularity.", beta.Message);
-        Assert.Contains("factor-vae tells apart", Assert.Throws<UserInputException>(() => new FactorVaeScore(options).Evaluate(set, ClassOnly, seed: 0)).Message);
+        Assert.Contains("factor-vae tells apart", Assert.Throws<UserInputException>(() => new FactorVaeScore((FactorVaeScoreOptions)MetricSanityTests.Small("factor-vae")).Evaluate(set, ClassOnly, seed: 0)).Message);
     }
 
     [Fact]

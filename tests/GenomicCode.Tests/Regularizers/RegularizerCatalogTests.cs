@@ -1,4 +1,5 @@
 using GenomicCode.Core;
+using GenomicCode.Core.Catalogues;
 using GenomicCode.Data;
 using GenomicCode.Models;
 using GenomicCode.Regularizers;
@@ -20,7 +21,7 @@ public class RegularizerCatalogTests
     public void Should_TrainOneStepWithFiniteLossAndEncoderGradients_When_AnyCatalogueEntry(string name)
     {
         // Given the real genome VAE (small) with this regulariser and a trainer on the sprites world
-        var options = new ModelOptions { LatentSize = 4, HiddenSize = 32, Regularizer = name };
+        var options = TestModels.WithRegularizer(name, latent: 4);
         using var model = GenomeVae.Create(options, World.ObservationShape, seed: 1, torch.CPU, World.Count);
         using var trainer = new Trainer(model, World, new TrainingOptions { Steps = 3, BatchSize = 4, Seed = 1 }, torch.CPU);
         Assert.Equal(name, model.Regularizer.Name);
@@ -42,11 +43,7 @@ public class RegularizerCatalogTests
     [Fact]
     public void Should_TrainTheDiscriminatorOnASecondBatch_When_FactorVae()
     {
-        var options = new ModelOptions
-        {
-            LatentSize = 3, HiddenSize = 32, Regularizer = "factor-vae",
-            RegularizerOptions = new() { FactorVae = new() { DiscriminatorLayers = 2, DiscriminatorWidth = 16 } },
-        };
+        var options = TestModels.WithRegularizer("factor-vae", new FactorVaeOptions { DiscriminatorLayers = 2, DiscriminatorWidth = 16 });
         using var model = GenomeVae.Create(options, World.ObservationShape, seed: 2, torch.CPU);
         using var trainer = new Trainer(model, World, new TrainingOptions { Steps = 30, BatchSize = 4, Seed = 2 }, torch.CPU);
         var discriminator = ((FactorVae)model.Regularizer).Discriminator;
@@ -68,11 +65,7 @@ public class RegularizerCatalogTests
     {
         // Given FactorVAE runs: one straight for 6 steps, one stopped at 3 and resumed from its checkpoint in a fresh model
         using var dir = new TempDir();
-        var options = new ModelOptions
-        {
-            LatentSize = 3, HiddenSize = 32, Regularizer = "factor-vae",
-            RegularizerOptions = new() { FactorVae = new() { DiscriminatorLayers = 2, DiscriminatorWidth = 16, DiscriminatorLearningRate = 1e-2 } },
-        };
+        var options = TestModels.WithRegularizer("factor-vae", new FactorVaeOptions { DiscriminatorLayers = 2, DiscriminatorWidth = 16, DiscriminatorLearningRate = 1e-2 });
         var training = new TrainingOptions { Steps = 6, BatchSize = 4, Seed = 5, LearningRate = 1e-3 };
         GenomeVae Model() => GenomeVae.Create(options, World.ObservationShape, training.Seed, torch.CPU);
         using var straight = Model();
@@ -104,24 +97,29 @@ public class RegularizerCatalogTests
     [Fact]
     public void Should_ListTheKnownNames_When_TheNameIsUnknown()
     {
-        var e = Assert.Throws<UserInputException>(() => new ModelOptions { Regularizer = "beta-wae" }.Validate());
+        var e = Assert.Throws<UserInputException>(() => RegularizerCatalog.Spec("beta-wae"));
         Assert.Contains("unknown regularizer 'beta-wae'", e.Message);
         foreach (string n in RegularizerCatalog.Names) Assert.Contains(n, e.Message);
     }
 
+    private static ModelOptions With(string name, IComponentOptions options) =>
+        new() { Regularizer = new ComponentSpec(name, options) };
+
     public static TheoryData<ModelOptions, string> BadOptions() => new()
     {
-        { new ModelOptions { RegularizerOptions = new() { AnnealedVae = new() { CapacitySteps = 0 } } }, "annealedVae: CapacitySteps" },
-        { new ModelOptions { RegularizerOptions = new() { AnnealedVae = new() { Gamma = -1 } } }, "annealedVae: Gamma" },
-        { new ModelOptions { RegularizerOptions = new() { AnnealedVae = new() { CapacityMax = double.NaN } } }, "annealedVae: CapacityMax" },
-        { new ModelOptions { RegularizerOptions = new() { BetaTcVae = new() { Alpha = double.NaN } } }, "betaTcVae: Alpha" },
-        { new ModelOptions { RegularizerOptions = new() { BetaTcVae = new() { Estimator = "exact" } } }, "betaTcVae: Estimator" },
-        { new ModelOptions { RegularizerOptions = new() { FactorVae = new() { Gamma = -3 } } }, "factorVae: Gamma" },
-        { new ModelOptions { RegularizerOptions = new() { DipVaeI = new() { LambdaOffDiagonal = -1 } } }, "dipVaeI: LambdaOffDiagonal" },
-        { new ModelOptions { RegularizerOptions = new() { DipVaeII = new() { LambdaDiagonal = double.NaN } } }, "dipVaeII: LambdaDiagonal" },
-        { new ModelOptions { RegularizerOptions = new() { InfoVae = new() { Kernel = "laplace" } } }, "infoVae: Kernel" },
-        { new ModelOptions { RegularizerOptions = new() { InfoVae = new() { Alpha = 0, Lambda = 0.5 } } }, "infoVae: Lambda" },
-        { new ModelOptions { Regularizer = "beta-tcvae", Beta = double.NaN }, "Beta" },
+        { With("annealed-vae", new AnnealedVaeOptions { CapacitySteps = 0 }), "model.regularizer.options: CapacitySteps" },
+        { With("annealed-vae", new AnnealedVaeOptions { Gamma = -1 }), "model.regularizer.options: Gamma" },
+        { With("annealed-vae", new AnnealedVaeOptions { CapacityMax = double.NaN }), "model.regularizer.options: CapacityMax" },
+        { With("beta-tcvae", new BetaTcVaeOptions { Alpha = double.NaN }), "model.regularizer.options: Alpha" },
+        { With("beta-tcvae", new BetaTcVaeOptions { Estimator = "exact" }), "model.regularizer.options: Estimator" },
+        { With("factor-vae", new FactorVaeOptions { Gamma = -3 }), "model.regularizer.options: Gamma" },
+        { With("dip-vae-i", new DipVaeIOptions { LambdaOffDiagonal = -1 }), "model.regularizer.options: LambdaOffDiagonal" },
+        { With("dip-vae-ii", new DipVaeIIOptions { LambdaDiagonal = double.NaN }), "model.regularizer.options: LambdaDiagonal" },
+        { With("info-vae", new InfoVaeOptions { Kernel = "laplace" }), "model.regularizer.options: Kernel" },
+        { With("info-vae", new InfoVaeOptions { Alpha = 0, Lambda = 0.5 }), "model.regularizer.options: Lambda" },
+        { With("beta-tcvae", new BetaTcVaeOptions { Beta = double.NaN }), "model.regularizer.options: Beta" },
+        { With("beta-vae", new BetaVaeOptions { Beta = -1 }), "model.regularizer.options: Beta" },
+        { With("factor-vae", new BetaVaeOptions()), "regularizer 'factor-vae' takes FactorVaeOptions, not BetaVaeOptions" },
     };
 
     [Theory]
@@ -136,24 +134,22 @@ public class RegularizerCatalogTests
     [Fact]
     public void Should_RoundTripRegularizerOptionsThroughJson()
     {
-        var preset = new Preset
+        foreach (var entry in RegularizerCatalog.Catalogue.Entries)
         {
-            Model = new ModelOptions
-            {
-                Regularizer = "beta-tcvae", Beta = 6,
-                RegularizerOptions = new() { BetaTcVae = new() { Alpha = 0.5, Estimator = "mss", DatasetSize = 1000 }, InfoVae = new() { Kernel = "rbf" } },
-            },
-        };
-        var back = Preset.Parse(preset.ToJson(), "round-trip");
-        Assert.Equal(preset.Model, back.Model);
-        var e = Assert.Throws<UserInputException>(() => Preset.Parse("{ \"model\": { \"regularizerOptions\": { \"betaTcVae\": { \"betta\": 1 } } } }", "x.json"));
+            var preset = new Preset { Model = new ModelOptions { Regularizer = RegularizerCatalog.Spec(entry.Name) } };
+            var back = Preset.Parse(preset.ToJson(), "round-trip");
+            Assert.Equal(preset.Model, back.Model);
+        }
+        var tc = new Preset { Model = new ModelOptions { Regularizer = RegularizerCatalog.Spec("beta-tcvae", new BetaTcVaeOptions { Beta = 6, Alpha = 0.5, Estimator = "mss", DatasetSize = 1000 }) } };
+        Assert.Equal(tc.Model, Preset.Parse(tc.ToJson(), "round-trip").Model);
+        var e = Assert.Throws<UserInputException>(() => Preset.Parse("{ \"model\": { \"regularizer\": { \"name\": \"beta-tcvae\", \"options\": { \"betta\": 1 } } } }", "x.json"));
         Assert.Contains("betta", e.Message);
     }
 
     [Fact]
     public void Should_AskForTheDatasetSize_When_BetaTcVaeHasNone()
     {
-        var e = Assert.Throws<UserInputException>(() => GenomeVae.Create(new ModelOptions { LatentSize = 2, HiddenSize = 16, Regularizer = "beta-tcvae" }, (1, 64, 64), 0));
+        var e = Assert.Throws<UserInputException>(() => GenomeVae.Create(TestModels.WithRegularizer("beta-tcvae", latent: 2, hidden: 16), (1, 64, 64), 0));
         Assert.Contains("datasetSize", e.Message);
     }
 
@@ -161,8 +157,19 @@ public class RegularizerCatalogTests
     public void Should_ListEveryOptionWithItsDefault()
     {
         var factor = RegularizerCatalog.Find("factor-vae").OptionDefaults();
-        Assert.Contains(("factorVae.discriminatorWidth", "1000"), factor);
-        Assert.Contains(("factorVae.discriminatorLayers", "6"), factor);
+        Assert.Contains(("discriminatorWidth", "1000"), factor);
+        Assert.Contains(("discriminatorLayers", "6"), factor);
+        Assert.DoesNotContain(factor, o => o.Key == "beta");
         Assert.Contains(("beta", "1"), RegularizerCatalog.Find("beta-tcvae").OptionDefaults());
+        Assert.Equal(new[] { ("beta", "1") }, RegularizerCatalog.Find("vae").OptionDefaults());
+    }
+
+    [Fact]
+    public void Should_SetBetaOnlyOnRegularizersThatHaveOne()
+    {
+        var model = new ModelOptions { Regularizer = RegularizerCatalog.Spec("beta-tcvae", new BetaTcVaeOptions { Gamma = 3 }) }.WithBeta(6);
+        Assert.Equal(new BetaTcVaeOptions { Gamma = 3, Beta = 6 }, model.Regularizer.Options);
+        var e = Assert.Throws<UserInputException>(() => TestModels.WithRegularizer("info-vae").WithBeta(2));
+        Assert.Contains("--beta does not apply to regularizer 'info-vae' (only to beta-vae, beta-tcvae)", e.Message);
     }
 }

@@ -113,7 +113,7 @@ public class RegularizerMathTests
     {
         var zero = torch.zeros(2, 2);
         var z = T(new float[,] { { 0, 0 }, { 1, 1 } });
-        var reg = new BetaTcVae(6, new BetaTcVaeOptions { Alpha = 2, Gamma = 3 }, datasetSize: 10);
+        var reg = new BetaTcVae(new BetaTcVaeOptions { Beta = 6, Alpha = 2, Gamma = 3 }, datasetSize: 10);
         var terms = reg.Compute(new LatentBatch(zero, zero, z, GaussianGenome.KlToStandardNormal(zero, zero)), 0);
         Assert.Equal(2 * Math.Log(10), V(terms["alpha_mi"]), 4);
         Assert.Equal(6 * Math.Log(10), V(terms["beta_tc"]), 4);

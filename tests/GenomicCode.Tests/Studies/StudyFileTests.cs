@@ -1,5 +1,8 @@
 using System.Text.Json.Nodes;
 using GenomicCode.Core;
+using GenomicCode.Development;
+using GenomicCode.Encoders;
+using GenomicCode.Regularizers;
 using GenomicCode.Studies;
 using GenomicCode.Runs;
 
@@ -20,7 +23,7 @@ public class StudyFileTests
         Assert.Equal(new[] { "beta=1", "beta=1", "beta=4", "beta=4" }, study.Runs.Select(r => r.Setting));
         Assert.Equal(new long[] { 0, 1, 0, 1 }, study.Runs.Select(r => r.Seed));
         var third = PresetOf(study.Runs[2]);
-        Assert.Equal(4, third.Model.Beta);
+        Assert.Equal(4, third.Model.Regularizer.OptionsAs<BetaVaeOptions>().Beta);
         Assert.Equal(0, third.Training.Seed);
         Assert.Equal(3, third.Training.Steps);       // "steps"
         Assert.Equal(3, third.Model.LatentSize);     // "set"
@@ -32,15 +35,16 @@ public class StudyFileTests
     [Fact]
     public void Should_SetNestedPathsAndCases_When_AxesNameThem()
     {
-        // Given an axis on a nested path and an axis whose cases set two paths together
+        // Given an axis on a nested path and an axis whose cases set two paths together (a whole component, or a
+        // regulariser's name with a beta in the previous form)
         var study = Parse("""
             {
               "name": "nested",
-              "preset": "quickstart",
+              "preset": "sprites-grn",
               "grid": [
-                { "path": "model.development.steps", "values": [2, 5] },
+                { "path": "model.decoder.options.steps", "values": [2, 5] },
                 { "name": "method", "cases": [
-                    { "label": "tc", "set": { "model.regularizer": "beta-tcvae", "model.beta": 6 } },
+                    { "label": "tc", "set": { "model.regularizer": { "name": "beta-tcvae", "options": { "beta": 6 } } } },
                     { "set": { "model.regularizer": "beta-vae", "model.beta": 2 } } ] }
               ]
             }
@@ -51,12 +55,31 @@ public class StudyFileTests
         Assert.Equal(new[] { "steps=2, method=tc", "steps=2, method=regularizer=beta-vae,beta=2", "steps=5, method=tc", "steps=5, method=regularizer=beta-vae,beta=2" },
             study.Runs.Select(r => r.Setting));
         var last = PresetOf(study.Runs[3]);
-        Assert.Equal(5, last.Model.Development.Steps);
-        Assert.Equal("beta-vae", last.Model.Regularizer);
-        Assert.Equal(2, last.Model.Beta);
-        Assert.Equal("beta-tcvae", PresetOf(study.Runs[0]).Model.Regularizer);
+        Assert.Equal(PresetCatalog.Load("sprites-grn").Model.Decoder.OptionsAs<GrnOptions>() with { Steps = 5 }, last.Model.Decoder.Options);
+        Assert.Equal(RegularizerCatalog.Spec("beta-vae", new BetaVaeOptions { Beta = 2 }), last.Model.Regularizer);
+        Assert.Equal(RegularizerCatalog.Spec("beta-tcvae", new BetaTcVaeOptions { Beta = 6 }), PresetOf(study.Runs[0]).Model.Regularizer);
         Assert.Equal("001_steps=2_method=regularizer-beta-vae-beta-2", study.Runs[1].Id);
         Assert.Null(study.Axes[1].Path);
+    }
+
+    [Fact]
+    public void Should_GiveTheSamePresets_When_AStudyUsesThePreviousFormsPaths()
+    {
+        // Given the same study written with the previous form's paths (model.beta, model.hiddenSize) and with components'
+        var previous = Parse("""
+            { "name": "p", "preset": "quickstart", "steps": 3,
+              "set": { "model.latentSize": 3, "model.hiddenSize": 32 },
+              "grid": [ { "path": "model.beta", "values": [1, 4] } ] }
+            """);
+        var current = Parse("""
+            { "name": "p", "preset": "quickstart", "steps": 3,
+              "set": { "model.latentSize": 3, "model.encoder.options.hiddenSize": 32, "model.decoder.options.hiddenSize": 32 },
+              "grid": [ { "path": "model.regularizer.options.beta", "values": [1, 4] } ] }
+            """);
+        // Then every run trains the same model
+        Assert.Equal(current.Runs.Select(r => PresetOf(r).Model), previous.Runs.Select(r => PresetOf(r).Model));
+        Assert.Equal(EncoderCatalog.Spec("conv", new ConvEncoderOptions { HiddenSize = 32 }), PresetOf(previous.Runs[1]).Model.Encoder);
+        Assert.Equal(new BetaVaeOptions { Beta = 4 }, PresetOf(previous.Runs[1]).Model.Regularizer.Options);
     }
 
     [Fact]
@@ -112,12 +135,12 @@ public class StudyFileTests
             {
               "name": "x",
               "preset": "quickstart",
-              "grid": [ { "path": "model.beta", "values": [
+              "grid": [ { "path": "model.regularizer.options.beta", "values": [
                 1,
                 -1 ] } ]
             }
             """);
-        Assert.StartsWith("study.json: line 6, field 'grid[0].values[1]': 'model.beta' = -1 gives an invalid preset: ", e);
+        Assert.StartsWith("study.json: line 6, field 'grid[0].values[1]': 'model.regularizer.options.beta' = -1 gives an invalid preset: ", e);
         Assert.Contains("Beta must be", e);
     }
 

@@ -58,7 +58,7 @@ public class StudyReportTests
         Assert.Equal(new[] { "score", "loss_ratio" }.Order(), report.Metrics.Order());
         string[] lines = File.ReadAllLines(folder.File("study.csv"));
         Assert.Equal(5, lines.Length);
-        Assert.StartsWith("index,run,status,setting,model.beta,seed,steps,loss,reconstruction,kl,train_seconds,fake_seconds,", lines[0]);
+        Assert.StartsWith("index,run,status,setting,model.regularizer.options.beta,seed,steps,loss,reconstruction,kl,train_seconds,fake_seconds,", lines[0]);
         Assert.StartsWith("0,000_beta=1_seed=0,done,beta=1,1,0,3,5,4,1,2,1,", lines[1]);
         Assert.EndsWith("2,,\"boom, \"\"quoted\"\"\"", lines[4]);          // attempts, host, error (CSV-quoted)
         var saved = folder.Read().Report!;
@@ -80,7 +80,7 @@ public class StudyReportTests
         Assert.Equal(new[] { "beta=1", "beta=4" }, bySetting.Select(g => g.Setting));
         Assert.Equal(new[] { 0.2, 0.4 }, bySetting[0].Values);
         var axis = Assert.Single(report.NumericAxes);
-        Assert.Equal("model.beta", axis.Name);
+        Assert.Equal("model.regularizer.options.beta", axis.Name);
         var series = Assert.Single(report.Against("score", axis));
         Assert.Equal("all", series.Key);
         Assert.Equal(new double[] { 1, 1, 4, 4 }, series.Value.X);

@@ -36,8 +36,8 @@ internal static class StudyFiles
           "name": "unit",
           "preset": "quickstart",
           "steps": 3,
-          "set": { "model.latentSize": 3, "model.hiddenSize": 32, "training.batchSize": 8, "training.device": "cpu" },
-          "grid": [ { "path": "model.beta", "values": [1, 4] } ],
+          "set": { "model.latentSize": 3, "model.encoder.options.hiddenSize": 32, "model.decoder.options.hiddenSize": 32, "training.batchSize": 8, "training.device": "cpu" },
+          "grid": [ { "path": "model.regularizer.options.beta", "values": [1, 4] } ],
           "seeds": 2,
           "measurements": [ { "kind": "fake" } ]
         }

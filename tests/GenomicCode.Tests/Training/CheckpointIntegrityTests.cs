@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using GenomicCode.Core;
 using GenomicCode.Data;
+using GenomicCode.Development;
 using GenomicCode.Models;
 using GenomicCode.Training;
 using TorchSharp;
@@ -12,7 +13,7 @@ namespace GenomicCode.Tests.Training;
 [Collection(TorchCollection.Name)]
 public class CheckpointIntegrityTests
 {
-    private static readonly ModelOptions Small = new() { LatentSize = 3, HiddenSize = 32 };
+    private static readonly ModelOptions Small = TestModels.Options(latent: 3, hidden: 32);
     private static readonly SpritesWorld World = new();
 
     private static (GenomeVae Model, Trainer Trainer) Make(ModelOptions? model = null, long steps = 4)
@@ -108,7 +109,7 @@ public class CheckpointIntegrityTests
     {
         using var dir = new TempDir();
         TwoCheckpoints(dir["c.bin"]);
-        var (other, trainer) = Make(Small with { LatentSize = 5, Decoder = "grn" });
+        var (other, trainer) = Make(Small with { LatentSize = 5, Decoder = DecoderCatalog.Spec("grn") });
         using (other)
         using (trainer)
         {

@@ -9,7 +9,7 @@ namespace GenomicCode.Tests.Training;
 [Collection(TorchCollection.Name)]
 public class TrainerTests
 {
-    private static readonly ModelOptions Small = new() { LatentSize = 4, HiddenSize = 64 };
+    private static readonly ModelOptions Small = TestModels.Options(latent: 4, hidden: 64);
     private static readonly SpritesWorld World = new();
 
     private static (GenomeVae, Trainer) Make(TrainingOptions options, ModelOptions? model = null)

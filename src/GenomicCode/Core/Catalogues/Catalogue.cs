@@ -17,6 +17,12 @@ public interface ICatalogue
     /// <summary>Every entry, in listing order.</summary>
     IReadOnlyList<CatalogueEntry> Entries { get; }
 
+    /// <summary>
+    /// A column that listings add for this family (null: none), for facts that depend on the machine, such as whether a
+    /// data set is in the data cache.
+    /// </summary>
+    CatalogueStatus? Status { get; }
+
     /// <summary>The entry for a name or alias (case-insensitive); unknown names get a one-line error listing the known ones.</summary>
     CatalogueEntry FindEntry(string name);
 
@@ -36,28 +42,39 @@ public interface ICatalogue
     void Validate(ComponentSpec spec, string where);
 }
 
+/// <summary>A per-entry column of a family's listing: its heading and, for each entry, its value on this machine.</summary>
+/// <param name="Heading">Column heading, e.g. <c>in the cache</c>.</param>
+/// <param name="Value">The entry's value, given where the listing looks (for example the data cache folder).</param>
+/// <param name="Footer">A line under the listing (for example which data cache was looked at); null for none.</param>
+public sealed record CatalogueStatus(string Heading, Func<CatalogueEntry, ListingContext, string> Value, Func<ListingContext, string>? Footer = null);
+
+/// <summary>What a listing was asked about the machine it runs on.</summary>
+/// <param name="DataDirectory">The data cache folder given on the command line (null: the default one).</param>
+public sealed record ListingContext(string? DataDirectory = null);
+
 /// <summary>
 /// One family of interchangeable components (regularisers, latent genomes, encoders, decoders, data sets, metrics,
 /// evolution strategies, experiments): each entry has a name, aliases, a summary, its paper, its own options record and a
-/// factory. Adding a variant is one new file plus one entry here.
+/// factory. A variant of the library is one new file plus one entry in its family's catalogue; a program that uses the
+/// library adds its own variants with <see cref="Register"/> before it reads presets.
 /// </summary>
 /// <typeparam name="TContext">What a component needs to be built besides its options.</typeparam>
 /// <typeparam name="TProduct">What the entries build.</typeparam>
 public sealed class Catalogue<TContext, TProduct> : ICatalogue
 {
-    private readonly CatalogueEntry<TContext, TProduct>[] entries;
+    private readonly object gate = new();
+    private volatile CatalogueEntry<TContext, TProduct>[] entries;
 
     /// <summary>Creates a catalogue; names and aliases must be unique (case-insensitive).</summary>
-    public Catalogue(string family, string noun, string summary, IEnumerable<CatalogueEntry<TContext, TProduct>> entries)
+    public Catalogue(string family, string noun, string summary, IEnumerable<CatalogueEntry<TContext, TProduct>> entries, CatalogueStatus? status = null)
     {
         Family = family;
         Noun = noun;
         Summary = summary;
-        this.entries = entries.ToArray();
-        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var e in this.entries)
-            foreach (string n in e.Aliases.Prepend(e.Name))
-                if (!seen.Add(n)) throw new ArgumentException($"the {family} catalogue names '{n}' twice.", nameof(entries));
+        Status = status;
+        var list = entries.ToArray();
+        CheckUnique(list, nameof(entries));
+        this.entries = list;
     }
 
     /// <inheritdoc />
@@ -69,6 +86,9 @@ public sealed class Catalogue<TContext, TProduct> : ICatalogue
     /// <inheritdoc />
     public string Summary { get; }
 
+    /// <inheritdoc />
+    public CatalogueStatus? Status { get; }
+
     /// <summary>Every entry, in listing order.</summary>
     public IReadOnlyList<CatalogueEntry<TContext, TProduct>> Entries => entries;
 
@@ -76,6 +96,25 @@ public sealed class Catalogue<TContext, TProduct> : ICatalogue
 
     /// <summary>Catalogue names (without aliases), in listing order.</summary>
     public IReadOnlyList<string> Names => entries.Select(e => e.Name).ToArray();
+
+    /// <summary>
+    /// Adds an entry after the shipped ones, so that presets, <see cref="Read"/> and <see cref="Create"/> know it (a
+    /// program's own variant). Its name and aliases must be new. Disposing the result removes the entry again.
+    /// </summary>
+    public IDisposable Register(CatalogueEntry<TContext, TProduct> entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        lock (gate)
+        {
+            var list = entries.Append(entry).ToArray();
+            CheckUnique(list, nameof(entry));
+            entries = list;
+        }
+        return new Registration(() =>
+        {
+            lock (gate) entries = entries.Where(e => !ReferenceEquals(e, entry)).ToArray();
+        });
+    }
 
     /// <summary>Whether a name or alias is known.</summary>
     public bool Contains(string name) => entries.Any(e => e.Answers(name));
@@ -140,6 +179,21 @@ public sealed class Catalogue<TContext, TProduct> : ICatalogue
             default:
                 throw new JsonException($"a {Noun} is a name or {{ \"name\": ..., \"options\": {{ ... }} }}, not {element.ValueKind}.");
         }
+    }
+
+    private void CheckUnique(CatalogueEntry<TContext, TProduct>[] list, string parameter)
+    {
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var e in list)
+            foreach (string n in e.Aliases.Prepend(e.Name))
+                if (!seen.Add(n)) throw new ArgumentException($"the {Family} catalogue names '{n}' twice.", parameter);
+    }
+
+    private sealed class Registration(Action remove) : IDisposable
+    {
+        private Action? remove = remove;
+
+        public void Dispose() => Interlocked.Exchange(ref remove, null)?.Invoke();
     }
 
     private CatalogueEntry<TContext, TProduct> FindForJson(string name) =>

@@ -53,11 +53,11 @@ public abstract class CatalogueEntry
                 ?? throw new JsonException($"the options of {Name} must be an object."))
             : DefaultOptions();
 
-    /// <summary>The options record's fields and their defaults, as (camelCase key, JSON value) pairs, for listings.</summary>
+    /// <summary>The options record's fields and their defaults, as (camelCase key, JSON value on one line) pairs, for listings.</summary>
     public IReadOnlyList<(string Key, string Default)> OptionDefaults()
     {
         var defaults = JsonSerializer.SerializeToElement(DefaultOptions(), OptionsType, JsonSettings.Default);
-        return defaults.EnumerateObject().Select(p => (p.Name, p.Value.GetRawText())).ToArray();
+        return defaults.EnumerateObject().Select(p => (p.Name, JsonSerializer.Serialize(p.Value))).ToArray();
     }
 
     /// <summary>Checks that <paramref name="options"/> are this entry's options record (a programming error otherwise).</summary>

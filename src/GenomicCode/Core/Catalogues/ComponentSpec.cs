@@ -49,3 +49,42 @@ public abstract class ComponentSpecJson : JsonConverter<ComponentSpec>
         writer.WriteEndObject();
     }
 }
+
+/// <summary>
+/// Reads and writes a list of <see cref="ComponentSpec"/>s of one catalogue as a JSON array, each element as
+/// <see cref="ComponentSpecJson"/> reads and writes one. A family declares it in one line, as its single converter.
+/// </summary>
+public abstract class ComponentSpecListJson : JsonConverter<IReadOnlyList<ComponentSpec>>
+{
+    private readonly Lazy<ICatalogue> catalogue;
+
+    /// <summary>Creates the converter for the catalogue <paramref name="catalogue"/> returns (read lazily, at first use).</summary>
+    protected ComponentSpecListJson(Func<ICatalogue> catalogue)
+    {
+        this.catalogue = new Lazy<ICatalogue>(catalogue);
+    }
+
+    /// <inheritdoc />
+    public override IReadOnlyList<ComponentSpec> Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        using var document = JsonDocument.ParseValue(ref reader);
+        if (document.RootElement.ValueKind != JsonValueKind.Array)
+            throw new JsonException($"a list of {catalogue.Value.Family} is a JSON array, not {document.RootElement.ValueKind}.");
+        return document.RootElement.EnumerateArray().Select(e => catalogue.Value.Read(e.Clone())).ToArray();
+    }
+
+    /// <inheritdoc />
+    public override void Write(Utf8JsonWriter writer, IReadOnlyList<ComponentSpec> value, JsonSerializerOptions options)
+    {
+        writer.WriteStartArray();
+        foreach (var spec in value)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("name", spec.Name);
+            writer.WritePropertyName("options");
+            JsonSerializer.Serialize(writer, spec.Options, spec.Options.GetType(), options);
+            writer.WriteEndObject();
+        }
+        writer.WriteEndArray();
+    }
+}

@@ -20,3 +20,12 @@ public sealed record NoOptions : IComponentOptions
     /// <inheritdoc />
     public void Validate() { }
 }
+
+/// <summary>The context of a family whose components need nothing besides their options.</summary>
+public sealed class NoContext
+{
+    private NoContext() { }
+
+    /// <summary>The one instance.</summary>
+    public static NoContext Instance { get; } = new();
+}

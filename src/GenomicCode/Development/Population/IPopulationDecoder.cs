@@ -24,7 +24,7 @@ public interface IPopulationDecoder : IDisposable
     /// Grows phenotype logits (P, K, C, H, W) from <paramref name="weights"/> (P, D) and <paramref name="genomes"/> (K, G),
     /// shared by every individual, or (P, K, G). Randomness: <paramref name="randomness"/>, or common randomness from a
     /// generator seeded with <see cref="DevelopmentalDecoder.DefaultSeed"/> (what each individual's
-    /// <see cref="DevelopmentalDecoder.Develop"/> uses without a generator). <paramref name="steps"/> overrides the
+    /// <see cref="DevelopmentalDecoder.Develop(Tensor, Generator?, IReadOnlyCollection{int}?, int?)"/> uses without a generator). <paramref name="steps"/> overrides the
     /// template's step count. Gradients flow to <paramref name="weights"/> where the implementation supports them (torch).
     /// </summary>
     Tensor Develop(Tensor weights, Tensor genomes, PopulationRandomness? randomness = null, int? steps = null);

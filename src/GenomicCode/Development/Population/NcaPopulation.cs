@@ -12,7 +12,7 @@ namespace GenomicCode.Development.Population;
 /// alive masks and update masks run on it as in <see cref="NcaDecoder.Step"/>; the per-cell network, which differs per
 /// individual, runs as two batched matrix products over the population (<c>bmm</c> with each individual's 1x1
 /// convolution weights), and the seed cell and genome condition as batched products too. With
-/// <see cref="DevelopmentOptions.SparseUpdates"/> only the cells that fire next to a living cell pass the network: their rows
+/// <see cref="NcaOptions.SparseUpdates"/> only the cells that fire next to a living cell pass the network: their rows
 /// are gathered per individual into a (P, M, 3C) block padded to the largest count M (our variant of the decoder's
 /// sparse update for a population), and scattered back. Same result as developing each individual in turn, to float
 /// tolerance; randomness as <see cref="PopulationRandomness"/> describes.

@@ -7,7 +7,7 @@ namespace GenomicCode.Development.Population;
 
 /// <summary>
 /// Where the random numbers of a population development come from: update masks, developmental noise and the sampled
-/// step count. Two designs, each equal to one way of looping over individuals with <see cref="DevelopmentalDecoder.Develop"/>:
+/// step count. Two designs, each equal to one way of looping over individuals with <see cref="DevelopmentalDecoder.Develop(Tensor, Generator?, IReadOnlyCollection{int}?, int?)"/>:
 /// <list type="bullet">
 /// <item><see cref="Common"/>: one generator; every individual sees the same draws (common random numbers). Equal to a
 /// loop that reseeds that generator to the same state before each individual, which is what an evolution strategy
