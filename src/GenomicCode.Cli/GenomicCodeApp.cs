@@ -121,8 +121,12 @@ public static class GenomicCodeApp
             {
                 bench.SetDescription("Benchmarks; print JSON.");
                 bench.AddCommand<BenchDevelopCommand>("develop")
-                    .WithDescription("Speed and memory of developmental decoders: forward development and training steps (bench/README.md).")
-                    .WithExample("bench", "develop", "--decoder", "nca", "--json", "nca.json");
+                    .WithDescription("Speed and memory of developmental decoders: forward development and training steps, or with --population whole populations per backend (bench/README.md).")
+                    .WithExample("bench", "develop", "--decoder", "nca", "--json", "nca.json")
+                    .WithExample("bench", "develop", "--population", "32,256,1024", "--backend", "ilgpu", "--check", "--json", "ilgpu.json");
+                bench.AddCommand<BenchPlotCommand>("plot")
+                    .WithDescription("Organisms per second against population size from population-benchmark JSON files, one line per file.")
+                    .WithExample("bench", "plot", "--json", "torch.json,ilgpu.json", "--out", "bench/population.png");
             });
         });
         return app.Run(args, cancel);

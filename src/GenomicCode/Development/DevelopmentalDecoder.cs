@@ -27,11 +27,15 @@ public abstract class DevelopmentalDecoder : GenomeDecoder
             throw new UserInputException($"{name} needs a positive phenotype shape, got {phenotypeShape}.");
         this.genomeSize = genomeSize;
         phenotype = phenotypeShape;
-        Options = options;
+        SharedOptions = options;
     }
 
-    /// <summary>The developmental options.</summary>
-    public DevelopmentOptions Options { get; }
+    /// <summary>
+    /// The options every developmental decoder reads (steps, noise, sizes); each decoder's own record is its
+    /// <c>Options</c>. Named apart from it because TorchSharp's <c>Module.to(device)</c> indexes a module's public
+    /// properties by name and throws on two of the same name (a hidden <c>new Options</c>).
+    /// </summary>
+    public DevelopmentOptions SharedOptions { get; }
 
     private double? noiseLevel;
 
@@ -40,7 +44,7 @@ public abstract class DevelopmentalDecoder : GenomeDecoder
     /// <see cref="WithNoise"/> while its scope lasts. What it means is the decoder's own: Gaussian state noise per step
     /// (NCA, GRN) or the temperature of the Langevin steps (landscape).
     /// </summary>
-    public double NoiseLevel => noiseLevel ?? Options.Noise;
+    public double NoiseLevel => noiseLevel ?? SharedOptions.Noise;
 
     /// <summary>
     /// Develops with developmental noise <paramref name="level"/> (>= 0) instead of the option's until the returned
@@ -127,15 +131,15 @@ public abstract class DevelopmentalDecoder : GenomeDecoder
     protected abstract Tensor Grow(Tensor genome, int steps, Generator generator, ISet<int> capture, Action<Tensor> record);
 
     /// <summary>The step count for one call: fixed, or uniform in [Steps, MaxSteps] while training.</summary>
-    protected int ChooseSteps(Generator generator)
+    protected internal int ChooseSteps(Generator generator)
     {
-        if (Options.MaxSteps <= Options.Steps || !training) return Options.Steps;
-        using var pick = torch.randint(Options.Steps, Options.MaxSteps + 1, new long[] { 1 }, generator: generator);
+        if (SharedOptions.MaxSteps <= SharedOptions.Steps || !training) return SharedOptions.Steps;
+        using var pick = torch.randint(SharedOptions.Steps, SharedOptions.MaxSteps + 1, new long[] { 1 }, device: generator.device, generator: generator); // where the generator lives
         return (int)pick.item<long>();
     }
 
     /// <summary>Bilinear upsampling of grid logits (B, C, G, G) to the phenotype size; identity when they match.</summary>
-    protected Tensor ToPhenotype(Tensor gridLogits)
+    public Tensor ToPhenotype(Tensor gridLogits)
     {
         if (gridLogits.shape[2] == phenotype.Height && gridLogits.shape[3] == phenotype.Width) return gridLogits;
         return nn.functional.interpolate(gridLogits, new long[] { phenotype.Height, phenotype.Width },

@@ -61,7 +61,7 @@ public sealed class LandscapeDecoder : DevelopmentalDecoder, IEnergyLandscape
     }
 
     /// <summary>The landscape's options.</summary>
-    public new LandscapeOptions Options => (LandscapeOptions)base.Options;
+    public LandscapeOptions Options => (LandscapeOptions)SharedOptions;
 
     /// <summary>Dimensions K of the developmental state.</summary>
     public int StateSize => stateSize;
