@@ -42,6 +42,9 @@ public static class GenomicCodeApp
             config.AddCommand<ScoreCommand>("score")
                 .WithDescription("Score codes from any framework (NPY or CSV) against ground-truth factors: MIG, DCI, SAP, modularity, explicitness.")
                 .WithExample("score", "--codes", "codes.npy", "--factors", "factors.npy", "--json", "scores.json");
+            config.AddCommand<SummarizeCommand>("summarize")
+                .WithDescription("Mean and 95% t interval of numbers in the result files of independent replicates (seeds, runs).")
+                .WithExample("summarize", "runs/b4-s0/selectability.json", "runs/b4-s1/selectability.json", "--path", "cross_talk");
             config.AddCommand<EvaluateCommand>("evaluate")
                 .WithDescription("Disentanglement metrics of a trained run; writes evaluation.json and figures into the run folder.")
                 .WithExample("evaluate", "--run", "runs/quickstart");

@@ -37,6 +37,39 @@ public abstract class DevelopmentalDecoder : GenomeDecoder
     /// </summary>
     public DevelopmentOptions SharedOptions { get; }
 
+    private double? noiseLevel;
+
+    /// <summary>
+    /// The developmental noise used now: <see cref="DevelopmentOptions.Noise"/>, or the level set by
+    /// <see cref="WithNoise"/> while its scope lasts. What it means is the decoder's own: Gaussian state noise per step
+    /// (NCA, GRN) or the temperature of the Langevin steps (landscape).
+    /// </summary>
+    public double NoiseLevel => noiseLevel ?? SharedOptions.Noise;
+
+    /// <summary>
+    /// Develops with developmental noise <paramref name="level"/> (>= 0) instead of the option's until the returned
+    /// scope is disposed, for measuring robustness to noise inside development (canalisation) with trained weights.
+    /// </summary>
+    public IDisposable WithNoise(double level)
+    {
+        if (!(level >= 0) || double.IsInfinity(level)) throw new UserInputException($"{GetName()}: a developmental noise level must be finite and >= 0, got {level}.");
+        double? previous = noiseLevel;
+        noiseLevel = level;
+        return new NoiseScope(this, previous);
+    }
+
+    private sealed class NoiseScope(DevelopmentalDecoder decoder, double? previous) : IDisposable
+    {
+        private bool disposed;
+
+        public void Dispose()
+        {
+            if (disposed) return;
+            disposed = true;
+            decoder.noiseLevel = previous;
+        }
+    }
+
     /// <inheritdoc />
     public override int GenomeSize => genomeSize;
 

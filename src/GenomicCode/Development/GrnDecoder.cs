@@ -155,7 +155,7 @@ public sealed class GrnDecoder : CellularDecoder
             var previous = x;
             using (var scope = torch.NewDisposeScope())
             {
-                var noise = Options.Noise > 0 ? torch.randn(x.shape, generator: generator, device: device) : null;
+                var noise = NoiseLevel > 0 ? torch.randn(x.shape, generator: generator, device: device) : null;
                 x = Step(x, w, biasMap, noise).MoveToOuterDisposeScope();
             }
             previous.Dispose();
@@ -166,7 +166,7 @@ public sealed class GrnDecoder : CellularDecoder
 
     /// <summary>
     /// One GRN step on expression (B, N, G, G) with weights (B, N, N + M) and biases (B, N, 1); <paramref name="noise"/>
-    /// (B, N, G, G) standard normal draws, scaled here by <see cref="DevelopmentOptions.Noise"/>, or null without noise.
+    /// (B, N, G, G) standard normal draws, scaled here by <see cref="DevelopmentalDecoder.NoiseLevel"/>, or null without noise.
     /// </summary>
     internal Tensor Step(Tensor x, Tensor w, Tensor biasMap, Tensor? noise)
     {
@@ -182,7 +182,7 @@ public sealed class GrnDecoder : CellularDecoder
         var target = Options.Activation == "sigmoid" ? torch.sigmoid(drive) : Tanh(drive);
         using var weight = ScalarMath.Full(Array.Empty<long>(), tau, x.dtype, x.device);              // tau as a 0-dim tensor on x's device
         var next = torch.lerp(x, target, weight);                                                      // (1 - tau) x + tau f(.)
-        if (noise is not null) next = next.Plus(noise.Mul(Options.Noise));
+        if (noise is not null) next = next.Plus(noise.Mul(NoiseLevel));
         using (torch.no_grad()) alivePre.mul_(CellMasks.Alive(next.narrow(1, readout, 1), threshold)); // alive before and after
         return next * alivePre;
     }

@@ -158,8 +158,8 @@ public sealed class NcaDecoder : CellularDecoder
             if (condition is not null) h.Add_(condition);                                              // + (B, H, 1, 1)
             h.relu_();
             var dx = this.update.forward(h);                                                           // (B, C, G, G)
-            if (Options.Noise > 0)
-                dx = dx.Plus(torch.randn(dx.shape, generator: generator, device: state.device).Mul_(Options.Noise));
+            if (NoiseLevel > 0)
+                dx = dx.Plus(torch.randn(dx.shape, generator: generator, device: state.device).Mul_(NoiseLevel));
             next = state.AddCMul(dx, fire, 1);                                                         // x + dx * fire
         }
         using (torch.no_grad())
@@ -191,8 +191,8 @@ public sealed class NcaDecoder : CellularDecoder
             h.Add_(condition.view(b, -1).index_select(0, rows.Div(g * g, RoundingMode.floor)));                // + genome term of each row's organism
         h.relu_();
         var dx = nn.functional.linear(h, this.update.weight!.view(channels, -1));                    // (N, C)
-        if (Options.Noise > 0) // drawn for every cell, as the dense update draws it, so both paths see the same noise
-            dx = dx.Plus(torch.randn(new long[] { b, channels, g, g }, generator: generator, device: state.device).Mul_(Options.Noise)
+        if (NoiseLevel > 0) // drawn for every cell, as the dense update draws it, so both paths see the same noise
+            dx = dx.Plus(torch.randn(new long[] { b, channels, g, g }, generator: generator, device: state.device).Mul_(NoiseLevel)
                 .permute(0, 2, 3, 1).reshape(cells, channels).index_select(0, rows));
         var scattered = torch.zeros(cells, channels, dtype: dx.dtype, device: dx.device).index_copy(0, rows, dx); // (B*G*G, C)
         return scattered.view(b, g, g, channels).permute(0, 3, 1, 2);                                 // (B, C, G, G) view

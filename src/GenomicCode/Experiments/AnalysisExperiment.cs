@@ -3,6 +3,7 @@ using GenomicCode.Analysis;
 using GenomicCode.Core;
 using GenomicCode.Core.Catalogues;
 using GenomicCode.Data;
+using GenomicCode.Development;
 using GenomicCode.Models;
 using GenomicCode.Numerics;
 using TorchSharp;
@@ -31,8 +32,14 @@ public sealed record AnalysisOptions : IComponentOptions
     /// <summary>A mutant is robust when its mean absolute pixel difference from the parent is at most this, >= 0. Default 0.02.</summary>
     public double Epsilon { get; init; } = 0.02;
 
-    /// <summary>Developmental noise levels: standard deviations of Gaussian noise on the decoder's logits, each >= 0. Default 0.5, 1, 2.</summary>
-    public IReadOnlyList<double> Noise { get; init; } = new[] { 0.5, 1.0, 2.0 };
+    /// <summary>
+    /// Developmental noise levels, each >= 0, injected inside development through the decoder's own noise option
+    /// (<see cref="Development.DevelopmentalDecoder.WithNoise"/>): Gaussian noise of this standard deviation on the
+    /// developmental state at every step (NCA, GRN), or this temperature of the Langevin steps (landscape). Level 0
+    /// leaves only the decoder's own stochasticity (the NCA's random update masks). A decoder that does not develop (conv)
+    /// has no developmental state, so no level applies to it. Default 0, 0.01, 0.03, 0.1.
+    /// </summary>
+    public IReadOnlyList<double> Noise { get; init; } = new[] { 0.0, 0.01, 0.03, 0.1 };
 
     /// <inheritdoc />
     public void Validate()
@@ -67,7 +74,12 @@ public sealed record AnalysisOptions : IComponentOptions
 /// <param name="MutationSize">Standard deviation of one mutation.</param>
 /// <param name="Epsilon">Robustness tolerance.</param>
 /// <param name="Mutational">Robustness and phenotypic variance against k mutations per genome (k = 1, 2, 4, ..., G).</param>
-/// <param name="DevelopmentalNoise">The same against Gaussian noise on the decoder's logits, per noise level.</param>
+/// <param name="DevelopmentalNoise">
+/// Robustness against noise injected inside development, per noise level: phenotypic variance across noisy developments of
+/// one genome, share of them within epsilon of the noise-free phenotype, and their mean absolute pixel change from it.
+/// Empty for a decoder without a developmental process.
+/// </param>
+/// <param name="Canalisation">What the developmental-noise measurement means for this decoder, or why it is not defined.</param>
 public sealed record AnalysisResult(
     [property: JsonPropertyName("run")] string? Run,
     [property: JsonPropertyName("step")] long? Step,
@@ -88,12 +100,23 @@ public sealed record AnalysisResult(
     [property: JsonPropertyName("mutation_size")] double MutationSize,
     [property: JsonPropertyName("epsilon")] double Epsilon,
     [property: JsonPropertyName("mutational")] IReadOnlyList<RobustnessPoint> Mutational,
-    [property: JsonPropertyName("developmental_noise")] IReadOnlyList<RobustnessPoint> DevelopmentalNoise) : IExperimentResult;
+    [property: JsonPropertyName("developmental_noise")] IReadOnlyList<RobustnessPoint> DevelopmentalNoise,
+    [property: JsonPropertyName("canalisation")] string? Canalisation = null) : IExperimentResult
+{
+    /// <summary><see cref="Canalisation"/> for a developmental decoder.</summary>
+    public const string MeasuredInsideDevelopment =
+        "measured inside development: Gaussian noise of each level on the developmental state at every step (NCA, GRN) or the Langevin temperature (landscape), through the decoder's own noise option; phenotype change is relative to the noise-free development of the same genome";
+
+    /// <summary><see cref="Canalisation"/> for a decoder without a developmental process.</summary>
+    public const string NotDefined =
+        "not defined: this decoder maps the genome to the phenotype in one pass, with no developmental state that could buffer noise; only mutational robustness is reported";
+}
 
 /// <summary>
 /// The genetic architecture of a trained genotype-phenotype map (genome -> trait effect matrix, pleiotropy, polygenicity,
 /// epistasis; <see cref="EffectMatrix"/>, <see cref="GeneticArchitecture"/>) and the robustness of development to mutation
-/// and to developmental noise (<see cref="Robustness"/>), on the sprite traits of <see cref="SpritesTraits"/>.
+/// and to noise inside development (<see cref="Robustness"/>; canalisation, Waddington 1942, measured as the
+/// phenotypic variance that developmental noise leaves, Wagner et al. 1997), on the sprite traits of <see cref="SpritesTraits"/>.
 /// </summary>
 public static class AnalysisExperiment
 {
@@ -146,19 +169,36 @@ public static class AnalysisExperiment
         var ks = new SortedSet<int> { 1, genes };
         for (int k = 2; k < genes; k *= 2) ks.Add(k);
         var mutational = Robustness.Mutational(develop, genomes, ks.ToArray(), options.Mutants, options.MutationSize, options.Epsilon, seed);
-        // Developmental noise for a decoder without its own: Gaussian noise of standard deviation sigma on every logit.
-        var developmental = options.Noise.Select(sigma => Robustness.Developmental(
-            (g, gen) => Developments.InChunks(x =>
-            {
-                var logits = model.Decoder.forward(x);                                                   // (B, C, H, W)
-                return torch.sigmoid(logits.Plus(torch.randn(logits.shape, generator: gen, device: logits.device).Mul(sigma)));
-            }, Chunk)(g),
-            develop, genomes, options.Mutants, options.Epsilon, seed, sigma)).ToList();
+        var developmental = model.Decoder is DevelopmentalDecoder grower
+            ? DevelopmentalNoise(grower, genomes, options, seed)
+            : new List<RobustnessPoint>();
         steps.Advance("robustness");
 
         return new AnalysisResult(null, null, options, seed, options.Population, Enumerable.Range(0, genes).Select(g => $"z{g}").ToArray(),
             traits.TraitNames.ToArray(), traitSd, Rows(jacobian), Rows(finite), Rows(standardised), architecture.Pleiotropy, architecture.Polygenicity,
-            architecture.Threshold, architecture.Spectrum, Rows(epistasis), options.MutationSize, options.Epsilon, mutational, developmental);
+            architecture.Threshold, architecture.Spectrum, Rows(epistasis), options.MutationSize, options.Epsilon, mutational, developmental,
+            model.Decoder is DevelopmentalDecoder ? AnalysisResult.MeasuredInsideDevelopment : AnalysisResult.NotDefined);
+    }
+
+    /// <summary>
+    /// Robustness to noise inside development, per level of <see cref="AnalysisOptions.Noise"/>: every genome develops
+    /// <see cref="AnalysisOptions.Mutants"/> times with that level of the decoder's own developmental noise
+    /// (<see cref="DevelopmentalDecoder.WithNoise"/>) and fresh randomness, and each phenotype is compared with the
+    /// genome's noise-free development (level 0, the decoder's default generator).
+    /// </summary>
+    public static IReadOnlyList<RobustnessPoint> DevelopmentalNoise(DevelopmentalDecoder decoder, Tensor genomes, AnalysisOptions options, long seed)
+    {
+        Tensor Reference(Tensor g)
+        {
+            using var quiet = decoder.WithNoise(0);
+            return Developments.InChunks(x => torch.sigmoid(decoder.forward(x)), Chunk)(g);
+        }
+        return options.Noise.Select(level =>
+        {
+            using var noisy = decoder.WithNoise(level);
+            return Robustness.Developmental((g, gen) => Developments.InChunks(x => torch.sigmoid(decoder.Decode(x, gen)), Chunk)(g),
+                Reference, genomes, options.Mutants, options.Epsilon, seed, level);
+        }).ToList();
     }
 
     /// <summary>A matrix as an array of rows.</summary>
