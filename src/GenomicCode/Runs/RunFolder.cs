@@ -14,10 +14,13 @@ public sealed class RunFolder
     public const string ConfigFile = "config.json", EnvironmentFile = "environment.json", MetricsFile = "metrics.jsonl",
         CheckpointFile = "checkpoint.bin";
 
+    /// <summary>The most probable genomes of the reconstruction figure's phenotypes, for runs whose genome is DNA.</summary>
+    public const string GenomeFile = "genome.fa";
+
     /// <summary>What the measuring verbs write into a run folder: <c>evaluate</c>'s scores, <c>analyze</c>'s genetic architecture.</summary>
     public const string EvaluationFile = "evaluation.json", AnalysisFile = "analysis.json";
 
-    private static readonly string[] RunFiles = { ConfigFile, EnvironmentFile, MetricsFile, CheckpointFile, CheckpointFile + ".tmp" };
+    private static readonly string[] RunFiles = { ConfigFile, EnvironmentFile, MetricsFile, CheckpointFile, CheckpointFile + ".tmp", GenomeFile };
 
     private RunFolder(string path) => Path = System.IO.Path.GetFullPath(path);
 
