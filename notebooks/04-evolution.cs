@@ -27,6 +27,7 @@
 // cores.
 
 // ---- code ----
+using System.IO;
 using GenomicCode.Analysis;
 using GenomicCode.Core;
 using GenomicCode.Data;

@@ -35,7 +35,7 @@ public class DevelopmentBenchmarks
         var w = Workload;
         torch.random.manual_seed(w.Seed);
         var shape = (1, w.Grid, w.Grid);
-        decoder = w.Decoder == "nca" ? new NcaDecoder(w.GenomeSize, shape, w.ToOptions()) : new GrnDecoder(w.GenomeSize, shape, w.ToOptions());
+        decoder = w.Decoder == "nca" ? new NcaDecoder(w.GenomeSize, shape, (NcaOptions)w.ToOptions()) : new GrnDecoder(w.GenomeSize, shape, (GrnOptions)w.ToOptions());
         genomes = torch.randn(new long[] { w.Batch, w.GenomeSize }, generator: new Generator((ulong)w.Seed));
         target = DevelopmentBenchmark.Disc(w.Batch, w.Grid, torch.CPU);
         generator = new Generator((ulong)w.Seed + 1);

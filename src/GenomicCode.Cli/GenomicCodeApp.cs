@@ -20,7 +20,7 @@ public static class GenomicCodeApp
     /// <param name="cancel">Stops long work cleanly (a checkpoint is saved first).</param>
     public static int Run(string[] args, IAnsiConsole? console = null, CancellationToken cancel = default)
     {
-        var output = console ?? AnsiConsole.Console;
+        var output = console ?? TerminalConsole();
         var app = new CommandApp();
         app.Configure(config =>
         {
@@ -128,6 +128,20 @@ public static class GenomicCodeApp
         return app.Run(args, cancel);
     }
 
+    /// <summary>
+    /// The process's console. When output goes to a file or a pipe, Spectre would lay text out for 80 columns and break
+    /// long lines (errors, help examples, paths); there the width is unbounded, so every line stays whole.
+    /// </summary>
+    private static IAnsiConsole TerminalConsole()
+    {
+        var console = AnsiConsole.Console;
+        if (Console.IsOutputRedirected) console.Profile.Width = UnwrappedWidth;
+        return console;
+    }
+
+    /// <summary>The layout width used when output is redirected: wide enough that no line is ever wrapped.</summary>
+    internal const int UnwrappedWidth = 32_767;
+
     /// <summary>Prints one line for a user error (exit 2) or a failure (exit 1); stack traces only with GENOMICCODE_DEBUG=1.</summary>
     private static int HandleError(Exception e, IAnsiConsole console)
     {
@@ -143,6 +157,10 @@ public static class GenomicCodeApp
             case UserInputException u:
                 WriteError(console, u.Message);
                 return UsageError;
+            case IOException or UnauthorizedAccessException when AtomicFile.IsDiskFailure(inner):
+                // A write that failed outside AtomicFile (a figure, a log): the disk's failure is the user's to fix.
+                WriteError(console, $"cannot write: {inner.Message}; free some space or choose another folder.");
+                return UsageError;
             case NonFiniteLossException n:
                 WriteError(console, n.Message);
                 return 1;
@@ -155,6 +173,17 @@ public static class GenomicCodeApp
         return 1;
     }
 
-    internal static void WriteError(IAnsiConsole console, string message) =>
-        console.MarkupLine($"[red]error:[/] {Markup.Escape(message.ReplaceLineEndings(" "))}");
+    /// <summary>
+    /// Writes "error: message" as one line: laid out for an unbounded width, so that it never wraps at the console's
+    /// width (80 columns when output is piped, the terminal's otherwise).
+    /// </summary>
+    internal static void WriteError(IAnsiConsole console, string message)
+    {
+        int width = console.Profile.Width;
+        console.Profile.Width = UnwrappedWidth;
+        // Control characters quoted from a damaged file (escape sequences, NUL) are shown as '?', never sent to the terminal.
+        string line = new(message.ReplaceLineEndings(" ").Select(c => char.IsControl(c) ? '?' : c).ToArray());
+        try { console.MarkupLine($"[red]error:[/] {Markup.Escape(line)}"); }
+        finally { console.Profile.Width = width; }
+    }
 }

@@ -64,9 +64,10 @@ public static class TrainingFigures
         var loss = MetricsLog.ReadLoss(run.File(RunFolder.MetricsFile));
         if (loss.Count > 0)
         {
-            written.Add(Figures.SaveCurves("Training loss", "loss (nats per image)",
+            // A log axis: the loss falls by orders of magnitude early on, and the later steps stay readable.
+            written.Add(Figures.SaveCurves("Training loss", "loss (nats per image, log scale)",
                 new Dictionary<string, (double[], double[])> { ["loss"] = (loss.Select(l => (double)l.Step).ToArray(), loss.Select(l => l.Loss).ToArray()) },
-                run.File(Loss)));
+                run.File(Loss), logY: loss.All(l => l.Loss > 0)));
         }
         return written;
     }

@@ -51,7 +51,12 @@ public static class Figures
     public static string SaveCurves(string title, string yLabel, IReadOnlyDictionary<string, (double[] X, double[] Y)> series, string path,
         bool logY = false) => DrawCurves(title, yLabel, series, logY).Save(path);
 
-    /// <summary>Plots one or more named series against the step (training curves) as a <see cref="Figure"/>.</summary>
+    /// <summary>
+    /// Plots one or more named series against the step (training curves) as a <see cref="Figure"/>. With
+    /// <paramref name="logY"/> the y axis is logarithmic (ticks labelled with the values, minor ticks within each
+    /// decade; values at or below zero are drawn at 1e-12). The legend sits outside the data area, right of the
+    /// plot, and only when there is more than one series.
+    /// </summary>
     public static Figure DrawCurves(string title, string yLabel, IReadOnlyDictionary<string, (double[] X, double[] Y)> series, bool logY = false)
     {
         if (series.Count == 0) throw new ArgumentException("a curve figure needs at least one series.");
@@ -65,8 +70,18 @@ public static class Figures
         }
         plot.Title(title);
         plot.XLabel("step");
-        plot.YLabel(logY ? $"log10 {yLabel}" : yLabel);
-        if (series.Count > 1) plot.ShowLegend();
+        plot.YLabel(yLabel);
+        if (logY)
+        {
+            plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
+            {
+                MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
+                IntegerTicksOnly = true,
+                LabelFormatter = v => Math.Pow(10, v).ToString("G4", System.Globalization.CultureInfo.InvariantCulture),
+            };
+        }
+        if (series.Count > 1) plot.ShowLegend(Edge.Right);
+        else plot.HideLegend();
         return new Figure(plot, 800, 500, title);
     }
 

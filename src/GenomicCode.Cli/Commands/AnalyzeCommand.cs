@@ -1,4 +1,5 @@
 using System.Globalization;
+using GenomicCode.Runs;
 using GenomicCode.Core;
 using GenomicCode.Experiments;
 using GenomicCode.Plotting;
@@ -26,6 +27,7 @@ public sealed class AnalyzeCommand : Command<AnalyzeSettings>
     public override int Execute(CommandContext context, AnalyzeSettings settings, CancellationToken cancellationToken)
     {
         var options = settings.ToOptions();
+        RunFolder.CheckOutputs(options.Run!); // the folder takes analysis.json and the figures, checked before any work
         console.MarkupLine($"analysing [bold]{Markup.Escape(options.Run!)}[/]: {options.Population} genomes");
         var result = ProgressDisplay.Run(console, progress => AnalysisExperiment.Run(options, settings.Seed, progress, cancellationToken));
 

@@ -91,6 +91,7 @@ public sealed class BenchDevelopCommand : Command<BenchDevelopSettings>
     /// <inheritdoc />
     public override int Execute(CommandContext context, BenchDevelopSettings settings, CancellationToken cancellationToken)
     {
+        if (settings.Json is not null) AtomicFile.CheckDestination(settings.Json, option: "--json");
         var workload = new DevelopmentWorkload
         {
             Decoder = settings.Decoder, Batch = settings.Batch, Grid = settings.Grid, Channels = settings.Channels,
@@ -109,7 +110,7 @@ public sealed class BenchDevelopCommand : Command<BenchDevelopSettings>
         var result = DevelopmentBenchmark.Run(workload, device, line => console.Profile.Out.Writer.WriteLine("# " + line));
         string json = JsonSerializer.Serialize(result, Json);
         console.Profile.Out.Writer.WriteLine(json);
-        if (settings.Json is not null) File.WriteAllText(settings.Json, json + Environment.NewLine);
+        if (settings.Json is not null) AtomicFile.WriteAllText(settings.Json, json + Environment.NewLine);
         return 0;
     }
 }

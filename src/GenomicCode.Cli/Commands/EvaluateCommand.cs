@@ -1,4 +1,5 @@
 using System.Globalization;
+using GenomicCode.Core;
 using GenomicCode.Analysis;
 using GenomicCode.Experiments;
 using GenomicCode.Metrics;
@@ -24,6 +25,7 @@ public sealed class EvaluateCommand : Command<EvaluateSettings>
     public override int Execute(CommandContext context, EvaluateSettings settings, CancellationToken cancellationToken)
     {
         var options = settings.ToOptions();
+        RunFolder.CheckOutputs(options.Run!); // the folder takes evaluation.json and the figures, checked before any work
         var heldOut = (HeldOutMetricOptions)options.Sizes().ApplyTo(new SapOptions());
         console.MarkupLine($"evaluating [bold]{Markup.Escape(options.Run!)}[/] ({(options.Samples ? "posterior samples" : "posterior means")}, " +
                            $"{heldOut.NumTrain} train / {heldOut.NumTest} test points)");

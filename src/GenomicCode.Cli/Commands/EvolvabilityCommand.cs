@@ -1,4 +1,6 @@
 using System.Globalization;
+using GenomicCode.Runs;
+using GenomicCode.Core;
 using GenomicCode.Experiments;
 using GenomicCode.Plotting;
 using Spectre.Console;
@@ -24,6 +26,7 @@ public sealed class EvolvabilityCommand : Command<EvolvabilitySettings>
     public override int Execute(CommandContext context, EvolvabilitySettings settings, CancellationToken cancellationToken)
     {
         var options = settings.ToOptions();
+        AtomicFile.CheckDestination(settings.Json ?? Path.Combine(options.Run!, EvolvabilityFile), RunFolder.ReportBytes, settings.Json is null ? "run folder" : "--json");
         EvolvabilityExperiment.TraitIndex(options.Trait);
         console.MarkupLine($"evolvability of [bold]{Markup.Escape(options.Trait)}[/] in {Markup.Escape(options.Run!)}: {options.Parents} parents x " +
                            $"{options.MutantsPerParent} mutants, sigma {F(options.MutationSigma)}, {options.GenerationsPerTarget} generations per target");

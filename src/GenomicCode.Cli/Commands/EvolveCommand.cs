@@ -1,4 +1,6 @@
 using System.Globalization;
+using GenomicCode.Runs;
+using GenomicCode.Core;
 using GenomicCode.Experiments;
 using GenomicCode.Plotting;
 using Spectre.Console;
@@ -24,6 +26,7 @@ public sealed class EvolveCommand : Command<EvolveSettings>
     public override int Execute(CommandContext context, EvolveSettings settings, CancellationToken cancellationToken)
     {
         var options = settings.ToOptions();
+        AtomicFile.CheckDestination(settings.Json ?? Path.Combine(options.Run!, EvolveFile), RunFolder.ReportBytes, settings.Json is null ? "run folder" : "--json");
         console.MarkupLine($"evolving a genome through [bold]{Markup.Escape(options.Run!)}[/] to match target {Markup.Escape(options.Target)}: " +
                            $"{options.Strategy.Name}, {options.Generations} generations, {options.Loss} loss");
         var result = ProgressDisplay.Run(console, progress => EvolveExperiment.Run(options, settings.Seed, progress, cancellationToken));

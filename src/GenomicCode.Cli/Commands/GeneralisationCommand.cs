@@ -1,4 +1,6 @@
 using System.Globalization;
+using GenomicCode.Runs;
+using GenomicCode.Core;
 using GenomicCode.Experiments;
 using GenomicCode.Plotting;
 using Spectre.Console;
@@ -25,6 +27,7 @@ public sealed class GeneralisationCommand : Command<GeneralisationSettings>
     public override int Execute(CommandContext context, GeneralisationSettings settings, CancellationToken cancellationToken)
     {
         var options = settings.ToOptions(); // validated before anything is written
+        AtomicFile.CheckDestination(Path.Combine(settings.Out, ResultFileName), RunFolder.ReportBytes, "--out");
         console.MarkupLine($"generalisation experiment ({options.Strategy}, {options.TargetSet} targets): {options.Traits} traits in {options.Modules} modules, " +
                            $"{options.TrainingGenerations} training generations, {options.Replicates} replicate(s), {options.CostNorm} connection cost {F(options.ConnectionCost)}, seed {settings.Seed}");
         var result = ProgressDisplay.Run(console, progress => GeneralisationExperiment.Run(options, settings.Seed, progress, cancellationToken));

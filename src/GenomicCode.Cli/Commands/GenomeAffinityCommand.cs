@@ -79,6 +79,7 @@ public sealed class GenomeAffinityCommand : Command<GenomeAffinitySettings>
     /// <inheritdoc />
     public override int Execute(CommandContext context, GenomeAffinitySettings settings, CancellationToken cancellationToken)
     {
+        if (settings.Out is not null) AtomicFile.CheckDestination(settings.Out, option: "--out");
         var layout = new NucleotideLayout { Genes = settings.Genes, MotifLength = settings.Motif, CisLength = settings.Cis }.Validate();
         var records = NucleotideFasta.ReadFile(settings.Fasta, allowUnknown: true);
         NativeRuntime.EnsureLoaded();

@@ -28,6 +28,7 @@ public sealed class LearningCommand : Command<LearningSettings>
         var options = settings.ToOptions(); // validated before anything is written
         string dir = Path.GetFullPath(settings.Out);
         if (File.Exists(dir)) throw new UserInputException($"--out '{settings.Out}' is a file; pass a folder.");
+        AtomicFile.CheckDestination(Path.Combine(dir, ResultFileName), GenomicCode.Runs.RunFolder.ReportBytes, "--out");
         console.MarkupLine($"learning experiment: {options.Decoder.Name} decoder, {options.Targets} target shapes at {options.Size}x{options.Size}; " +
                            $"gradient: {options.Steps} Adam steps; evolution: {options.Strategy.Name}, {options.Generations} generations; " +
                            $"seed {settings.Seed}, {options.Device}");

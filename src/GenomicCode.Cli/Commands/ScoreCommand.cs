@@ -1,4 +1,6 @@
 using System.Globalization;
+using GenomicCode.Runs;
+using GenomicCode.Core;
 using GenomicCode.Experiments;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -17,6 +19,7 @@ public sealed class ScoreCommand : Command<ScoreSettings>
     public override int Execute(CommandContext context, ScoreSettings settings, CancellationToken cancellationToken)
     {
         var options = settings.ToOptions();
+        if (settings.Json is not null) AtomicFile.CheckDestination(settings.Json, RunFolder.ReportBytes, "--json"); // before any metric runs
         var result = ScoreExperiment.Run(options, settings.Seed, cancellationToken: cancellationToken);
         var table = new Table().AddColumn("metric").AddColumn(new TableColumn("score").RightAligned());
         foreach (var (name, value) in result.Scores) table.AddRow(name, value.ToString("F4", CultureInfo.InvariantCulture));

@@ -41,15 +41,13 @@ public sealed class TrainCommand : Command<TrainSettings>
         var device = Devices.Parse(preset.Training.Device);
         var data = DatasetCatalog.Create(preset.Training.Dataset, settings.DataDir is null ? null : DataCache.Resolve(settings.DataDir));
 
-        // 2. The run folder: refuses another run unless --resume / --force, refuses an unwritable folder.
-        var run = RunFolder.Create(outDir, settings.Resume, settings.Force);
+        // 2. The model, then the run folder: another run (unless --resume / --force), an unwritable folder, a disk without
+        //    room for the checkpoints, and a damaged or mismatched checkpoint are refused before anything is written.
         using var model = GenomeVae.Create(preset.Model, data, preset.Training.Seed, device);
-        using var trainer = new Trainer(model, data, preset.Training, device) { CheckpointPath = run.File(RunFolder.CheckpointFile) };
-        if (settings.Resume)
-        {
-            trainer.LoadCheckpoint(run.File(RunFolder.CheckpointFile));
-            console.MarkupLine($"resuming [bold]{Markup.Escape(run.Path)}[/] at step {trainer.Step}");
-        }
+        using var trainer = new Trainer(model, data, preset.Training, device) { PresetName = preset.Name };
+        var run = OpenRunFolder(outDir, settings, trainer);
+        if (settings.Resume) Resume(run, trainer);
+        run.RemoveStaleTemporaryFiles();
         run.WriteJson(RunFolder.ConfigFile, preset);
         run.WriteJson(RunFolder.EnvironmentFile, EnvironmentInfo.Capture(device));
 
@@ -76,6 +74,29 @@ public sealed class TrainCommand : Command<TrainSettings>
         console.MarkupLine($"[green]done[/]: step {trainer.Step}; wrote {string.Join(", ", figures.Select(Path.GetFileName))}, " +
                            $"{RunFolder.MetricsFile}, {RunFolder.CheckpointFile} in {Markup.Escape(run.Path)}");
         return 0;
+    }
+
+    /// <summary>Checks the folder and the free space for this trainer's checkpoints, then creates (or reopens) the folder.</summary>
+    private static RunFolder OpenRunFolder(string outDir, TrainSettings settings, Trainer trainer)
+    {
+        RunFolder.Check(outDir, settings.Resume, settings.Force);
+        RunFolder.RequireSpaceForTraining(outDir, trainer.CheckpointBytes(), trainer.Options);
+        var run = RunFolder.Create(outDir, settings.Resume, settings.Force);
+        trainer.CheckpointPath = run.File(RunFolder.CheckpointFile);
+        return run;
+    }
+
+    /// <summary>Loads the run's verified checkpoint; a run stopped before its first checkpoint starts again from step 0.</summary>
+    private void Resume(RunFolder run, Trainer trainer)
+    {
+        string checkpoint = run.File(RunFolder.CheckpointFile);
+        if (!File.Exists(checkpoint))
+        {
+            console.MarkupLine($"[bold]{Markup.Escape(run.Path)}[/] has no checkpoint yet (stopped before its first): training from step 0");
+            return;
+        }
+        trainer.LoadCheckpoint(checkpoint);
+        console.MarkupLine($"resuming [bold]{Markup.Escape(run.Path)}[/] at step {trainer.Step}");
     }
 
     private static Preset ApplyOverrides(Preset preset, TrainSettings s)

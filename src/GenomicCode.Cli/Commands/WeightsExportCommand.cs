@@ -31,6 +31,7 @@ public sealed class WeightsExportCommand : Command<WeightsExportSettings>
             throw new UserInputException($"the folder of --out '{path}' does not exist; create it first.");
 
         using var loaded = TrainedRun.Load(settings.Run!, settings.Device ?? "cpu");
+        AtomicFile.CheckDestination(path, loaded.Model.state_dict().Values.Sum(t => t.numel() * t.element_size()) + (1 << 20), "--out");
         if (WeightFormats.IsSafeTensors(path))
         {
             // The model options travel in the header's metadata, so a reader can rebuild the same module.

@@ -28,7 +28,7 @@ public sealed class WeightsImportCommand : Command<WeightsImportSettings>
 
         var target = RunFolder.Create(settings.Out!, resume: false, force: settings.Force);
         target.WriteJson(RunFolder.ConfigFile, loaded.Preset);
-        Checkpoint.Save(target.File(RunFolder.CheckpointFile), loaded.Model, optimizer: null, loaded.Header.Step, loaded.Header.Seed);
+        Checkpoint.Save(target.File(RunFolder.CheckpointFile), loaded.Model, optimizer: null, loaded.Header.Step, loaded.Header.Seed, loaded.Header.Preset);
         console.MarkupLine($"imported [bold]{Markup.Escape(settings.Weights!)}[/] into the model of {Markup.Escape(loaded.Run.Path)}; " +
                            $"new run folder [bold]{Markup.Escape(target.Path)}[/] (config.json, checkpoint.bin)");
         return 0;

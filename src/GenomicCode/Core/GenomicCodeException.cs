@@ -6,11 +6,20 @@ namespace GenomicCode.Core;
 /// </summary>
 public sealed class UserInputException : Exception
 {
-    /// <summary>Creates the exception with a one-line message naming the problem and the fix.</summary>
-    public UserInputException(string message) : base(message) { }
+    /// <summary>
+    /// Creates the exception with a one-line message naming the problem and the fix. Line breaks become spaces and other
+    /// control characters (quoted from a damaged file, say) become '?', so the message is one printable line.
+    /// </summary>
+    public UserInputException(string message) : base(OneLine(message)) { }
 
-    /// <summary>Creates the exception with a one-line message and the underlying cause.</summary>
-    public UserInputException(string message, Exception inner) : base(message, inner) { }
+    /// <summary>Creates the exception with a one-line message (as above) and the underlying cause.</summary>
+    public UserInputException(string message, Exception inner) : base(OneLine(message), inner) { }
+
+    private static string OneLine(string message)
+    {
+        string line = message.ReplaceLineEndings(" ");
+        return line.Any(char.IsControl) ? new string(line.Select(c => char.IsControl(c) ? '?' : c).ToArray()) : line;
+    }
 }
 
 /// <summary>Training stopped because the loss or a gradient stopped being finite; nothing poisoned was saved.</summary>

@@ -48,15 +48,17 @@ public static class Npy
         if (major == 1) { headerLength = BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(8)); offset = 10; }
         else if (major is 2 or 3) { headerLength = (int)BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(8)); offset = 12; }
         else throw new UserInputException($"'{path}': NPY format version {major} is not supported (1, 2 or 3).");
-        if (offset + headerLength > bytes.Length) throw new UserInputException($"'{path}': the NPY header is cut short.");
+        if (headerLength < 0 || offset + (long)headerLength > bytes.Length) throw new UserInputException($"'{path}': the NPY header is cut short.");
         string header = (major == 3 ? Encoding.UTF8 : Encoding.Latin1).GetString(bytes, offset, headerLength);
         string descr = Field(header, "descr", path);
         bool fortran = Field(header, "fortran_order", path) == "True";
         var shape = ParseShape(Field(header, "shape", path), path);
-        long count = shape.Aggregate(1L, (a, b) => a * b);
         var (kind, size, bigEndian) = ParseDescr(descr, path);
         int data = offset + headerLength;
-        if (bytes.Length - data < count * size)
+        long count;
+        try { count = checked(shape.Aggregate(1L, (a, b) => a * b)); }
+        catch (OverflowException) { count = long.MaxValue; }
+        if (count > (bytes.Length - data) / size)
             throw new UserInputException($"'{path}': holds {(bytes.Length - data) / size} values but its shape ({string.Join(", ", shape)}) needs {count}.");
         var values = new double[count];
         for (long i = 0; i < count; i++) values[i] = Decode(bytes.AsSpan((int)(data + i * size), size), kind, bigEndian);
@@ -112,10 +114,11 @@ public static class Npy
     {
         try
         {
-            return text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                .Select(s => long.Parse(s.TrimEnd('L'), CultureInfo.InvariantCulture)).ToArray();
+            var shape = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(s => long.Parse(s.TrimEnd('L'), NumberStyles.None, CultureInfo.InvariantCulture)).ToArray();
+            return shape.Length <= 32 ? shape : throw new FormatException();
         }
-        catch (FormatException)
+        catch (Exception e) when (e is FormatException or OverflowException)
         {
             throw new UserInputException($"'{path}': cannot read the NPY shape '({text})'.");
         }
@@ -126,8 +129,7 @@ public static class Npy
         var m = Regex.Match(descr, "^([<>|=])([fiub])(\\d+)$");
         if (!m.Success) throw new UserInputException($"'{path}': dtype '{descr}' is not supported; save codes as float32/float64 and factors as integers.");
         char kind = m.Groups[2].Value[0];
-        int size = int.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture);
-        bool ok = kind switch { 'f' => size is 4 or 8, 'i' or 'u' => size is 1 or 2 or 4 or 8, _ => size == 1 };
+        bool ok = int.TryParse(m.Groups[3].Value, NumberStyles.None, CultureInfo.InvariantCulture, out int size) && kind switch { 'f' => size is 4 or 8, 'i' or 'u' => size is 1 or 2 or 4 or 8, _ => size == 1 };
         if (!ok) throw new UserInputException($"'{path}': dtype '{descr}' is not supported; save codes as float32/float64 and factors as integers.");
         return (kind, size, m.Groups[1].Value == ">");
     }

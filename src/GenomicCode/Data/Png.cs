@@ -49,15 +49,16 @@ public static class Png
                 throw new UserInputException($"'{source}': truncated PNG (the file ends before its IEND chunk).");
             uint length = BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(pos));
             string type = System.Text.Encoding.ASCII.GetString(bytes, pos + 4, 4);
+            string named = new(type.Select(c => c is >= ' ' and <= '~' ? c : '?').ToArray()); // a damaged type, printable
             if (length > int.MaxValue || bytes.Length - pos - 12 < length)
-                throw new UserInputException($"'{source}': truncated PNG (chunk {type} runs past the end of the file).");
+                throw new UserInputException($"'{source}': truncated PNG (chunk {named} runs past the end of the file).");
             var data = bytes.AsSpan(pos + 8, (int)length);
             uint crc = BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(pos + 8 + (int)length));
             if (Crc32.Compute(bytes.AsSpan(pos + 4, 4 + (int)length)) != crc)
-                throw new UserInputException($"'{source}': chunk {type} fails its CRC check; the file is corrupt.");
+                throw new UserInputException($"'{source}': chunk {named} fails its CRC check; the file is corrupt.");
             pos += 12 + (int)length;
             if (header is null && type != "IHDR")
-                throw new UserInputException($"'{source}': the first chunk is {type}, not IHDR; the file is corrupt.");
+                throw new UserInputException($"'{source}': the first chunk is {named}, not IHDR; the file is corrupt.");
             switch (type)
             {
                 case "IHDR": header = ReadHeader(data, source); break;
@@ -72,7 +73,7 @@ public static class Png
                 default:
                     // Bit 5 of the first type byte set = ancillary (section 5.4): safe to skip. A critical chunk we do not know is refused.
                     if ((type[0] & 0x20) == 0)
-                        throw new UserInputException($"'{source}': unknown critical PNG chunk {type}; the file cannot be decoded.");
+                        throw new UserInputException($"'{source}': unknown critical PNG chunk {named}; the file cannot be decoded.");
                     break;
             }
         }

@@ -17,8 +17,11 @@ public static class ResultFile
         NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 
-    /// <summary>The JSON text of a result record (its runtime type decides the fields).</summary>
-    public static string ToJson(object record) => JsonSerializer.Serialize(record, record.GetType(), Settings);
+    /// <summary>
+    /// The JSON text of a result record (its runtime type decides the fields), ending with its checksum
+    /// (<see cref="IntegrityJson"/>), which <see cref="Read"/> verifies.
+    /// </summary>
+    public static string ToJson(object record) => IntegrityJson.Serialize(record, Settings);
 
     /// <summary>Writes <paramref name="record"/> to <paramref name="path"/> (folders created); returns the full path.</summary>
     public static string Write(string path, object record)
@@ -38,7 +41,7 @@ public static class ResultFile
         if (!File.Exists(path)) throw new UserInputException($"result file '{path}' does not exist.");
         try
         {
-            return JsonSerializer.Deserialize(File.ReadAllText(path), type, Settings)
+            return JsonSerializer.Deserialize(IntegrityJson.Verify(File.ReadAllText(path), path), type, Settings)
                 ?? throw new UserInputException($"{path}: the file holds null, not a {type.Name}.");
         }
         catch (JsonException e)

@@ -17,7 +17,9 @@ public abstract record ScoreRecord
     [JsonIgnore]
     public IReadOnlyDictionary<string, double> Scores
     {
-        get => (json ?? new Dictionary<string, JsonElement>()).ToDictionary(p => p.Key, p => Number(p.Value), StringComparer.Ordinal);
+        // The file's checksum member (GenomicCode.Core.IntegrityJson.Member) lands among the extra keys; it is not a score.
+        get => (json ?? new Dictionary<string, JsonElement>()).Where(p => p.Key != GenomicCode.Core.IntegrityJson.Member)
+            .ToDictionary(p => p.Key, p => Number(p.Value), StringComparer.Ordinal);
         init => json = value.ToDictionary(p => p.Key, p => JsonSerializer.SerializeToElement(p.Value, ResultFile.Settings), StringComparer.Ordinal);
     }
 

@@ -13,7 +13,10 @@ namespace GenomicCode.Interop;
 public static class PyTorchWeights
 {
     /// <summary>Writes a module's state dict as a PyTorch .pt file (through a temporary file and a rename).</summary>
-    public static void Save(nn.Module module, string path) => AtomicFile.Write(path, stream => module.save_py(stream, leaveOpen: true));
+    public static void Save(nn.Module module, string path)
+    {
+        AtomicFile.WriteVia(path, temp => module.save_py(temp));
+    }
 
     /// <summary>Reads every tensor of a PyTorch .pt state dict onto the CPU; a file that is not one gets a one-line error.</summary>
     public static Dictionary<string, Tensor> Read(string path)

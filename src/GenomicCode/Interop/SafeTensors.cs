@@ -12,10 +12,20 @@ namespace GenomicCode.Interop;
 /// the byte buffer that follows (plus an optional "__metadata__" map of strings), then the little-endian tensor data.
 /// PyTorch reads these files with <c>safetensors.torch.load_file</c>; module state uses PyTorch's dotted parameter names
 /// (<c>encoder.features.0.weight</c>), so <c>model.load_state_dict(load_file(path))</c> works on a matching module.
+/// Files written here carry their integrity in the metadata (plain strings, so other readers ignore it):
+/// <c>genomiccode.format</c> (1), <c>genomiccode.data_xxh3</c> (XXH3-64 of the data buffer) and
+/// <c>genomiccode.header_xxh3</c> (XXH3-64 of the padded header with that value's 16 digits read as zeros); the reader
+/// verifies both before it builds any tensor. Files from elsewhere, without them, are read as they are.
 /// </summary>
 public static class SafeTensors
 {
     private const long MaxHeaderBytes = 100L * 1024 * 1024; // the reference implementation's limit
+
+    /// <summary>Metadata keys of the integrity fields.</summary>
+    public const string FormatKey = "genomiccode.format", DataChecksumKey = "genomiccode.data_xxh3", HeaderChecksumKey = "genomiccode.header_xxh3";
+
+    private const string IntegrityFormat = "1";
+    private static readonly byte[] HeaderChecksumField = System.Text.Encoding.ASCII.GetBytes($"\"{HeaderChecksumKey}\":\"");
 
     private static readonly Dictionary<string, (ScalarType Type, int Size)> Types = new()
     {
@@ -33,8 +43,13 @@ public static class SafeTensors
         var names = tensors.Keys.Order(StringComparer.Ordinal).ToList();
         var blobs = new List<byte[]>(names.Count);
         var header = new Dictionary<string, object>();
-        if (metadata is { Count: > 0 }) header["__metadata__"] = metadata;
+        var meta = new Dictionary<string, string>();
+        if (metadata is not null)
+            foreach (var (k, v) in metadata)
+                if (!k.StartsWith("genomiccode.", StringComparison.Ordinal) || k is not (FormatKey or DataChecksumKey or HeaderChecksumKey)) meta[k] = v;
+        header["__metadata__"] = meta;
         long offset = 0;
+        var dataHash = new System.IO.Hashing.XxHash3();
         foreach (string name in names)
         {
             if (name == "__metadata__") throw new UserInputException("'__metadata__' is reserved in safetensors and cannot name a tensor.");
@@ -45,18 +60,54 @@ public static class SafeTensors
             header[name] = new Dictionary<string, object> { ["dtype"] = dtype, ["shape"] = t.shape, ["data_offsets"] = new[] { offset, offset + bytes.Length } };
             offset += bytes.Length;
             blobs.Add(bytes);
+            dataHash.Append(bytes);
         }
+        meta[FormatKey] = IntegrityFormat;
+        meta[DataChecksumKey] = Checksum.Hex(dataHash.GetCurrentHashAsUInt64());
+        meta[HeaderChecksumKey] = new string('0', 16);
         byte[] json = JsonSerializer.SerializeToUtf8Bytes(header, Json);
         int padded = (json.Length + 7) / 8 * 8;
+        var headerBytes = new byte[padded];
+        json.CopyTo(headerBytes, 0);
+        headerBytes.AsSpan(json.Length).Fill((byte)' ');
+        int field = HeaderChecksumPosition(headerBytes) ?? throw new InvalidOperationException("the header checksum field was not written.");
+        System.Text.Encoding.ASCII.GetBytes(Checksum.Hex(Checksum.Of(headerBytes)), headerBytes.AsSpan(field, 16));
         AtomicFile.Write(path, file =>
         {
             Span<byte> length = stackalloc byte[8];
             BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)padded);
             file.Write(length);
-            file.Write(json);
-            for (int i = json.Length; i < padded; i++) file.WriteByte((byte)' ');
+            file.Write(headerBytes);
             foreach (var b in blobs) file.Write(b);
         });
+    }
+
+    /// <summary>Where the 16 digits of the header checksum start in a header, or null when it has none.</summary>
+    private static int? HeaderChecksumPosition(ReadOnlySpan<byte> header)
+    {
+        int at = header.IndexOf(HeaderChecksumField);
+        return at < 0 || at + HeaderChecksumField.Length + 16 > header.Length ? null : at + HeaderChecksumField.Length;
+    }
+
+    /// <summary>
+    /// Verifies the integrity fields of a file written here (nothing for files without them): the header, then the data.
+    /// </summary>
+    private static void VerifyIntegrity(byte[] all, int headerLength, Dictionary<string, string> metadata, string path)
+    {
+        bool any = metadata.ContainsKey(FormatKey) || metadata.ContainsKey(DataChecksumKey) || metadata.ContainsKey(HeaderChecksumKey);
+        if (!any) return;
+        string damaged = $"'{path}' is damaged";
+        if (!metadata.TryGetValue(FormatKey, out var format) || format != IntegrityFormat)
+            throw new UserInputException($"{damaged}: its integrity format '{format}' is not {IntegrityFormat}; write it again with `genomic-code weights export`.");
+        if (!Checksum.TryParseHex(metadata.GetValueOrDefault(DataChecksumKey), out ulong data)
+            || !Checksum.TryParseHex(metadata.GetValueOrDefault(HeaderChecksumKey), out ulong head))
+            throw new UserInputException($"{damaged}: its checksums are unreadable; write it again with `genomic-code weights export`.");
+        var header = all.AsSpan(8, headerLength).ToArray();
+        int field = HeaderChecksumPosition(header) ?? throw new UserInputException($"{damaged}: its header checksum is missing; write it again with `genomic-code weights export`.");
+        header.AsSpan(field, 16).Fill((byte)'0');
+        if (Checksum.Of(header) != head) throw new UserInputException($"{damaged}: its header fails its checksum; write it again with `genomic-code weights export`.");
+        if (Checksum.Of(all.AsSpan(8 + headerLength)) != data)
+            throw new UserInputException($"{damaged} or truncated: its tensor data fail their checksum; write it again with `genomic-code weights export`.");
     }
 
     /// <summary>
@@ -79,20 +130,44 @@ public static class SafeTensors
         catch (JsonException e) { throw new UserInputException($"{where}: its JSON header does not parse ({e.Message.Split('.')[0]})."); }
         var tensors = new Dictionary<string, Tensor>();
         var metadata = new Dictionary<string, string>();
+        try
+        {
+            ReadEntries(doc, all, (int)n, dataStart, dataLength, path, where, tensors, metadata);
+        }
+        catch (InvalidOperationException e)
+        {
+            // Names or strings that are not valid UTF-8, or values of the wrong JSON kind, in a damaged header.
+            throw new UserInputException($"{where}: its JSON header is damaged ({e.Message.ReplaceLineEndings(" ").TrimEnd('.')}).");
+        }
+        return (tensors, metadata);
+    }
+
+    private static void ReadEntries(JsonDocument doc, byte[] all, int n, int dataStart, long dataLength, string path, string where,
+        Dictionary<string, Tensor> tensors, Dictionary<string, string> metadata)
+    {
         using (doc)
         {
             if (doc.RootElement.ValueKind != JsonValueKind.Object) throw new UserInputException($"{where}: the header is not a JSON object.");
-            foreach (var entry in doc.RootElement.EnumerateObject())
+            if (doc.RootElement.TryGetProperty("__metadata__", out var meta))
             {
-                if (entry.Name == "__metadata__")
-                {
-                    foreach (var m in entry.Value.EnumerateObject()) metadata[m.Name] = m.Value.GetString() ?? "";
-                    continue;
-                }
-                tensors[entry.Name] = ReadTensor(entry, all, dataStart, dataLength, where);
+                if (meta.ValueKind != JsonValueKind.Object) throw new UserInputException($"{where}: '__metadata__' is not an object of strings.");
+                foreach (var m in meta.EnumerateObject())
+                    metadata[m.Name] = m.Value.ValueKind == JsonValueKind.String ? m.Value.GetString() ?? ""
+                        : throw new UserInputException($"{where}: metadata '{m.Name}' is not a string.");
+            }
+            VerifyIntegrity(all, n, metadata, path);
+            try
+            {
+                foreach (var entry in doc.RootElement.EnumerateObject())
+                    if (entry.Name != "__metadata__") tensors[entry.Name] = ReadTensor(entry, all, dataStart, dataLength, where);
+            }
+            catch
+            {
+                foreach (var t in tensors.Values) t.Dispose();
+                tensors.Clear();
+                throw;
             }
         }
-        return (tensors, metadata);
     }
 
     /// <summary>Writes a module's parameters and buffers (its state dict) with PyTorch's dotted names.</summary>
@@ -115,17 +190,23 @@ public static class SafeTensors
     {
         var e = entry.Value;
         if (e.ValueKind != JsonValueKind.Object || !e.TryGetProperty("dtype", out var dt) || !e.TryGetProperty("shape", out var sh)
-            || !e.TryGetProperty("data_offsets", out var off) || off.GetArrayLength() != 2)
+            || !e.TryGetProperty("data_offsets", out var off) || dt.ValueKind != JsonValueKind.String || sh.ValueKind != JsonValueKind.Array
+            || off.ValueKind != JsonValueKind.Array || off.GetArrayLength() != 2)
             throw new UserInputException($"{where}: entry '{entry.Name}' needs dtype, shape and two data_offsets.");
         if (!Types.TryGetValue(dt.GetString() ?? "", out var type))
             throw new UserInputException($"{where}: entry '{entry.Name}' has dtype '{dt.GetString()}', not one of {string.Join(", ", Types.Keys)}.");
+        if (sh.GetArrayLength() > 64 || sh.EnumerateArray().Any(x => x.ValueKind != JsonValueKind.Number || !x.TryGetInt64(out long d) || d < 0)
+            || off.EnumerateArray().Any(x => x.ValueKind != JsonValueKind.Number || !x.TryGetInt64(out _)))
+            throw new UserInputException($"{where}: entry '{entry.Name}' needs a shape of whole numbers >= 0 and whole-number data_offsets.");
         long[] shape = sh.EnumerateArray().Select(x => x.GetInt64()).ToArray();
         long begin = off[0].GetInt64(), end = off[1].GetInt64();
-        long count = shape.Aggregate(1L, (a, b) => a * b);
         if (begin < 0 || end < begin || end > dataLength)
             throw new UserInputException($"{where}: entry '{entry.Name}' spans bytes [{begin}, {end}) of a {dataLength}-byte buffer.");
-        if (shape.Any(d => d < 0) || count * type.Size != end - begin)
-            throw new UserInputException($"{where}: entry '{entry.Name}' has shape [{string.Join(", ", shape)}] of {dt.GetString()} ({count * type.Size} bytes) but spans {end - begin} bytes.");
+        long bytesNeeded;
+        try { bytesNeeded = checked(shape.Aggregate(1L, (a, b) => a * b) * type.Size); }
+        catch (OverflowException) { bytesNeeded = -1; }
+        if (bytesNeeded != end - begin)
+            throw new UserInputException($"{where}: entry '{entry.Name}' has shape [{string.Join(", ", shape)}] of {dt.GetString()} but spans {end - begin} bytes.");
         var bytes = new byte[end - begin];
         Array.Copy(all, dataStart + begin, bytes, 0, bytes.Length);
         // Raw little-endian bytes straight into a CPU tensor of the stored dtype and shape.

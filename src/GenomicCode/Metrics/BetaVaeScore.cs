@@ -13,10 +13,10 @@ public sealed record BetaVaeScoreOptions : VoteMetricOptions;
 /// framework", section 3 and appendix A.4): a point is made from a batch of pairs of observations that share the value
 /// of one randomly chosen factor; its feature is the mean absolute difference of the pairs' codes; a linear classifier
 /// predicts which factor was shared; the score is its accuracy on held-out points. Defaults as in disentanglement_lib:
-/// batches of 64 pairs, 10000 training and 5000 evaluation points, scikit-learn-default logistic regression (here
-/// ML.NET's multinomial logistic regression with L2 weight 1). The shared factor is drawn from the data's scored
-/// factors (<see cref="IGroundTruthData.ScoredFactors"/>, all by default), so chance level is 1 / (scored factors); it
-/// needs at least two.
+/// batches of 64 pairs, 10000 training and 5000 evaluation points, scikit-learn's default logistic regression
+/// (<see cref="LogisticRegression"/>: scikit-learn 1.2's defaults, multinomial, C = 1). The shared factor is drawn from
+/// the data's scored factors (<see cref="IGroundTruthData.ScoredFactors"/>, all by default), so chance level is
+/// 1 / (scored factors); it needs at least two.
 /// </summary>
 public sealed class BetaVaeScore : IDisentanglementMetric
 {
@@ -49,10 +49,10 @@ public sealed class BetaVaeScore : IDisentanglementMetric
     /// <inheritdoc />
     public IReadOnlyDictionary<string, double> Evaluate(IGroundTruthData data, Representation represent, long seed, Device? device = null)
     {
-        int classes = RequireTwoScored(data, Name);
+        RequireTwoScored(data, Name);
         var (xTrain, yTrain) = SamplePoints(data, represent, Options.NumTrain, Options.BatchSize, (long)Seeds.Derive(seed, 0), device);
         var (xTest, yTest) = SamplePoints(data, represent, Options.NumTest, Options.BatchSize, (long)Seeds.Derive(seed, 1), device);
-        var model = Learners.FitLogistic(xTrain, yTrain, classes, seed);
+        var model = LogisticRegression.Fit(xTrain, yTrain);
         return new Dictionary<string, double>
         {
             ["beta_vae_score"] = model.Accuracy(xTest, yTest),

@@ -89,10 +89,18 @@ public sealed record UdrOptions : IComponentOptions
     /// <summary>A latent is active when its mean KL to the prior exceeds this (>= 0). Default 0.01.</summary>
     public double KlThreshold { get; init; } = 0.01;
 
+    /// <summary>
+    /// How latents of two models are related: <c>lasso</c> (absolute lasso coefficients, alpha 0.1, on standardised codes)
+    /// or <c>spearman</c> (absolute Spearman correlations). Default <c>lasso</c> (disentanglement_lib's udr.py).
+    /// </summary>
+    public string Correlation { get; init; } = Udr.Lasso;
+
     /// <summary>Throws a one-line error naming the first bad field.</summary>
     public void Validate()
     {
         Guard.InRange(Points, 2, 1e7);
         Guard.NonNegative(KlThreshold);
+        if (Correlation is not (Udr.Lasso or Udr.Spearman))
+            throw new UserInputException($"UDR correlation must be '{Udr.Lasso}' or '{Udr.Spearman}', got '{Correlation}'.");
     }
 }

@@ -23,8 +23,10 @@ public sealed record ModularityOptions : HeldOutMetricOptions
 /// Modularity and explicitness (Ridgeway and Mozer 2018, "Learning deep disentangled embeddings with the F-statistic
 /// loss", section 3). Modularity: each code should carry information about one factor only, from the mutual
 /// information of 20-bin discretised codes with the factors. Explicitness: the mean one-vs-rest ROC AUC of a logistic
-/// regression from all codes to each factor, on held-out points. Defaults as in disentanglement_lib: 10000 train /
-/// 5000 test points, 20 bins; the regression is ML.NET's multinomial logistic regression with L2 weight 1.
+/// regression from all codes to each factor, on held-out points. As in disentanglement_lib's
+/// modularity_explicitness.py: 10000 train / 5000 test points, 20 bins; codes standardised with the train rows' mean
+/// and standard deviation; the regression is scikit-learn 1.2's default LogisticRegression (<see cref="LogisticRegression"/>:
+/// multinomial for more than two classes, C = 1).
 /// </summary>
 public sealed class ModularityExplicitness : ICodeMetric
 {
@@ -94,31 +96,37 @@ public sealed class ModularityExplicitness : ICodeMetric
 
     /// <summary>
     /// Explicitness = mean over factors of the macro-averaged one-vs-rest ROC AUC of the held-out class probabilities
-    /// of a logistic regression from all codes (Ridgeway and Mozer 2018, section 3).
+    /// of a logistic regression from all codes (Ridgeway and Mozer 2018, section 3), fitted on codes standardised with
+    /// the train rows' statistics (the test rows use the same). The logistic regression is deterministic, so the seed
+    /// is unused.
     /// </summary>
     public static double Explicitness(LabelledCodes train, LabelledCodes test, long seed)
     {
-        double total = 0;
-        for (int j = 0; j < train.FactorCount; j++)
+        _ = seed;
+        var (xTrain, xTest) = Scoring.Standardize(train.Codes, test.Codes);
+        var total = new double[train.FactorCount];
+        Parallel.For(0, train.FactorCount, j =>
         {
-            var yTrain = train.FactorColumn(j);
-            var yTest = test.FactorColumn(j);
-            int classes = Scoring.ClassCount(yTrain, yTest);
-            var model = Learners.FitLogistic(train.Codes, yTrain, classes, (long)Core.Seeds.Derive(seed, 7, j));
-            total += MacroAuc(model.PredictProbabilities(test.Codes), yTest);
-        }
-        return total / train.FactorCount;
+            var model = LogisticRegression.Fit(xTrain, train.FactorColumn(j));
+            total[j] = MacroAuc(model.PredictProbabilities(xTest), test.FactorColumn(j), model.Classes);
+        });
+        return total.Average();
     }
 
-    /// <summary>Mean over classes present in <paramref name="labels"/> (with both outcomes) of one-vs-rest ROC AUC.</summary>
-    public static double MacroAuc(double[,] probabilities, int[] labels)
+    /// <summary>
+    /// Mean over the classes of <paramref name="classes"/> (column c of <paramref name="probabilities"/> belongs to
+    /// classes[c]; default 0..C-1) that occur in <paramref name="labels"/> alongside other labels, of the one-vs-rest ROC
+    /// AUC (scikit-learn's roc_auc_score on a label-binarised target, macro average).
+    /// </summary>
+    public static double MacroAuc(double[,] probabilities, int[] labels, IReadOnlyList<int>? classes = null)
     {
-        int classes = probabilities.GetLength(1);
+        int columns = probabilities.GetLength(1);
         double sum = 0;
         int counted = 0;
-        for (int c = 0; c < classes; c++)
+        for (int c = 0; c < columns; c++)
         {
-            var positive = labels.Select(y => y == c).ToArray();
+            int label = classes is null ? c : classes[c];
+            var positive = labels.Select(y => y == label).ToArray();
             double auc = Scoring.RocAuc(Enumerable.Range(0, labels.Length).Select(i => probabilities[i, c]).ToArray(), positive);
             if (double.IsNaN(auc)) continue;
             sum += auc;

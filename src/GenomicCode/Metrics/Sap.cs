@@ -11,9 +11,9 @@ public sealed record SapOptions : HeldOutMetricOptions;
 /// Separated Attribute Predictability (Kumar et al. 2018, "Variational inference of disentangled latent concepts from
 /// unlabeled observations", section 3): a score matrix S (D, K) holds how well each single code dimension predicts each
 /// factor; SAP is the mean over factors of the gap between the two best codes. As in disentanglement_lib with discrete
-/// factors: S_ij is the held-out accuracy of a linear classifier with balanced class weights trained on code i alone;
-/// 10000 train / 5000 test points. Documented difference: the linear classifier is ML.NET's L2-regularised
-/// multinomial logistic regression, not scikit-learn's LinearSVC (C = 0.01).
+/// factors (continuous_factors = False): S_ij is the held-out accuracy of a linear SVM trained on code i alone,
+/// scikit-learn's LinearSVC(C = 0.01, class_weight = "balanced") (<see cref="LinearSvm"/>: squared hinge, one-vs-rest,
+/// bias regularised); 10000 train / 5000 test points.
 /// </summary>
 public sealed class Sap : ICodeMetric
 {
@@ -50,22 +50,20 @@ public sealed class Sap : ICodeMetric
     public IReadOnlyDictionary<string, double> Score(LabelledCodes train, LabelledCodes test, long seed) =>
         new Dictionary<string, double> { ["sap"] = FromScoreMatrix(ScoreMatrix(train, test, seed)) };
 
-    /// <summary>S (D, K): held-out accuracy of a balanced linear classifier predicting factor j from code i alone.</summary>
+    /// <summary>Penalty C of the linear SVM (disentanglement_lib's sap_score.py).</summary>
+    public const double SvmC = 0.01;
+
+    /// <summary>S (D, K): held-out accuracy of a balanced linear SVM predicting factor j from code i alone.</summary>
     public static double[,] ScoreMatrix(LabelledCodes train, LabelledCodes test, long seed)
     {
         int d = train.CodeSize, k = train.FactorCount;
         var s = new double[d, k];
-        for (int j = 0; j < k; j++)
+        Parallel.For(0, d * k, cell =>
         {
-            var yTrain = train.FactorColumn(j);
-            var yTest = test.FactorColumn(j);
-            int classes = Scoring.ClassCount(yTrain, yTest);
-            for (int i = 0; i < d; i++)
-            {
-                var model = Learners.FitLogistic(OneColumn(train.Codes, i), yTrain, classes, (long)Core.Seeds.Derive(seed, i, j), balanced: true);
-                s[i, j] = model.Accuracy(OneColumn(test.Codes, i), yTest);
-            }
-        }
+            int i = cell / k, j = cell % k;
+            var model = LinearSvm.Fit(OneColumn(train.Codes, i), train.FactorColumn(j), SvmC, balanced: true, seed: (long)Core.Seeds.Derive(seed, i, j));
+            s[i, j] = model.Accuracy(OneColumn(test.Codes, i), test.FactorColumn(j));
+        });
         return s;
     }
 

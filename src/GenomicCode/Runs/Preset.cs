@@ -32,13 +32,14 @@ public sealed record Preset
     /// <summary>
     /// Parses preset JSON; a malformed file or an unknown field becomes a one-line error naming the source, line and
     /// field. A model in the previous form (run folders written before components) is upgraded first
-    /// (<see cref="ModelOptionsUpgrade"/>).
+    /// (<see cref="ModelOptionsUpgrade"/>). A run's config.json fed back as a preset may carry its integrity
+    /// member; it is ignored here (the user may have edited the file on purpose; <see cref="RunFolder.ReadConfig"/> verifies it).
     /// </summary>
     public static Preset Parse(string json, string source)
     {
         try
         {
-            var preset = Read(json) ?? throw new UserInputException($"{source}: the file is empty or 'null'; expected a preset object.");
+            var preset = Read(IntegrityJson.Strip(json)) ?? throw new UserInputException($"{source}: the file is empty or 'null'; expected a preset object.");
             return preset.Validate();
         }
         catch (JsonException e)

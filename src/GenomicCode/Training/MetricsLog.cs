@@ -11,6 +11,7 @@ namespace GenomicCode.Training;
 public sealed class MetricsLog : ITrainingCallback, IDisposable
 {
     private readonly StreamWriter writer;
+    private readonly string path;
     private readonly long every;
     private readonly DateTime started = DateTime.UtcNow;
 
@@ -21,12 +22,14 @@ public sealed class MetricsLog : ITrainingCallback, IDisposable
     public MetricsLog(string path, long every, long keepUpToStep)
     {
         this.every = every;
+        this.path = path;
         if (File.Exists(path))
         {
             var kept = ReadSteps(path).Where(l => l.Step <= keepUpToStep).Select(l => l.Line).ToList();
             AtomicFile.WriteAllText(path, kept.Count == 0 ? "" : string.Join("\n", kept) + "\n");
         }
-        writer = new StreamWriter(new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read)) { AutoFlush = true };
+        try { writer = new StreamWriter(new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read)) { AutoFlush = true }; }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw AtomicFile.Failure(path, e); }
     }
 
     /// <inheritdoc />
@@ -45,7 +48,9 @@ public sealed class MetricsLog : ITrainingCallback, IDisposable
             ["kl_per_dimension"] = m.KlPerDimension,
         };
         foreach (var (k, v) in m.Terms) record[k] = v;
-        writer.WriteLine(JsonSerializer.Serialize(record, LineJson));
+        // A line cut by a full disk is dropped by the reader (as one cut by a kill); the failure is one line.
+        try { writer.WriteLine(JsonSerializer.Serialize(record, LineJson)); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw AtomicFile.Failure(path, e); }
     }
 
     /// <summary>Reads (step, loss) pairs from a metrics.jsonl file, for curves and checks.</summary>
@@ -76,7 +81,11 @@ public sealed class MetricsLog : ITrainingCallback, IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => writer.Dispose();
+    public void Dispose()
+    {
+        try { writer.Dispose(); }
+        catch (IOException) { } // the failure of the last write was already reported
+    }
 
     internal static string Format(double v) => v.ToString("G6", CultureInfo.InvariantCulture);
 }

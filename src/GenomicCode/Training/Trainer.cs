@@ -56,8 +56,17 @@ public sealed class Trainer : IDisposable
     /// <summary>Callbacks called after each step and checkpoint.</summary>
     public IList<ITrainingCallback> Callbacks { get; } = new List<ITrainingCallback>();
 
-    /// <summary>Where <see cref="Run"/> writes checkpoints; null writes none.</summary>
+    /// <summary>
+    /// Where <see cref="Run"/> writes checkpoints; null writes none. The checkpoint each one replaces is kept beside it
+    /// (<see cref="Checkpoint.PreviousPath"/>), so a damaged last checkpoint still leaves one to resume from.
+    /// </summary>
     public string? CheckpointPath { get; set; }
+
+    /// <summary>Name of the preset being trained, stored in checkpoints so a mismatch can name it; null stores none.</summary>
+    public string? PresetName { get; set; }
+
+    /// <summary>Bytes of one checkpoint of this model and optimiser (exact; see <see cref="Checkpoint.Measure"/>).</summary>
+    public long CheckpointBytes() => Checkpoint.Measure(Model, optimizer, PresetName);
 
     /// <summary>The batch of factor indices used at a given step (deterministic in seed and step).</summary>
     public int[,] BatchFactors(long step) => Data.SampleFactors(Options.BatchSize, (long)Seeds.Derive(Options.Seed, 1, step));
@@ -135,19 +144,27 @@ public sealed class Trainer : IDisposable
     public void SaveCheckpoint()
     {
         if (CheckpointPath is null) return;
-        SaveCheckpoint(CheckpointPath);
+        Checkpoint.Save(CheckpointPath, Model, optimizer, Step, Options.Seed, PresetName, keepPrevious: true);
         foreach (var c in Callbacks) c.OnCheckpoint(this, CheckpointPath);
     }
 
     /// <summary>Writes model and optimiser state, step and seed to <paramref name="path"/> (atomically).</summary>
-    public void SaveCheckpoint(string path) => Checkpoint.Save(path, Model, optimizer, Step, Options.Seed);
+    public void SaveCheckpoint(string path) => Checkpoint.Save(path, Model, optimizer, Step, Options.Seed, PresetName);
 
-    /// <summary>Restores model and optimiser state and the step count from a checkpoint.</summary>
+    /// <summary>
+    /// Restores model and optimiser state and the step count from a checkpoint. The file is verified and checked against
+    /// this model, seed and step budget (a checkpoint past <see cref="TrainingOptions.Steps"/> is refused) before
+    /// anything is loaded.
+    /// </summary>
     public void LoadCheckpoint(string path)
     {
-        var header = Checkpoint.Load(path, Model, optimizer);
+        var header = Checkpoint.ReadHeader(path);
+        Checkpoint.CheckFits(path, header, Model.Options);
         if (header.Seed != Options.Seed)
             throw new UserInputException($"checkpoint '{path}' was trained with seed {header.Seed}, but this run has seed {Options.Seed}; resume with --seed {header.Seed}.");
+        if (header.Step > Options.Steps)
+            throw new UserInputException($"checkpoint '{path}' is at step {header.Step}, past the {Options.Steps} steps asked for; give --steps {header.Step} or more to continue it.");
+        Checkpoint.Load(path, Model, optimizer);
         Step = header.Step;
     }
 

@@ -75,7 +75,7 @@ public class CliTests
         string ckpt = Path.Combine(dir["run"], "checkpoint.bin");
         byte[] before = File.ReadAllBytes(ckpt);
         string config = File.ReadAllText(Path.Combine(dir["run"], "config.json"));
-        AssertOneLineUsageError(Run("train", "--preset", TinyPreset(dir, 5, "other.json"), "--out", dir["run"], "--resume"), "another model shape");
+        AssertOneLineUsageError(Run("train", "--preset", TinyPreset(dir, 5, "other.json"), "--out", dir["run"], "--resume"), "belongs to preset 'tiny', whose model differs in latentSize: checkpoint 3, model 5");
         Assert.Equal(before, File.ReadAllBytes(ckpt));
         Assert.Equal(config, File.ReadAllText(Path.Combine(dir["run"], "config.json")));
     }

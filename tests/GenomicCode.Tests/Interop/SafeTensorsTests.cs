@@ -46,9 +46,16 @@ public class SafeTensorsTests
         using var dir = new TempDir();
         using var a = torch.tensor(new float[] { 1, 2 });
         SafeTensors.Write(dir["y.safetensors"], new Dictionary<string, Tensor> { ["a"] = a });
-        // {"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}} is 54 bytes, padded with spaces to 56.
-        string json = "{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}  ";
-        Assert.Equal(SpecFile(json, Floats(1, 2)), File.ReadAllBytes(dir["y.safetensors"]));
+        // The metadata carries the integrity fields: the XXH3-64 of the 8 data bytes, and that of the header padded with
+        // spaces to a multiple of 8 bytes, computed with its own 16 digits written as zeros.
+        byte[] data = Floats(1, 2);
+        string Header(string headerSum) =>
+            "{\"__metadata__\":{\"genomiccode.format\":\"1\",\"genomiccode.data_xxh3\":\"" + Checksum.Hex(Checksum.Of(data)) +
+            "\",\"genomiccode.header_xxh3\":\"" + headerSum + "\"},\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}";
+        string zeros = Header(new string('0', 16));
+        string padded = zeros.PadRight((zeros.Length + 7) / 8 * 8);
+        string json = Header(Checksum.Hex(Checksum.Of(System.Text.Encoding.ASCII.GetBytes(padded)))).PadRight(padded.Length);
+        Assert.Equal(SpecFile(json, data), File.ReadAllBytes(dir["y.safetensors"]));
     }
 
     [Fact]

@@ -60,6 +60,26 @@ public class MetricMathTests
     }
 
     [Fact]
+    public void Should_ScoreRowsForDisentanglementAndColumnsForCompleteness_When_ImportanceIsNotSquare()
+    {
+        // R: 3 codes x 2 factors, total 5. Disentanglement (rows, entropy base K = 2): (1,0) weight 1/5 -> 1; (1,1)
+        // weight 2/5 -> 0; (0,2) weight 2/5 -> 1; D = 3/5. Completeness (columns, base D = 3): (1,1,0) weight 2/5 ->
+        // 1 - ln 2 / ln 3; (0,1,2) weight 3/5 -> 1 - H(1/3, 2/3) / ln 3; C = 0.4000 (not 3/5: swapping D and C fails).
+        var r = new double[,] { { 1, 0 }, { 1, 1 }, { 0, 2 } };
+        double h = -(1.0 / 3 * Math.Log(1.0 / 3) + 2.0 / 3 * Math.Log(2.0 / 3)) / Math.Log(3);
+        double c = 0.4 * (1 - Math.Log(2) / Math.Log(3)) + 0.6 * (1 - h);
+        Assert.Equal(0.6, Dci.Disentanglement(r), 6);
+        Assert.Equal(c, Dci.Completeness(r), 6);
+        // The transpose (2 codes x 3 factors) swaps the roles: its disentanglement is r's completeness.
+        var t = new double[,] { { 1, 1, 0 }, { 0, 1, 2 } };
+        Assert.Equal(c, Dci.Disentanglement(t), 6);
+        Assert.Equal(0.6, Dci.Completeness(t), 6);
+        // A code with no importance has weight 0 in disentanglement: D stays 3/5.
+        var withDead = new double[,] { { 1, 0 }, { 1, 1 }, { 0, 2 }, { 0, 0 } };
+        Assert.Equal(0.6, Dci.Disentanglement(withDead), 6);
+    }
+
+    [Fact]
     public void Should_ComputeModularity_When_GivenExactMatrix()
     {
         // Code 0 informs one factor: 1. Code 1 informs two equally: delta = (2 - 1) / (1 x 1) = 1 -> 0. Code 2 none: 0.
@@ -71,6 +91,9 @@ public class MetricMathTests
     {
         // Factor 0: 0.9 - 0.3; factor 1: 0.6 - 0.5; mean 0.35.
         Assert.Equal(0.35, Sap.FromScoreMatrix(new double[,] { { 0.9, 0.5 }, { 0.3, 0.6 } }), 12);
+        // 3 codes x 2 factors: per factor (column) 0.9 - 0.5 and 0.6 - 0.3, mean 0.35; the gap per code (row) would give
+        // (0.7 + 0.1 + 0.2) / 3 = 1/3.
+        Assert.Equal(0.35, Sap.FromScoreMatrix(new double[,] { { 0.9, 0.2 }, { 0.5, 0.6 }, { 0.1, 0.3 } }), 12);
     }
 
     [Fact]
@@ -122,16 +145,50 @@ public class MetricMathTests
         for (int i = 0; i < 200; i++)
             for (int j = 0; j < 3; j++) a[i, j] = rng.NextDouble();
         for (int i = 0; i < 200; i++) { b[i, 0] = -a[i, 2]; b[i, 1] = Math.Exp(a[i, 0]); b[i, 2] = a[i, 1] * 3; } // permuted, monotone maps
-        // Each latent of b is a monotone map of one latent of a (|rho| = 1); chance correlations of ~0.05 remain.
-        Assert.True(Udr.PairScore(a, new[] { true, true, true }, b, new[] { true, true, true }) > 0.9);
-        Assert.Equal(1, Udr.PairScore(a, new[] { true, true, true }, a, new[] { true, true, true }), 0); // matches itself best
         var all = new[] { true, true, true };
+        // Each latent of b is a monotone map of one latent of a (|rho| = 1); chance correlations of ~0.05 remain.
+        Assert.True(Udr.PairScore(a, all, b, all, Udr.Spearman) > 0.9);
+        Assert.Equal(1, Udr.PairScore(a, all, a, all, Udr.Spearman), 0); // matches itself best
         var noise = new double[200, 3];
         for (int i = 0; i < 200; i++)
             for (int j = 0; j < 3; j++) noise[i, j] = rng.NextDouble();
-        var scores = Udr.ModelScores(new[] { a, b, a, noise }, new[] { all, all, all, all });
-        Assert.True(scores[0] > 0.9 && scores[3] < 0.7, string.Join(", ", scores)); // the unrelated model ranks last
+        foreach (string correlation in new[] { Udr.Spearman, Udr.Lasso })
+        {
+            var scores = Udr.ModelScores(new[] { a, b, a, noise }, new[] { all, all, all, all }, correlation);
+            Assert.True(scores[0] > 0.8 && scores[3] < 0.5, $"{correlation}: {string.Join(", ", scores)}"); // the unrelated model ranks last
+        }
         Assert.Equal(0, Udr.PairScore(a, new[] { false, false, false }, b, all));
+    }
+
+    [Fact]
+    public void Should_SquareTheLargestEntry_When_RelativeStrengthOfNonBinaryMatrix()
+    {
+        // R (3 x 2). Columns: 0.8^2 / 1.2 and 0.4^2 / 0.6, mean 0.4. Rows: 0.8^2 / 1.0, 0.4^2 / 0.5, 0.3^2 / 0.3, mean 0.42.
+        // UDR = (0.4 + 0.42) / 2 = 0.41 (without the square: 0.7667).
+        Assert.Equal(0.41, Udr.RelativeStrength(new double[,] { { 0.8, 0.2 }, { 0.1, 0.4 }, { 0.3, 0 } }), 12);
+    }
+
+    [Fact]
+    public void Should_GiveLassoShrunkCoefficients_When_UdrComparesAModelWithItself()
+    {
+        // Identical standardised codes Z, target z_j: the lasso (alpha 0.1) solution is 0.9 e_j whenever every
+        // |correlation| between latents is at most 1 (the stationarity condition Sigma (w - e_j) + 0.1 sign(w) = 0 holds
+        // at w = 0.9 e_j), so R = 0.9 I and the relative strength is 0.9^2 / 0.9 = 0.9.
+        var rng = new Random(2);
+        var a = new double[300, 3];
+        for (int i = 0; i < 300; i++)
+        {
+            a[i, 0] = rng.NextDouble();
+            a[i, 1] = a[i, 0] + rng.NextDouble();
+            a[i, 2] = 5 * rng.NextDouble() - 2;
+        }
+        var all = new[] { true, true, true };
+        var r = Udr.CorrelationMatrix(a, all, a, all);
+        for (int x = 0; x < 3; x++)
+            for (int y = 0; y < 3; y++) Assert.Equal(x == y ? 0.9 : 0, r[x, y], 4);
+        Assert.Equal(0.9, Udr.PairScore(a, all, a, all), 4);
+        // Only active latents enter: dropping latent 2 of the second model drops its column.
+        Assert.Equal(2, Udr.CorrelationMatrix(a, all, a, new[] { true, true, false }).GetLength(1));
     }
 
     [Fact]
@@ -151,7 +208,7 @@ public class MetricMathTests
         var modularity = new ModularityOptions();
         Assert.Equal((10000, 5000, 20), (modularity.NumTrain, modularity.NumTest, modularity.Bins));
         var udr = new UdrOptions();
-        Assert.Equal((1000, 0.01), (udr.Points, udr.KlThreshold));
+        Assert.Equal((1000, 0.01, "lasso"), (udr.Points, udr.KlThreshold, udr.Correlation));
         Assert.Equal(1000, Udr.DefaultPoints);
         foreach (var entry in MetricCatalog.Catalogue.Entries)
         {
@@ -161,6 +218,8 @@ public class MetricMathTests
         }
         Assert.Contains("Bins", Assert.Throws<GenomicCode.Core.UserInputException>(() => (mig with { Bins = 1 }).Validate()).Message);
         Assert.Contains("NumTest", Assert.Throws<GenomicCode.Core.UserInputException>(() => (dci with { NumTest = 0 }).Validate()).Message);
+        Assert.Contains("power of two", Assert.Throws<GenomicCode.Core.UserInputException>(() => (dci with { Leaves = 6 }).Validate()).Message);
+        Assert.Contains("correlation", Assert.Throws<GenomicCode.Core.UserInputException>(() => (udr with { Correlation = "pearson" }).Validate()).Message);
         Assert.Contains("PruneThreshold", Assert.Throws<GenomicCode.Core.UserInputException>(() => (factor with { PruneThreshold = -1 }).Validate()).Message);
     }
 

@@ -26,6 +26,30 @@ public class FiguresTests
     }
 
     [Fact]
+    public void Should_DrawALogAxisLabelledWithValues_And_NoLegendOverTheCurve_When_OneLossSeries()
+    {
+        var steps = Enumerable.Range(1, 300).Select(i => (double)i).ToArray();
+        var loss = steps.Select(s => 3000 / s + 80).ToArray(); // 3080 at step 1, 90 at step 300
+        var figure = Figures.DrawCurves("Training loss", "nats", new Dictionary<string, (double[], double[])> { ["loss"] = (steps, loss) }, logY: true);
+        figure.ToPng();
+        var labels = figure.Plot.Axes.Left.TickGenerator.Ticks.Where(t => t.IsMajor).Select(t => t.Label).ToArray();
+        Assert.Equal(new[] { "100", "1000" }, labels); // decades labelled with the values, not their logarithms
+        Assert.False(figure.Plot.Legend.IsVisible);
+    }
+
+    [Fact]
+    public void Should_PutTheLegendRightOfTheDataArea_When_TwoSeries()
+    {
+        var x = new double[] { 1, 2, 3 };
+        var one = Figures.DrawCurves("curves", "nats", new Dictionary<string, (double[], double[])> { ["a"] = (x, x) });
+        var two = Figures.DrawCurves("curves", "nats", new Dictionary<string, (double[], double[])> { ["a"] = (x, x), ["b"] = (x, x.Reverse().ToArray()) });
+        one.ToPng();
+        two.ToPng();
+        // The legend takes a panel of its own on the right: the data area ends further left than without it.
+        Assert.True(two.Plot.RenderManager.LastRender.DataRect.Right < one.Plot.RenderManager.LastRender.DataRect.Right - 40);
+    }
+
+    [Fact]
     public void Should_RejectMismatchedPixelCounts()
     {
         var e = Assert.Throws<ArgumentException>(() => new ImageGrid(2, 2, 4, 4, new float[10]).Validate());

@@ -172,13 +172,29 @@ public class RegularizerMathTests
     [Fact]
     public void Should_WeightKlAndMmdByAlphaAndLambda_When_InfoVaeComputes()
     {
-        // Given alpha 0.5, lambda 3: KL weight 0.5, MMD weight 2.5; q = N(1, 1): KL 0.5.
+        // Given alpha 0.5, lambda 3: KL weight 0.5, MMD weight 2.5. Rows q = N(1, 1) and N(3, 1): KL 0.5 and 4.5, mean 2.5.
+        var latent = Batch(T(new float[,] { { 1 }, { 3 } }), T(new float[,] { { 0 }, { 0 } }));
         using var reg = new InfoVae(new InfoVaeOptions { Alpha = 0.5, Lambda = 3, Kernel = "rbf" }, seed: 1);
-        var terms = reg.Compute(Batch(T(new float[,] { { 1 } }), T(new float[,] { { 0 } })), 0);
-        Assert.Equal(0.25, V(terms["kl"]), 5);
-        Assert.True(V(terms["mmd"]) >= 0);
-        // Same step, same prior draws.
-        Assert.Equal(V(terms["mmd"]), V(reg.Compute(Batch(T(new float[,] { { 1 } }), T(new float[,] { { 0 } })), 0)["mmd"]), 6);
+        var terms = reg.Compute(latent, 0);
+        Assert.Equal(0.5 * 2.5, V(terms["kl"]), 5);
+        // The prior draws of step 0 come from a generator seeded with Derive(seed 1, 19, step 0); the MMD by hand:
+        // mean k(z, z') + mean k(p, p') - 2 mean k(z, p) with k = exp(-(a - b)^2 / c), c = 2 D sigma^2.
+        using var g = new Generator(0);
+        g.manual_seed((long)(GenomicCode.Core.Seeds.Derive(1, 19, 0) & 0x7FFFFFFFFFFFFFFF));
+        var draws = torch.randn(new long[] { 2, 1 }, generator: g).data<float>().ToArray();
+        double[] z = { 1, 3 };
+        double c = 2 * reg.Options.Scale * reg.Options.Scale;
+        double K(double a, double b) => Math.Exp(-(a - b) * (a - b) / c);
+        double Mean(double[] a, double[] b) => a.SelectMany(x => b.Select(y => K(x, y))).Average();
+        double[] p = draws.Select(v => (double)v).ToArray();
+        double mmd = Mean(z, z) + Mean(p, p) - 2 * Mean(z, p);
+        Assert.True(mmd > 0.05, $"mmd = {mmd}"); // samples at 1 and 3 are far from two standard-normal draws
+        Assert.Equal(2.5 * mmd, V(terms["mmd"]), 4);
+        // Raising lambda to 5 raises only the MMD weight, to 4.5, on the same prior draws.
+        using var louder = new InfoVae(new InfoVaeOptions { Alpha = 0.5, Lambda = 5, Kernel = "rbf" }, seed: 1);
+        var loud = louder.Compute(latent, 0);
+        Assert.Equal(4.5 * mmd, V(loud["mmd"]), 4);
+        Assert.Equal(V(terms["kl"]), V(loud["kl"]), 6);
     }
 
     [Fact]
