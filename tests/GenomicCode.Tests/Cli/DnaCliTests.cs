@@ -106,6 +106,26 @@ public class DnaCliTests(DnaRunFixture dna) : IClassFixture<DnaRunFixture>
     }
 
     [Fact]
+    public void Should_MeasureEveryLocus_When_AnalysingADnaRun()
+    {
+        string run = TrainedRun();
+        // When analyze runs on the nucleotide run (small settings)
+        var r = Run("analyze", "--run", run, "--population", "4", "--mutants", "2", "--locus-parents", "1", "--noise", "0.5");
+        Assert.True(r.Code == 0, r.Output);
+        // Then analysis.json is locus-level: one pleiotropy per locus, one polygenicity per trait, and loci.png is drawn
+        using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(run, RunFolder.AnalysisFile)));
+        var root = doc.RootElement;
+        Assert.Equal("nucleotide", root.GetProperty("genome_kind").GetString());
+        Assert.Equal(225, root.GetProperty("loci").GetInt32());
+        Assert.Equal(225, root.GetProperty("pleiotropy").GetArrayLength());
+        Assert.Equal(root.GetProperty("traits").GetArrayLength(), root.GetProperty("polygenicity").GetArrayLength());
+        Assert.Equal(225, root.GetProperty("effect_matrix_standardized").GetArrayLength());
+        Assert.Equal("g0 motif 1", root.GetProperty("genes")[0].GetString());
+        Assert.True(File.Exists(Path.Combine(run, "loci.png")));
+        Assert.Contains("225 loci; polygenicity (loci per trait): posX", r.Output);
+    }
+
+    [Fact]
     public void Should_RefuseAGaussianRun_When_DevelopingDna()
     {
         using var dir = new TempDir();
