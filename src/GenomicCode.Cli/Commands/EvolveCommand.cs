@@ -32,9 +32,11 @@ public sealed class EvolveCommand : Command<EvolveSettings>
         var result = ProgressDisplay.Run(console, progress => EvolveExperiment.Run(options, settings.Seed, progress, cancellationToken));
 
         var table = new Table().AddColumn("genome").AddColumn(new TableColumn("Bernoulli NLL (nats)").RightAligned()).AddColumn(new TableColumn("MSE").RightAligned());
-        table.AddRow("encoder posterior mean", F(result.Encoder.Nll, "F2"), F(result.Encoder.Mse, "F5"));
+        bool dna = result.GenomeKind == "nucleotide";
+        table.AddRow(dna ? "encoder's most probable genome" : "encoder posterior mean", F(result.Encoder.Nll, "F2"), F(result.Encoder.Mse, "F5"));
         table.AddRow($"evolved ({result.Strategy}, population {result.Population}, {result.Generations} generations)", F(result.Evolved.Nll, "F2"), F(result.Evolved.Mse, "F5"));
         console.Write(table);
+        if (dna) console.MarkupLine($"DNA of {result.EvolvedSequence!.Length} bases: the evolved genome differs from the encoder's at {result.Differences} loci");
         console.MarkupLine(result.GenerationsToBeatEncoder is int g
             ? $"evolution beat the encoder after [bold]{g}[/] generations ({result.DevelopmentsToBeatEncoder} developments)"
             : "evolution did not beat the encoder in this run");

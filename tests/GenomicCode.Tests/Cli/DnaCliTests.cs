@@ -126,6 +126,32 @@ public class DnaCliTests(DnaRunFixture dna) : IClassFixture<DnaRunFixture>
     }
 
     [Fact]
+    public void Should_EvolveDna_When_EvolvingThroughANucleotideRun()
+    {
+        string run = TrainedRun();
+        using var dir = new TempDir();
+        // When evolve runs a few generations of the sequence-level GA on the nucleotide run
+        var r = Run("evolve", "--run", run, "--target", "0", "--generations", "4", "--population", "8", "--json", dir["evolve.json"]);
+        Assert.True(r.Code == 0, r.Output);
+        using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(dir["evolve.json"]));
+        var root = doc.RootElement;
+        // Then evolve.json says the genome is DNA and holds both genomes as ACGT text of the run's length
+        Assert.Equal("nucleotide", root.GetProperty("genome_kind").GetString());
+        string evolved = root.GetProperty("evolved_sequence").GetString()!, encoder = root.GetProperty("encoder_sequence").GetString()!;
+        Assert.Equal(225, evolved.Length);
+        Assert.Equal(225, encoder.Length);
+        Assert.True(evolved.All(c => "ACGT".Contains(c)) && encoder.All(c => "ACGT".Contains(c)));
+        Assert.Equal(evolved.Zip(encoder).Count(p => p.First != p.Second), root.GetProperty("differences").GetInt32());
+        Assert.Equal(8, root.GetProperty("population").GetInt32());
+        // and the best so far never falls (the elite is kept), ending at the evolved genome's fitness.
+        var best = root.GetProperty("best_so_far").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+        Assert.Equal(4, best.Length);
+        for (int i = 1; i < best.Length; i++) Assert.True(best[i] >= best[i - 1], string.Join(", ", best));
+        Assert.Equal(-root.GetProperty("evolved").GetProperty("nll").GetDouble(), best[^1], 3);
+        Assert.Contains("differs from the encoder's at", r.Output);
+    }
+
+    [Fact]
     public void Should_RefuseAGaussianRun_When_DevelopingDna()
     {
         using var dir = new TempDir();
