@@ -126,7 +126,7 @@ public static class TrainingFigures
             var centre = final.to(torch.CPU).to(torch.ScalarType.Float64).data<double>().ToArray();
             var energy = LandscapeAnalysis.ForGenome(decoder, genome);
             var starts = final.Plus(LandscapeAnalysis.RandomStarts(8, decoder.StateSize, -2, 2, (long)Seeds.Derive(seed, 7), device));
-            slice = LandscapeAnalysis.Slice(energy, centre, 0, 1, 3, 41, starts, decoder.StepSize, decoder.Steps);
+            slice = LandscapeAnalysis.Slice(energy, centre, 0, 1, 3, 41, starts, decoder.StepSize, decoder.Steps, device);
         }
         return LandscapeFigure.Save(new LandscapePlotData(slice.Xs, slice.Ys, slice.Energy, slice.Trajectories),
             "Energy landscape of one genome (slice through its developed state) and descents", run.File(Landscape), "state 0", "state 1");

@@ -49,6 +49,9 @@ public sealed class AnalyzeCommand : Command<AnalyzeSettings>
                 .Concat(result.EffectMatrixStandardized[g].Select(v => v.ToString("F2", CultureInfo.InvariantCulture))).ToArray());
         console.Write(table);
         console.MarkupLine("mutational robustness: " + string.Join(", ", result.Mutational.Select(p => $"k={p.Level}: {p.Robustness:F2}")));
+        console.MarkupLine(result.DevelopmentalNoise.Count > 0
+            ? "noise inside development (mean |pixel change|): " + string.Join(", ", result.DevelopmentalNoise.Select(p => $"{p.Level}: {p.MeanDistance:F3}"))
+            : $"canalisation: {Markup.Escape(result.Canalisation ?? AnalysisResult.NotDefined)}");
         console.MarkupLine($"[green]wrote[/] {string.Join(", ", written.Select(w => Markup.Escape(Path.GetFileName(w))))} in {Markup.Escape(dir)}");
         return 0;
     }

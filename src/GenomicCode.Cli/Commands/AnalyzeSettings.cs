@@ -30,8 +30,8 @@ public sealed class AnalyzeSettings : RunSettings
 
     /// <summary>Developmental noise levels.</summary>
     [CommandOption("--noise <LIST>")]
-    [Description("Developmental noise levels: standard deviations of Gaussian noise on the decoder's logits. Default 0.5,1,2.")]
-    public string Noise { get; init; } = "0.5,1,2";
+    [Description("Developmental noise levels, injected inside development through the decoder's own noise option: SD of Gaussian state noise per step (nca, grn) or Langevin temperature (landscape). Not defined for the conv decoder. Default 0,0.01,0.03,0.1.")]
+    public string Noise { get; init; } = "0,0.01,0.03,0.1";
 
     /// <summary>Parents whose every point mutant is measured (nucleotide runs).</summary>
     [CommandOption("--locus-parents <N>")]
