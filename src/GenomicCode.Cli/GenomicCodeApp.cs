@@ -112,10 +112,13 @@ public static class GenomicCodeApp
             });
             config.AddBranch("genome", genome =>
             {
-                genome.SetDescription("Nucleotide genomes: read FASTA, see the regulation they encode.");
+                genome.SetDescription("Nucleotide genomes: read FASTA, see the regulation they encode, grow the organisms they encode.");
                 genome.AddCommand<GenomeAffinityCommand>("affinity")
                     .WithDescription("Read nucleotide genomes from FASTA and print the regulatory matrix W(g) and biases b(g) the sequence-to-affinity layer reads from them.")
                     .WithExample("genome", "affinity", "genomes.fa", "--genes", "8", "--motif", "6", "--cis", "24");
+                genome.AddCommand<GenomeDevelopCommand>("develop")
+                    .WithDescription("Grow the organisms that DNA encodes (a FASTA file, e.g. a run's genome.fa edited by hand) through a trained nucleotide run's development; one tile per record.")
+                    .WithExample("genome", "develop", "--run", "runs/sprites-dna-grn", "--fasta", "runs/sprites-dna-grn/genome.fa", "--out", "organisms.png");
             });
             config.AddBranch("bench", bench =>
             {

@@ -62,7 +62,9 @@ public static class ExperimentFigures
     /// Analysis: the standardised effect matrix (<c>effect_matrix.png</c>), pairwise epistasis (<c>epistasis.png</c>),
     /// mutational robustness (<c>robustness.png</c>), phenotypic variance under mutation and noise inside development
     /// (<c>phenotypic_variance.png</c>), the effect-size spectrum (<c>effect_spectrum.png</c>) and, for a developmental
-    /// decoder, the phenotype change per developmental noise level (<c>developmental_noise.png</c>).
+    /// decoder, the phenotype change per developmental noise level (<c>developmental_noise.png</c>). A nucleotide run draws the
+    /// effects of every point mutation by locus (<c>loci.png</c>) instead of the effect matrix, and the epistasis among its
+    /// strongest loci.
     /// </summary>
     public static IReadOnlyDictionary<string, Figure> Analyze(AnalysisResult result)
     {
@@ -75,12 +77,27 @@ public static class ExperimentFigures
         };
         if (developmental.Count > 0)
             variance["noise inside development"] = (developmental.Select(p => p.Level).ToArray(), developmental.Select(p => p.PhenotypicVariance).ToArray());
-        var figures = new Dictionary<string, Figure>
+        bool loci = result.GenomeKind == "nucleotide";
+        var figures = new Dictionary<string, Figure>();
+        if (loci)
         {
-            ["effect_matrix.png"] = AnalysisFigures.DrawHeatmap($"Genome -> trait effects of {name} (trait SDs per unit gene)",
-                Rows(result.EffectMatrixStandardized), result.Genes, result.Traits, "d trait / d gene (trait SD)", diverging: true),
-            ["epistasis.png"] = AnalysisFigures.DrawHeatmap($"Pairwise epistasis of {name} (trait SDs, double mutation of size 1)",
-                Rows(result.Epistasis), result.Genes, result.Genes, "|non-additivity|"),
+            // Where each gene's motif begins, from the locus names (g3 motif 1, s0 motif 1).
+            var starts = result.Genes.Select((g, i) => (g, i)).Where(p => p.g.EndsWith(" motif 1", StringComparison.Ordinal) && p.i > 0).Select(p => p.i).ToArray();
+            figures["loci.png"] = GenomeFigures.DrawLoci($"Locus effects of {name}: every point mutation, mean |trait change| over parents and bases",
+                result.EffectMatrixStandardized, result.Traits, result.PleiotropyThreshold, starts);
+            var epistasisLoci = result.EpistasisLoci ?? result.Genes;
+            figures["epistasis.png"] = AnalysisFigures.DrawHeatmap($"Pairwise epistasis among the strongest loci of {name} (trait SDs)",
+                Rows(result.Epistasis), epistasisLoci, epistasisLoci, "|non-additivity|");
+        }
+        else
+        {
+            figures["effect_matrix.png"] = AnalysisFigures.DrawHeatmap($"Genome -> trait effects of {name} (trait SDs per unit gene)",
+                Rows(result.EffectMatrixStandardized), result.Genes, result.Traits, "d trait / d gene (trait SD)", diverging: true);
+            figures["epistasis.png"] = AnalysisFigures.DrawHeatmap($"Pairwise epistasis of {name} (trait SDs, double mutation of size 1)",
+                Rows(result.Epistasis), result.Genes, result.Genes, "|non-additivity|");
+        }
+        var common = new Dictionary<string, Figure>
+        {
             ["robustness.png"] = AnalysisFigures.DrawLines($"Mutational robustness of {name} (epsilon {result.Epsilon.ToString(CultureInfo.InvariantCulture)})",
                 "mutations per genome k", "share of mutants within epsilon",
                 new Dictionary<string, (double[], double[])>
@@ -95,6 +112,7 @@ public static class ExperimentFigures
                     ["all gene-trait effects"] = (Enumerable.Range(1, result.EffectSpectrum.Length).Select(i => (double)i).ToArray(), result.EffectSpectrum),
                 }),
         };
+        foreach (var (file, figure) in common) figures[file] = figure;
         if (developmental.Count > 0)
             figures["developmental_noise.png"] = AnalysisFigures.DrawLines($"Noise inside development of {name}", "developmental noise level",
                 "mean |pixel change| from the noise-free phenotype", new Dictionary<string, (double[], double[])>

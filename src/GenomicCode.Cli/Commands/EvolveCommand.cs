@@ -34,10 +34,12 @@ public sealed class EvolveCommand : Command<EvolveSettings>
         var table = new Table().AddColumn("genome").AddColumn(new TableColumn("-log p(x|z) (nats)").RightAligned())
             .AddColumn(new TableColumn("-log p(z) (nats)").RightAligned()).AddColumn(new TableColumn("MAP loss (nats)").RightAligned())
             .AddColumn(new TableColumn("MSE").RightAligned());
-        table.AddRow("encoder posterior mean", F(result.Encoder.Nll, "F2"), F(result.Encoder.NegLogPrior, "F2"), F(result.Encoder.MapLoss, "F2"), F(result.Encoder.Mse, "F5"));
+        bool dna = result.GenomeKind == "nucleotide";
+        table.AddRow(dna ? "encoder's most probable genome" : "encoder posterior mean", F(result.Encoder.Nll, "F2"), F(result.Encoder.NegLogPrior, "F2"), F(result.Encoder.MapLoss, "F2"), F(result.Encoder.Mse, "F5"));
         table.AddRow($"evolved ({result.Strategy}, population {result.Population}, {result.Generations} generations)", F(result.Evolved.Nll, "F2"),
             F(result.Evolved.NegLogPrior, "F2"), F(result.Evolved.MapLoss, "F2"), F(result.Evolved.Mse, "F5"));
         console.Write(table);
+        if (dna) console.MarkupLine($"DNA of {result.EvolvedSequence!.Length} bases: the evolved genome differs from the encoder's at {result.Differences} loci");
         var gap = result.AmortisationGap;
         console.MarkupLine($"objective: {result.Objective}; amortisation gap (encoder - evolved): likelihood {F(gap.Likelihood, "F2")} nats, MAP {F(gap.Map, "F2")} nats");
         console.MarkupLine(result.GenerationsToBeatEncoder is int g

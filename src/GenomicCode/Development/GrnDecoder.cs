@@ -1,5 +1,6 @@
 using GenomicCode.Core;
 using GenomicCode.Core.Catalogues;
+using GenomicCode.Latent;
 using GenomicCode.Numerics;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -43,6 +44,13 @@ public sealed record GrnOptions : CellularOptions
     /// </summary>
     public int Morphogens { get; init; } = 4;
 
+    /// <summary>
+    /// How the genome sets the network. Null (default): the genome is a vector that a hypernetwork reads. Set: the genome
+    /// is a DNA sequence (the <c>nucleotide</c> latent) whose motifs and cis-regulatory regions set W(g) and b(g)
+    /// through <see cref="SequenceAffinity"/>.
+    /// </summary>
+    public GrnSequenceOptions? Sequence { get; init; }
+
     /// <inheritdoc />
     public override void Validate()
     {
@@ -53,6 +61,48 @@ public sealed record GrnOptions : CellularOptions
         if (!(Tau2 > 0 && Tau2 <= 1)) throw new UserInputException($"Tau2 must be in (0, 1], got {Tau2}.");
         if (Activation is not ("tanh" or "sigmoid")) throw new UserInputException($"Activation must be tanh or sigmoid, got '{Activation}'.");
         if (Morphogens < 1 || Morphogens > Channels) throw new UserInputException($"Morphogens must be in [1, Channels={Channels}], got {Morphogens}.");
+        Sequence?.Validate();
+    }
+}
+
+/// <summary>
+/// The DNA of a GRN decoder whose genome is a nucleotide sequence: each of the N genes is a transcription-factor motif
+/// followed by its cis-regulatory region, and each of the 3M morphogen signals (neighbour mean, gradient x, gradient y
+/// per morphogen) acts through a signal-responsive factor with a motif of its own (<see cref="NucleotideLayout"/> with
+/// Genes = N, Signals = 3M). The genome has N (m + c) + 3M m loci.
+/// </summary>
+public sealed record GrnSequenceOptions
+{
+    /// <summary>Motif length m of every factor (1..64). Default 5.</summary>
+    public int MotifLength { get; init; } = 5;
+
+    /// <summary>Cis-regulatory region length c of every gene (m..4096). Default 10.</summary>
+    public int CisLength { get; init; } = 10;
+
+    /// <summary>Pseudocount weight of the position weight matrices (<see cref="SequenceAffinityOptions.Pseudocount"/>). Default 0.1.</summary>
+    public double Pseudocount { get; init; } = 0.1;
+
+    /// <summary>Initial chemical potential in kT (<see cref="SequenceAffinityOptions.Potential"/>). Default 3.</summary>
+    public double Potential { get; init; } = 3;
+
+    /// <summary>Initial regulatory gain per unit of occupancy (<see cref="SequenceAffinityOptions.Gain"/>). Default 2.</summary>
+    public double Gain { get; init; } = 2;
+
+    /// <summary>Initial occupancy threshold between repression and activation (<see cref="SequenceAffinityOptions.Threshold"/>). Default 0.1.</summary>
+    public double Threshold { get; init; } = 0.1;
+
+    /// <summary>The layout of a network of <paramref name="genes"/> genes and <paramref name="morphogens"/> morphogens.</summary>
+    public NucleotideLayout Layout(int genes, int morphogens) =>
+        new NucleotideLayout { Genes = genes, MotifLength = MotifLength, CisLength = CisLength, Signals = 3 * morphogens }.Validate();
+
+    /// <summary>The options of the affinity layer.</summary>
+    public SequenceAffinityOptions Affinity => new() { Pseudocount = Pseudocount, Potential = Potential, Gain = Gain, Threshold = Threshold };
+
+    /// <summary>Throws a one-line <see cref="UserInputException"/> naming the first bad field.</summary>
+    public void Validate()
+    {
+        new NucleotideLayout { Genes = 1, MotifLength = MotifLength, CisLength = CisLength }.Validate();
+        Affinity.Validate();
     }
 }
 
@@ -68,7 +118,9 @@ public sealed record GrnOptions : CellularOptions
 /// + noise, restricted to living cells (gene P, after the P readout genes, above the alive threshold in the 3x3 neighbourhood). Development starts
 /// from one zygote in an empty grid: the centre cell with its alive gene at 1 and maternal factors (a linear map of the
 /// genome, through tanh) on the other non-readout genes. Genes 0..P-1 read out as pixels:
-/// logits = gain * x + bias.
+/// logits = gain * x + bias. With <see cref="GrnOptions.Sequence"/> set, the genome is a DNA sequence (one-hot or relaxed,
+/// flattened to (B, 4 L)) instead: W(g) = W0 + the regulation <see cref="SequenceAffinity"/> reads from it, b(g) = b0 +
+/// its basal biases, and the zygote carries no maternal factors.
 /// </summary>
 public sealed class GrnDecoder : CellularDecoder
 {
@@ -78,12 +130,13 @@ public sealed class GrnDecoder : CellularDecoder
         "leaky: a discrete leaky integrator (ours); kouvaris: Watson et al. 2014, The evolution of phenotypic correlations and 'developmental memory' (Evolution); Kouvaris et al. 2017, How evolution learns to generalise (PLoS Comput Biol)",
         (o, c) => new GrnDecoder(c.GenomeSize, c.PhenotypeShape, o));
 
-    private readonly Linear hyperHidden;      // genome -> hidden
-    private readonly Linear hyperOut;         // hidden -> N (N + M) + N
-    private readonly Parameter baseWeights;   // (N, N + M) shared regulatory weights W0
+    private readonly Linear? hyperHidden;     // genome -> hidden (vector genomes)
+    private readonly Linear? hyperOut;        // hidden -> N (N + M) + N (vector genomes)
+    private readonly SequenceAffinity? affinity; // sequence -> W(g) - W0, b(g) - b0 (nucleotide genomes)
+    private readonly Parameter baseWeights;   // (N, N + 3M) shared regulatory weights W0
     private readonly Parameter baseBias;      // (N) shared biases b0
     private readonly Tensor diffusion;        // (3M, 1, 3, 3) neighbour mean, Sobel x, Sobel y per secreted gene, depthwise (a one-step read, not diffusion)
-    private readonly Linear maternal;         // genome -> maternal factors of the zygote
+    private readonly Linear? maternal;        // genome -> maternal factors of the zygote (vector genomes)
     private readonly Parameter readoutGain;   // (1, P, 1, 1)
     private readonly Parameter readoutBias;   // (1, P, 1, 1)
     private readonly int genes;
@@ -100,15 +153,26 @@ public sealed class GrnDecoder : CellularDecoder
         if (genes < readout + 1)
             throw new UserInputException($"GrnDecoder needs Channels >= phenotype channels + 1 (readout genes and an alive gene), got {genes}.");
         int inputs = genes + 3 * morphogens;
-        hyperHidden = Linear(genomeSize, options.HiddenSize);
-        hyperOut = Linear(options.HiddenSize, genes * inputs + genes);
-        using (torch.no_grad()) hyperOut.weight!.Mul_(0.1);
+        if (options.Sequence is { } sequence)
+        {
+            var layout = sequence.Layout(genes, morphogens);
+            if (genomeSize != 4 * layout.Length)
+                throw new UserInputException($"the grn decoder's DNA ({layout}) is a nucleotide genome of {layout.Length} loci, but the genome has width {genomeSize}; " +
+                                             $"use model.latent nucleotide with model.latentSize {layout.Length}.");
+            affinity = new SequenceAffinity(layout, sequence.Affinity);
+        }
+        else
+        {
+            hyperHidden = Linear(genomeSize, options.HiddenSize);
+            hyperOut = Linear(options.HiddenSize, genes * inputs + genes);
+            using (torch.no_grad()) hyperOut.weight!.Mul_(0.1);
+        }
         baseWeights = new Parameter(torch.randn(genes, inputs).Div(Math.Sqrt(inputs)));
         var bias = torch.zeros(genes);
         bias[readout] = torch.tensor(2f); // the alive gene starts switched on, so the zygote's descendants live at initialisation
         baseBias = new Parameter(bias);
         diffusion = DiffusionKernel(morphogens);
-        maternal = Linear(genomeSize, genes - readout - 1);
+        if (affinity is null) maternal = Linear(genomeSize, genes - readout - 1);
         readoutGain = new Parameter(ScalarMath.Full(new long[] { 1, readout, 1, 1 }, 3.0));
         readoutBias = new Parameter(ScalarMath.Full(new long[] { 1, readout, 1, 1 }, -3.0));
         RegisterComponents();
@@ -137,12 +201,31 @@ public sealed class GrnDecoder : CellularDecoder
         return torch.tensor(k, new long[] { 3, 1, 3, 3 }).repeat(morphogens, 1, 1, 1);
     }
 
-    /// <summary>The regulatory weights (B, N, N + M) and biases (B, N) that the hypernetwork reads from a genome batch.</summary>
+    /// <summary>The layout of the DNA when the genome is a nucleotide sequence (<see cref="GrnOptions.Sequence"/>); null for vector genomes.</summary>
+    public NucleotideLayout? Layout => affinity?.Layout;
+
+    /// <summary>
+    /// Names of the N + 3M regulatory inputs, in the column order of W: the genes <c>g0</c>.., then per morphogen k its
+    /// neighbour mean, x gradient and y gradient (<c>g0 mean</c>, <c>g0 dx</c>, <c>g0 dy</c>, ..).
+    /// </summary>
+    public IReadOnlyList<string> RegulatorNames =>
+        Enumerable.Range(0, genes).Select(g => $"g{g}")
+            .Concat(Enumerable.Range(0, morphogens).SelectMany(k => new[] { $"g{k} mean", $"g{k} dx", $"g{k} dy" })).ToArray();
+
+    /// <summary>
+    /// The regulatory weights (B, N, N + 3M) and biases (B, N) a genome batch sets: read by the hypernetwork from a vector
+    /// genome, or by <see cref="SequenceAffinity"/> from a DNA sequence (flattened one-hot, (B, 4 L)) and added to W0, b0.
+    /// </summary>
     public (Tensor Weights, Tensor Bias) Regulation(Tensor genome)
     {
         CheckGenome(genome);
         long b = genome.shape[0];
-        var flat = hyperOut.forward(nn.functional.tanh(hyperHidden.forward(genome)));            // (B, N(N+M) + N)
+        if (affinity is not null)
+        {
+            var regulation = affinity.forward(genome.view(b, affinity.Layout.Length, 4));           // (B, N, N+3M), (B, N)
+            return (regulation.Weights.Plus(baseWeights), regulation.Biases.Plus(baseBias));
+        }
+        var flat = hyperOut!.forward(nn.functional.tanh(hyperHidden!.forward(genome)));            // (B, N(N+M) + N)
         var w = flat.narrow(1, 0, genes * RegulatoryInputs).view(b, genes, RegulatoryInputs).Plus(baseWeights); // (B, N, N+M)
         var bias = flat.narrow(1, genes * RegulatoryInputs, genes).Plus(baseBias);                  // (B, N)
         return (w, bias);
@@ -152,7 +235,7 @@ public sealed class GrnDecoder : CellularDecoder
     protected override Tensor Grow(Tensor genome, int steps, Generator generator, ISet<int> capture, Action<Tensor> record)
     {
         var (w, bias) = Regulation(genome);
-        var factors = nn.functional.tanh(maternal.forward(genome));  // (B, N - P - 1)
+        var factors = maternal is null ? null : nn.functional.tanh(maternal.forward(genome));  // (B, N - P - 1)
         return GrowFrom(w, bias, factors, steps, generator, capture, record);
     }
 

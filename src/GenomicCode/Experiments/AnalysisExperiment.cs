@@ -4,6 +4,7 @@ using GenomicCode.Core;
 using GenomicCode.Core.Catalogues;
 using GenomicCode.Data;
 using GenomicCode.Development;
+using GenomicCode.Latent;
 using GenomicCode.Models;
 using GenomicCode.Numerics;
 using TorchSharp;
@@ -33,6 +34,15 @@ public sealed record AnalysisOptions : IComponentOptions
     public double Epsilon { get; init; } = 0.02;
 
     /// <summary>
+    /// Nucleotide genomes: parents whose every point mutant (3 L each) is measured, the first of the population, >= 1.
+    /// Default 8.
+    /// </summary>
+    public int LocusParents { get; init; } = 8;
+
+    /// <summary>Nucleotide genomes: the strongest loci whose pairwise epistasis is measured, >= 2. Default 8.</summary>
+    public int EpistasisLoci { get; init; } = 8;
+
+    /// <summary>
     /// Developmental noise levels, each >= 0, injected inside development through the decoder's own noise option
     /// (<see cref="Development.DevelopmentalDecoder.WithNoise"/>): Gaussian noise of this standard deviation on the
     /// developmental state at every step (NCA, GRN), or this temperature of the Langevin steps (landscape). Level 0
@@ -48,6 +58,8 @@ public sealed record AnalysisOptions : IComponentOptions
         if (Mutants < 2) throw new UserInputException($"Mutants must be >= 2, got {Mutants}.");
         if (!(MutationSize > 0) || double.IsInfinity(MutationSize)) throw new UserInputException($"MutationSize must be finite and > 0, got {MutationSize}.");
         if (!(Epsilon >= 0) || double.IsInfinity(Epsilon)) throw new UserInputException($"Epsilon must be finite and >= 0, got {Epsilon}.");
+        if (LocusParents < 1) throw new UserInputException($"LocusParents must be >= 1, got {LocusParents}.");
+        if (EpistasisLoci < 2) throw new UserInputException($"EpistasisLoci must be >= 2, got {EpistasisLoci}.");
         if (Noise is null || Noise.Count == 0) throw new UserInputException("Noise needs at least one level, for example 0.5, 1, 2.");
         foreach (double v in Noise)
             if (!(v >= 0) || double.IsInfinity(v)) throw new UserInputException($"Noise levels must be finite and >= 0, got {v}.");
@@ -80,6 +92,10 @@ public sealed record AnalysisOptions : IComponentOptions
 /// Empty for a decoder without a developmental process.
 /// </param>
 /// <param name="Canalisation">What the developmental-noise measurement means for this decoder, or why it is not defined.</param>
+/// <param name="GenomeKind">The run's latent genome: <c>gaussian</c> (gene-level analysis) or <c>nucleotide</c> (locus-level: the
+/// genes are the loci, the effects those of point mutations, pleiotropy one number per locus, no Jacobian).</param>
+/// <param name="Loci">Nucleotide genomes: the number of loci L; null otherwise.</param>
+/// <param name="EpistasisLoci">Nucleotide genomes: the loci of the epistasis matrix (the strongest), in its row order; null otherwise.</param>
 public sealed record AnalysisResult(
     [property: JsonPropertyName("run")] string? Run,
     [property: JsonPropertyName("step")] long? Step,
@@ -101,7 +117,10 @@ public sealed record AnalysisResult(
     [property: JsonPropertyName("epsilon")] double Epsilon,
     [property: JsonPropertyName("mutational")] IReadOnlyList<RobustnessPoint> Mutational,
     [property: JsonPropertyName("developmental_noise")] IReadOnlyList<RobustnessPoint> DevelopmentalNoise,
-    [property: JsonPropertyName("canalisation")] string? Canalisation = null) : IExperimentResult
+    [property: JsonPropertyName("canalisation")] string? Canalisation = null,
+    [property: JsonPropertyName("genome_kind")] string GenomeKind = "gaussian",
+    [property: JsonPropertyName("loci")] int? Loci = null,
+    [property: JsonPropertyName("epistasis_loci")] IReadOnlyList<string>? EpistasisLoci = null) : IExperimentResult
 {
     /// <summary><see cref="Canalisation"/> for a developmental decoder.</summary>
     public const string MeasuredInsideDevelopment =
@@ -146,6 +165,7 @@ public static class AnalysisExperiment
         IProgress<ExperimentProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         options.Validate();
+        if (model.Latent is NucleotideLatent nucleotide) return RunLoci(model, nucleotide, data, options, seed, progress, cancellationToken);
         var steps = new StepCounter(progress, 3);
         using var scope = torch.NewDisposeScope();
         var device = model.parameters().First().device;
@@ -199,6 +219,57 @@ public static class AnalysisExperiment
             return Robustness.Developmental((g, gen) => Developments.InChunks(x => torch.sigmoid(decoder.Decode(x, gen)), Chunk)(g),
                 Reference, genomes, options.Mutants, options.Epsilon, seed, level);
         }).ToList();
+    }
+
+    /// <summary>
+    /// Locus-level analysis of a nucleotide genome: the population's most probable genomes; every point mutation (3 L
+    /// per parent, <see cref="AnalysisOptions.LocusParents"/> parents) against each trait in trait SDs
+    /// (<see cref="LocusArchitecture.Effects"/>); pleiotropy per locus and polygenicity per trait above 10 % of the
+    /// largest effect (<see cref="GeneticArchitecture.Of"/>); epistasis among the strongest loci; robustness to k point
+    /// substitutions (k = 1, 2, 4, .. up to 64 and L) and to developmental noise.
+    /// </summary>
+    private static AnalysisResult RunLoci(GenomeVae model, NucleotideLatent latent, IGroundTruthData data, AnalysisOptions options, long seed,
+        IProgress<ExperimentProgress>? progress, CancellationToken cancellationToken)
+    {
+        var steps = new StepCounter(progress, 3);
+        using var scope = torch.NewDisposeScope();
+        var device = model.parameters().First().device;
+        var images = data.Render(data.SampleFactors(options.Population, (long)Seeds.Derive(seed, 1)), device);
+        Tensor genomes;
+        using (torch.no_grad()) genomes = latent.MostProbable(model.Posterior(images));                // (N, L) base indices
+        int loci = latent.Loci;
+        Develop develop = Developments.InChunks(g => torch.sigmoid(model.Decoder.forward(latent.FromIndices(g))), Chunk);
+        var traits = new SpritesTraits();
+        var traitSd = EffectMatrix.TraitStandardDeviations(develop, traits, genomes);
+        var parents = genomes.narrow(0, 0, Math.Min(options.LocusParents, options.Population));
+        var effects = LocusArchitecture.Effects(develop, traits, parents, traitSd);                       // (L, T) in trait SDs
+        var architecture = GeneticArchitecture.Of(effects);
+        steps.Advance("point mutations");
+        cancellationToken.ThrowIfCancellationRequested();
+
+        var layout = (model.Decoder as GrnDecoder)?.Layout;
+        var names = LocusArchitecture.LocusNames(loci, layout);
+        var strongest = Enumerable.Range(0, loci).OrderByDescending(l => Enumerable.Range(0, effects.GetLength(1)).Sum(t => effects[l, t]))
+            .Take(Math.Min(options.EpistasisLoci, loci)).ToArray();
+        var epistasis = strongest.Length >= 2
+            ? LocusArchitecture.Epistasis(develop, traits, parents.narrow(0, 0, Math.Min(EpistasisParents, parents.shape[0])), strongest, traitSd)
+            : new double[strongest.Length, strongest.Length];
+        steps.Advance("epistasis");
+        cancellationToken.ThrowIfCancellationRequested();
+
+        var ks = new SortedSet<int> { 1, loci };
+        for (int k = 2; k < loci && k <= 64; k *= 2) ks.Add(k);
+        var mutational = Robustness.Mutational(develop, parents, ks.ToArray(), options.Mutants, options.Epsilon, seed, NucleotideOperators.PointSubstitutions);
+        var developmental = model.Decoder is DevelopmentalDecoder developmentalDecoder
+            ? DevelopmentalNoise(developmentalDecoder, latent.FromIndices(genomes), options, seed)
+            : Array.Empty<RobustnessPoint>();
+        steps.Advance("robustness");
+
+        return new AnalysisResult(null, null, options, seed, options.Population, names, traits.TraitNames.ToArray(), traitSd,
+            Array.Empty<double[]>(), Array.Empty<double[]>(), Rows(effects), architecture.Pleiotropy, architecture.Polygenicity,
+            architecture.Threshold, architecture.Spectrum, Rows(epistasis), options.MutationSize, options.Epsilon, mutational, developmental,
+            model.Decoder is DevelopmentalDecoder ? AnalysisResult.MeasuredInsideDevelopment : AnalysisResult.NotDefined,
+            "nucleotide", loci, strongest.Select(l => names[l]).ToArray());
     }
 
     /// <summary>A matrix as an array of rows.</summary>

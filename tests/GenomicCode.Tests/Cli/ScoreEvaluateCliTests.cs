@@ -153,6 +153,7 @@ public class AnalyzeCliTests
         Assert.Equal(3, doc.RootElement.GetProperty("effect_matrix_jacobian").GetArrayLength());
         Assert.Equal(5, doc.RootElement.GetProperty("effect_matrix_jacobian")[0].GetArrayLength());
         Assert.Equal(3, doc.RootElement.GetProperty("pleiotropy").GetArrayLength());
+        Assert.Equal("gaussian", doc.RootElement.GetProperty("genome_kind").GetString());
         Assert.Equal(3, doc.RootElement.GetProperty("mutational").GetArrayLength()); // k = 1, 2, 3
         foreach (string f in new[] { "effect_matrix.png", "epistasis.png", "robustness.png", "phenotypic_variance.png", "effect_spectrum.png" })
             Assert.True(new FileInfo(Path.Combine(dir["run"], f)).Length > 1000, f);
