@@ -41,6 +41,8 @@ public sealed class IlgpuPopulationBackend : IPopulationBackend, IDisposable
     {
         NcaDecoder nca => new Population(template, new IlgpuNcaDeveloper(Accelerator, NcaSpec.Of(nca)), nca.GridSize, nca.PhenotypeShape.Channels,
             nca.Options.FireRate, nca.Options.Noise > 0 ? nca.Options.Channels : 0, NcaSpec.Of(nca).Layout),
+        GrnDecoder { Options.Dynamics: not "leaky" } grn =>
+            throw new UserInputException($"the ilgpu GRN kernels run the leaky dynamics only, not '{grn.Options.Dynamics}'; use the torch backend or Dynamics leaky."),
         GrnDecoder grn => new Population(template, new IlgpuGrnDeveloper(Accelerator, GrnSpec.Of(grn)), grn.GridSize, grn.PhenotypeShape.Channels,
             null, grn.Options.Noise > 0 ? grn.Genes : 0, GrnSpec.Of(grn).Layout),
         _ => throw new UserInputException($"the ilgpu backend develops nca and grn decoders, not {template.GetName()}; use the torch backend."),

@@ -131,7 +131,7 @@ public sealed record GrnSpec
     /// <summary>Genes per cell N (at most <see cref="MaxGenes"/> in the kernels).</summary>
     public required int Genes { get; init; }
 
-    /// <summary>Morphogens M: the first M genes diffuse.</summary>
+    /// <summary>Secreted genes M: the first M genes, read by each cell's eight neighbours.</summary>
     public required int Morphogens { get; init; }
 
     /// <summary>Readout genes R; gene R is the alive gene.</summary>
@@ -143,7 +143,7 @@ public sealed record GrnSpec
     /// <summary>Grid side.</summary>
     public required int Grid { get; init; }
 
-    /// <summary>Rate tau of x &lt;- (1 - tau) x + tau f(.).</summary>
+    /// <summary>Rate tau of the leaky dynamics x &lt;- (1 - tau) x + tau f(.), the only dynamics the kernels run.</summary>
     public double Tau { get; init; } = 0.2;
 
     /// <summary>Alive threshold on the alive gene in the 3x3 neighbourhood.</summary>

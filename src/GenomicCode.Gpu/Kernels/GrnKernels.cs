@@ -22,8 +22,8 @@ internal struct GrnParams
 }
 
 /// <summary>
-/// The GRN population kernels (Watson et al. 2014, eq. 1, on a grid with diffusing morphogens, as
-/// <see cref="Development.GrnDecoder"/>). State (P K, N, G, G) row-major; each organism's regulation (N I + N: W then
+/// The GRN population kernels (the <c>leaky</c> dynamics of <see cref="Development.GrnDecoder"/>, x &lt;- (1 - tau) x +
+/// tau f(W [x; s] + b), on a grid whose secreted genes each cell reads in its eight neighbours). State (P K, N, G, G) row-major; each organism's regulation (N I + N: W then
 /// b) comes from its individual's hypernetwork; noise (steps, R, K, N, G, G) standard normal as drawn by
 /// <see cref="Development.Population.PopulationRandomness"/>.
 /// </summary>

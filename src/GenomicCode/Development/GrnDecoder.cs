@@ -10,18 +10,38 @@ using static TorchSharp.torch;
 namespace GenomicCode.Development;
 
 /// <summary>
-/// Options of the gene-regulatory-network decoder. Defaults: Kouvaris et al. 2017 (tau 0.2, tanh); 16 genes, 4 of them
-/// morphogens, a 128-wide hypernetwork.
+/// Options of the gene-regulatory-network decoder. Defaults: the <c>leaky</c> dynamics with tau 0.2 and tanh; 16 genes,
+/// 4 of them secreted signals, a 128-wide hypernetwork.
 /// </summary>
 public sealed record GrnOptions : CellularOptions
 {
-    /// <summary>Rate tau in (0, 1] of x &lt;- (1 - tau) x + tau f(W x + b + signals) (Watson et al. 2014). Default 0.2.</summary>
+    /// <summary>
+    /// How expression x changes in a step, with drive d = W [x; s] + b:
+    /// <c>leaky</c>, x &lt;- (1 - tau) x + tau f(d), a discrete leaky integrator (ours: the forward-Euler step of the
+    /// continuous-time recurrent network dx/dt = (f(d) - x) / T with tau = dt / T; fixed points within f's range);
+    /// <c>kouvaris</c>, x &lt;- x + tau1 f(d) - tau2 x, the developmental update of Watson et al. 2014 (Evolution, "The
+    /// evolution of phenotypic correlations and 'developmental memory'") and Kouvaris et al. 2017 (PLoS Comput Biol, "How
+    /// evolution learns to generalise"), there with d = B x; fixed points up to tau1 / tau2 in size.
+    /// Default <c>leaky</c>.
+    /// </summary>
+    public string Dynamics { get; init; } = "leaky";
+
+    /// <summary>Rate tau in (0, 1] of the <c>leaky</c> dynamics, x &lt;- (1 - tau) x + tau f(d). Default 0.2.</summary>
     public double Tau { get; init; } = 0.2;
+
+    /// <summary>Rate tau1 (> 0) of regulation in the <c>kouvaris</c> dynamics, x &lt;- x + tau1 f(d) - tau2 x. Default 1.</summary>
+    public double Tau1 { get; init; } = 1.0;
+
+    /// <summary>Decay tau2 in (0, 1] of the <c>kouvaris</c> dynamics, x &lt;- x + tau1 f(d) - tau2 x. Default 0.2.</summary>
+    public double Tau2 { get; init; } = 0.2;
 
     /// <summary>Activation f: <c>tanh</c> or <c>sigmoid</c>. Default <c>tanh</c>.</summary>
     public string Activation { get; init; } = "tanh";
 
-    /// <summary>Morphogens: how many genes are secreted and diffuse to neighbours (1..Channels). Default 4.</summary>
+    /// <summary>
+    /// Secreted genes (1..Channels): the first M genes, whose levels every cell reads in its eight neighbours (their mean
+    /// and Sobel gradients, one step, no diffusion). Default 4.
+    /// </summary>
     public int Morphogens { get; init; } = 4;
 
     /// <summary>
@@ -35,7 +55,10 @@ public sealed record GrnOptions : CellularOptions
     public override void Validate()
     {
         base.Validate();
+        if (Dynamics is not ("leaky" or "kouvaris")) throw new UserInputException($"Dynamics must be leaky or kouvaris, got '{Dynamics}'.");
         if (!(Tau > 0 && Tau <= 1)) throw new UserInputException($"Tau must be in (0, 1], got {Tau}.");
+        if (!(Tau1 > 0) || double.IsInfinity(Tau1)) throw new UserInputException($"Tau1 must be a finite number > 0, got {Tau1}.");
+        if (!(Tau2 > 0 && Tau2 <= 1)) throw new UserInputException($"Tau2 must be in (0, 1], got {Tau2}.");
         if (Activation is not ("tanh" or "sigmoid")) throw new UserInputException($"Activation must be tanh or sigmoid, got '{Activation}'.");
         if (Morphogens < 1 || Morphogens > Channels) throw new UserInputException($"Morphogens must be in [1, Channels={Channels}], got {Morphogens}.");
         Sequence?.Validate();
@@ -85,12 +108,14 @@ public sealed record GrnSequenceOptions
 
 /// <summary>
 /// A gene-regulatory-network decoder. Every cell of a G x G grid carries a gene-expression vector x of N genes; the
-/// genome sets the regulatory weights W(g) (N x (N + M)) and biases b(g) (N) through a small hypernetwork (shared
-/// W0, b0 plus a genome-dependent change). The first M genes are secreted morphogens: each cell reads, per morphogen, the
-/// mean of its eight neighbours' levels and the Sobel x / y gradients (one fixed depthwise 3x3 convolution with 3M
-/// outputs; the gradients let cells tell directions apart, so patterns can form off-centre). Each step (Watson et al. 2014, eq. 1; Kouvaris et al.
-/// 2017 use tau = 0.2, f = tanh): x &lt;- (1 - tau) x + tau f(W(g) [x; signals] + b(g)) + noise, restricted to living
-/// cells (gene P, after the P readout genes, above the alive threshold in the 3x3 neighbourhood). Development starts
+/// genome sets the regulatory weights W(g) (N x (N + 3M)) and biases b(g) (N) through a small hypernetwork (shared
+/// W0, b0 plus a genome-dependent change). The first M genes are secreted signals read by neighbours: each cell reads, per
+/// secreted gene, the mean of its eight neighbours' levels and the Sobel x / y gradients, this step's levels only (one
+/// fixed depthwise 3x3 convolution with 3M outputs; no diffusion or decay of a signal field; the gradients let cells tell
+/// directions apart, so patterns can form off-centre). Each step, with drive d = W(g) [x; signals] + b(g), follows
+/// <see cref="GrnOptions.Dynamics"/>: <c>leaky</c>, x &lt;- (1 - tau) x + tau f(d) (a discrete leaky integrator, ours), or
+/// <c>kouvaris</c>, x &lt;- x + tau1 f(d) - tau2 x (the update of Watson et al. 2014 and Kouvaris et al. 2017); then
+/// + noise, restricted to living cells (gene P, after the P readout genes, above the alive threshold in the 3x3 neighbourhood). Development starts
 /// from one zygote in an empty grid: the centre cell with its alive gene at 1 and maternal factors (a linear map of the
 /// genome, through tanh) on the other non-readout genes. Genes 0..P-1 read out as pixels:
 /// logits = gain * x + bias. With <see cref="GrnOptions.Sequence"/> set, the genome is a DNA sequence (one-hot or relaxed,
@@ -101,16 +126,16 @@ public sealed class GrnDecoder : CellularDecoder
 {
     /// <summary>Catalogue entry.</summary>
     public static CatalogueEntry<GrnOptions, DecoderContext, GenomeDecoder> Entry { get; } = new(
-        "grn", "gene-regulatory network in every cell of a grid, grown from one zygote; the genome sets W(g), b(g); diffusing morphogens.",
-        "Watson et al. 2014, The evolution of phenotypic correlations and developmental memory (Evolution), eq. 1; Kouvaris et al. 2017 (PLoS Comput Biol)",
+        "grn", "gene-regulatory network in every cell of a grid, grown from one zygote; the genome sets W(g), b(g); secreted signals read by neighbours; leaky or kouvaris dynamics.",
+        "leaky: a discrete leaky integrator (ours); kouvaris: Watson et al. 2014, The evolution of phenotypic correlations and 'developmental memory' (Evolution); Kouvaris et al. 2017, How evolution learns to generalise (PLoS Comput Biol)",
         (o, c) => new GrnDecoder(c.GenomeSize, c.PhenotypeShape, o));
 
     private readonly Linear? hyperHidden;     // genome -> hidden (vector genomes)
     private readonly Linear? hyperOut;        // hidden -> N (N + M) + N (vector genomes)
     private readonly SequenceAffinity? affinity; // sequence -> W(g) - W0, b(g) - b0 (nucleotide genomes)
-    private readonly Parameter baseWeights;   // (N, N + M) shared regulatory weights W0
+    private readonly Parameter baseWeights;   // (N, N + 3M) shared regulatory weights W0
     private readonly Parameter baseBias;      // (N) shared biases b0
-    private readonly Tensor diffusion;        // (3M, 1, 3, 3) neighbour mean, Sobel x, Sobel y per morphogen, depthwise
+    private readonly Tensor diffusion;        // (3M, 1, 3, 3) neighbour mean, Sobel x, Sobel y per secreted gene, depthwise (a one-step read, not diffusion)
     private readonly Linear? maternal;        // genome -> maternal factors of the zygote (vector genomes)
     private readonly Parameter readoutGain;   // (1, P, 1, 1)
     private readonly Parameter readoutBias;   // (1, P, 1, 1)
@@ -159,12 +184,13 @@ public sealed class GrnDecoder : CellularDecoder
     /// <summary>Genes per cell (N).</summary>
     public int Genes => genes;
 
-    /// <summary>Inputs of each gene: N genes plus 3 signals (neighbour mean, gradient x, gradient y) per morphogen.</summary>
+    /// <summary>Inputs of each gene: N genes plus 3 signals (neighbour mean, gradient x, gradient y) per secreted gene.</summary>
     public int RegulatoryInputs => genes + 3 * morphogens;
 
     /// <summary>
-    /// Depthwise 3x3 kernels (3M, 1, 3, 3) for M groups: per morphogen the mean of the eight neighbours (centre 0, others
-    /// 1/8), then Sobel x / 8 and Sobel y / 8 (as in the NCA's perception).
+    /// Depthwise 3x3 kernels (3M, 1, 3, 3) for M groups: per secreted gene the mean of the eight neighbours (centre 0,
+    /// others 1/8), then Sobel x / 8 and Sobel y / 8 (as in the NCA's perception). A one-step neighbour read, not a
+    /// diffusion: the name is kept for callers.
     /// </summary>
     public static Tensor DiffusionKernel(int morphogens)
     {
@@ -254,7 +280,7 @@ public sealed class GrnDecoder : CellularDecoder
     internal Tensor Step(Tensor x, Tensor w, Tensor biasMap, Tensor? noise)
     {
         long b = x.shape[0], g = x.shape[2], cells = g * g;
-        double tau = Options.Tau, threshold = Options.AliveThreshold;
+        double threshold = Options.AliveThreshold;
         Tensor alivePre;
         using (torch.no_grad()) alivePre = CellMasks.Alive(x.narrow(1, readout, 1), threshold);    // (B, 1, G, G) 0/1
         // The depthwise convolution as an ordinary one over B M single-channel planes (same kernels, same sums; faster on CPU).
@@ -263,8 +289,14 @@ public sealed class GrnDecoder : CellularDecoder
         var inputs = torch.cat(new[] { x, signals }, 1).view(b, RegulatoryInputs, cells);           // (B, N+3M, G*G)
         var drive = torch.bmm(w, inputs).Add_(biasMap).view(b, genes, g, g);                        // (B, N, G, G) = W [x; s] + b
         var target = Options.Activation == "sigmoid" ? torch.sigmoid(drive) : Tanh(drive);
-        using var weight = ScalarMath.Full(Array.Empty<long>(), tau, x.dtype, x.device);              // tau as a 0-dim tensor on x's device
-        var next = torch.lerp(x, target, weight);                                                      // (1 - tau) x + tau f(.)
+        Tensor next;
+        if (Options.Dynamics == "kouvaris")
+            next = x.Mul(1.0 - Options.Tau2).Add_(target.Mul(Options.Tau1));                        // x + tau1 f(.) - tau2 x
+        else
+        {
+            using var weight = ScalarMath.Full(Array.Empty<long>(), Options.Tau, x.dtype, x.device);  // tau as a 0-dim tensor on x's device
+            next = torch.lerp(x, target, weight);                                                      // (1 - tau) x + tau f(.)
+        }
         if (noise is not null) next = next.Plus(noise.Mul(NoiseLevel));
         using (torch.no_grad()) alivePre.mul_(CellMasks.Alive(next.narrow(1, readout, 1), threshold)); // alive before and after
         return next * alivePre;

@@ -20,8 +20,8 @@ public class PopulationDevelopmentTests
         });
 
     /// <summary>A small GRN: 5 genes, 2 morphogens, hypernetwork 8, 6x6 grid, 4 steps.</summary>
-    internal static GrnDecoder SmallGrn(double noise = 0, int grid = 0, string activation = "tanh") =>
-        new(3, (1, 6, 6), new GrnOptions { Steps = 4, Channels = 5, Morphogens = 2, HiddenSize = 8, Noise = noise, Grid = grid, Activation = activation });
+    internal static GrnDecoder SmallGrn(double noise = 0, int grid = 0, string activation = "tanh", string dynamics = "leaky") =>
+        new(3, (1, 6, 6), new GrnOptions { Steps = 4, Channels = 5, Morphogens = 2, HiddenSize = 8, Noise = noise, Grid = grid, Activation = activation, Dynamics = dynamics });
 
     /// <summary>P weight vectors around the decoder's own: row i = w + 0.3 N(0, 1) (the NCA's zero update layer needs it).</summary>
     internal static Tensor Perturbed(GenomeDecoder decoder, int population, long seed)
@@ -135,14 +135,15 @@ public class PopulationDevelopmentTests
     }
 
     [Theory]
-    [InlineData(0.0, 0, "tanh")]
-    [InlineData(0.05, 0, "tanh")]
-    [InlineData(0.05, 4, "sigmoid")]
-    public void Should_MatchTheLoop_When_DevelopingAGrnPopulation(double noise, int grid, string activation)
+    [InlineData(0.0, 0, "tanh", "leaky")]
+    [InlineData(0.05, 0, "tanh", "leaky")]
+    [InlineData(0.05, 4, "sigmoid", "leaky")]
+    [InlineData(0.05, 0, "tanh", "kouvaris")]
+    public void Should_MatchTheLoop_When_DevelopingAGrnPopulation(double noise, int grid, string activation, string dynamics)
     {
         // Given 4 GRN individuals and 2 genomes per individual (their own, (P, K, G))
         torch.random.manual_seed(21);
-        using var grn = SmallGrn(noise, grid, activation);
+        using var grn = SmallGrn(noise, grid, activation, dynamics);
         using var weights = Perturbed(grn, 4, 15);
         using var genomes = torch.randn(new long[] { 4, 2, 3 }, generator: new Generator(17));
 

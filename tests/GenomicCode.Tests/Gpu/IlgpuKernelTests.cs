@@ -160,6 +160,15 @@ public class IlgpuKernelTests : IClassFixture<IlgpuKernelTests.CpuBackend>
     }
 
     [Fact]
+    public void Should_RefuseTheGrn_When_ItsDynamicsAreKouvaris()
+    {
+        using var grn = new GrnDecoder(3, (1, 5, 5), new GrnOptions { Steps = 2, Channels = 5, Morphogens = 2, HiddenSize = 8, Dynamics = "kouvaris" });
+        var e = Assert.Throws<UserInputException>(() => cpu.Backend.Create(grn));
+        Assert.Contains("leaky dynamics only", e.Message);
+        Assert.DoesNotContain('\n', e.Message);
+    }
+
+    [Fact]
     public void Should_RefuseADecoderItCannotDevelop_When_AskedForALandscape()
     {
         using var landscape = new LandscapeDecoder(2, (1, 16, 16), new LandscapeOptions { Steps = 2, Channels = 3, HiddenSize = 8, ReadoutHiddenSize = 8 });
