@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using GenomicCode.Cli.Bench;
 using GenomicCode.Core;
 using GenomicCode.Development;
 using TorchSharp;

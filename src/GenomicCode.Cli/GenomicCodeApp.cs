@@ -42,6 +42,9 @@ public static class GenomicCodeApp
             config.AddCommand<ScoreCommand>("score")
                 .WithDescription("Score codes from any framework (NPY or CSV) against ground-truth factors: MIG, DCI, SAP, modularity, explicitness.")
                 .WithExample("score", "--codes", "codes.npy", "--factors", "factors.npy", "--json", "scores.json");
+            config.AddCommand<SummarizeCommand>("summarize")
+                .WithDescription("Mean and 95% t interval of numbers in the result files of independent replicates (seeds, runs).")
+                .WithExample("summarize", "runs/b4-s0/selectability.json", "runs/b4-s1/selectability.json", "--path", "cross_talk");
             config.AddCommand<EvaluateCommand>("evaluate")
                 .WithDescription("Disentanglement metrics of a trained run; writes evaluation.json and figures into the run folder.")
                 .WithExample("evaluate", "--run", "runs/quickstart");
@@ -109,17 +112,24 @@ public static class GenomicCodeApp
             });
             config.AddBranch("genome", genome =>
             {
-                genome.SetDescription("Nucleotide genomes: read FASTA, see the regulation they encode.");
+                genome.SetDescription("Nucleotide genomes: read FASTA, see the regulation they encode, grow the organisms they encode.");
                 genome.AddCommand<GenomeAffinityCommand>("affinity")
                     .WithDescription("Read nucleotide genomes from FASTA and print the regulatory matrix W(g) and biases b(g) the sequence-to-affinity layer reads from them.")
                     .WithExample("genome", "affinity", "genomes.fa", "--genes", "8", "--motif", "6", "--cis", "24");
+                genome.AddCommand<GenomeDevelopCommand>("develop")
+                    .WithDescription("Grow the organisms that DNA encodes (a FASTA file, e.g. a run's genome.fa edited by hand) through a trained nucleotide run's development; one tile per record.")
+                    .WithExample("genome", "develop", "--run", "runs/sprites-dna-grn", "--fasta", "runs/sprites-dna-grn/genome.fa", "--out", "organisms.png");
             });
             config.AddBranch("bench", bench =>
             {
                 bench.SetDescription("Benchmarks; print JSON.");
                 bench.AddCommand<BenchDevelopCommand>("develop")
-                    .WithDescription("Speed and memory of developmental decoders: forward development and training steps (bench/README.md).")
-                    .WithExample("bench", "develop", "--decoder", "nca", "--json", "nca.json");
+                    .WithDescription("Speed and memory of developmental decoders: forward development and training steps, or with --population whole populations per backend (bench/README.md).")
+                    .WithExample("bench", "develop", "--decoder", "nca", "--json", "nca.json")
+                    .WithExample("bench", "develop", "--population", "32,256,1024", "--backend", "ilgpu", "--check", "--json", "ilgpu.json");
+                bench.AddCommand<BenchPlotCommand>("plot")
+                    .WithDescription("Organisms per second against population size from population-benchmark JSON files, one line per file.")
+                    .WithExample("bench", "plot", "--json", "torch.json,ilgpu.json", "--out", "bench/population.png");
             });
         });
         return app.Run(args, cancel);

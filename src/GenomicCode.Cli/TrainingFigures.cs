@@ -10,11 +10,16 @@ using TorchSharp;
 
 namespace GenomicCode.Cli;
 
-/// <summary>The end-of-training figures of a run folder: reconstructions, latent traversals, loss curve, and a development strip for developmental decoders.</summary>
+/// <summary>
+/// The end-of-training figures of a run folder: reconstructions, latent traversals, loss curve, and a development strip
+/// for developmental decoders. A run whose genome is DNA gets, instead of traversals, the most probable genome of each
+/// reconstructed phenotype (genome.fa) and the regulatory matrix the first of them encodes (regulation.png).
+/// </summary>
 public static class TrainingFigures
 {
     /// <summary>File names of the figures.</summary>
-    public const string Reconstructions = "reconstructions.png", Traversals = "traversals.png", Loss = "loss.png", Development = "development.png", Landscape = "landscape.png";
+    public const string Reconstructions = "reconstructions.png", Traversals = "traversals.png", Loss = "loss.png", Development = "development.png", Landscape = "landscape.png",
+        Regulation = "regulation.png";
 
     /// <summary>Writes the figures into <paramref name="run"/> and returns their paths.</summary>
     public static IReadOnlyList<string> Write(RunFolder run, GenomeVae model, IGroundTruthData data, torch.Device device, long seed)
@@ -36,15 +41,10 @@ public static class TrainingFigures
                 "Inputs and reconstructions (posterior mean)", run.File(Reconstructions)),
         };
 
-        var values = LatentTraversal.Linspace(-2, 2, 9);
-        var tiles = LatentTraversal.Traverse(model, data, values, (long)Seeds.Derive(seed, 4), device);
-        int d = model.LatentSize;
-        var grey = new float[d * values.Length * side * side];
-        for (int t = 0; t < d * values.Length; t++) Array.Copy(tiles, t * pixels, grey, t * side * side, side * side);
-        var kl = ReadLastKl(run.File(RunFolder.MetricsFile), d);
-        var rowLabels = Enumerable.Range(0, d).Select(j => kl is null ? $"z{j}" : $"z{j} (KL {kl[j]:F2})").ToArray();
-        written.Add(Figures.SaveImageGrid(new ImageGrid(d, values.Length, side, side, grey, rowLabels, values.Select(v => v.ToString("+0.0;-0.0;0")).ToArray()),
-            "Latent traversals: each genome dimension from -2 to 2", run.File(Traversals)));
+        if (model.Latent is GenomicCode.Latent.NucleotideLatent)
+            written.AddRange(WriteDna(run, model, data, device, (long)Seeds.Derive(seed, 3), n));
+        else
+            written.Add(WriteTraversals(run, model, data, device, seed, side, pixels));
 
         if (model.Decoder is GenomicCode.Development.DevelopmentalDecoder)
         {
@@ -72,6 +72,44 @@ public static class TrainingFigures
         return written;
     }
 
+    /// <summary>Latent traversals: each genome dimension swept from -2 to 2 around one phenotype's posterior mean.</summary>
+    private static string WriteTraversals(RunFolder run, GenomeVae model, IGroundTruthData data, torch.Device device, long seed, int side, int pixels)
+    {
+        var values = LatentTraversal.Linspace(-2, 2, 9);
+        var tiles = LatentTraversal.Traverse(model, data, values, (long)Seeds.Derive(seed, 4), device);
+        int d = model.LatentSize;
+        var grey = new float[d * values.Length * side * side];
+        for (int t = 0; t < d * values.Length; t++) Array.Copy(tiles, t * pixels, grey, t * side * side, side * side);
+        var kl = ReadLastKl(run.File(RunFolder.MetricsFile), d);
+        var rowLabels = Enumerable.Range(0, d).Select(j => kl is null ? $"z{j}" : $"z{j} (KL {kl[j]:F2})").ToArray();
+        return Figures.SaveImageGrid(new ImageGrid(d, values.Length, side, side, grey, rowLabels, values.Select(v => v.ToString("+0.0;-0.0;0")).ToArray()),
+            "Latent traversals: each genome dimension from -2 to 2", run.File(Traversals));
+    }
+
+    /// <summary>
+    /// genome.fa: the most probable genome of each of the <paramref name="count"/> reconstructed phenotypes (the factors
+    /// of the reconstruction figure), named sprite1.. with their factor values; regulation.png: the regulatory matrix the
+    /// first genome encodes, when the decoder reads DNA.
+    /// </summary>
+    private static IEnumerable<string> WriteDna(RunFolder run, GenomeVae model, IGroundTruthData data, torch.Device device, long factorSeed, int count)
+    {
+        using var scope = torch.NewDisposeScope();
+        model.eval();
+        var factors = data.SampleFactors(count, factorSeed);
+        var genomes = DnaGenomes.MostProbable(model, data.Render(factors, device));          // (count, L)
+        var names = Enumerable.Range(0, count).Select(i => $"sprite{i + 1} " +
+            string.Join(" ", data.FactorNames.Select((f, j) => $"{f}={factors[i, j]}"))).ToArray();
+        GenomicCode.Latent.NucleotideFasta.WriteFile(run.File(RunFolder.GenomeFile), genomes, names);
+        var written = new List<string> { run.File(RunFolder.GenomeFile) };
+        if (model.Decoder is GenomicCode.Development.GrnDecoder { Layout: not null })
+        {
+            var (w, genes, regulators) = DnaGenomes.Regulation(model, genomes[0]);
+            written.Add(GenomeFigures.SaveRegulation("Regulatory matrix of sprite1's most probable genome (genes x regulators)", w, genes, regulators,
+                run.File(Regulation)));
+        }
+        return written;
+    }
+
     /// <summary>
     /// The energy landscape of one organism's genome (posterior mean), sliced through the state it develops to along
     /// state dimensions 0 and 1, with descent trajectories from 8 random starts around it.
@@ -88,7 +126,7 @@ public static class TrainingFigures
             var centre = final.to(torch.CPU).to(torch.ScalarType.Float64).data<double>().ToArray();
             var energy = LandscapeAnalysis.ForGenome(decoder, genome);
             var starts = final.Plus(LandscapeAnalysis.RandomStarts(8, decoder.StateSize, -2, 2, (long)Seeds.Derive(seed, 7), device));
-            slice = LandscapeAnalysis.Slice(energy, centre, 0, 1, 3, 41, starts, decoder.StepSize, decoder.Steps);
+            slice = LandscapeAnalysis.Slice(energy, centre, 0, 1, 3, 41, starts, decoder.StepSize, decoder.Steps, device);
         }
         return LandscapeFigure.Save(new LandscapePlotData(slice.Xs, slice.Ys, slice.Energy, slice.Trajectories),
             "Energy landscape of one genome (slice through its developed state) and descents", run.File(Landscape), "state 0", "state 1");

@@ -60,38 +60,66 @@ public static class ExperimentFigures
 
     /// <summary>
     /// Analysis: the standardised effect matrix (<c>effect_matrix.png</c>), pairwise epistasis (<c>epistasis.png</c>),
-    /// mutational robustness (<c>robustness.png</c>), phenotypic variance under mutation and developmental noise
-    /// (<c>phenotypic_variance.png</c>) and the effect-size spectrum (<c>effect_spectrum.png</c>).
+    /// mutational robustness (<c>robustness.png</c>), phenotypic variance under mutation and noise inside development
+    /// (<c>phenotypic_variance.png</c>), the effect-size spectrum (<c>effect_spectrum.png</c>) and, for a developmental
+    /// decoder, the phenotype change per developmental noise level (<c>developmental_noise.png</c>). A nucleotide run draws the
+    /// effects of every point mutation by locus (<c>loci.png</c>) instead of the effect matrix, and the epistasis among its
+    /// strongest loci.
     /// </summary>
     public static IReadOnlyDictionary<string, Figure> Analyze(AnalysisResult result)
     {
         string name = NameOf(result.Run);
         var mutational = result.Mutational;
         var developmental = result.DevelopmentalNoise;
-        return new Dictionary<string, Figure>
+        var variance = new Dictionary<string, (double[], double[])>
         {
-            ["effect_matrix.png"] = AnalysisFigures.DrawHeatmap($"Genome -> trait effects of {name} (trait SDs per unit gene)",
-                Rows(result.EffectMatrixStandardized), result.Genes, result.Traits, "d trait / d gene (trait SD)", diverging: true),
-            ["epistasis.png"] = AnalysisFigures.DrawHeatmap($"Pairwise epistasis of {name} (trait SDs, double mutation of size 1)",
-                Rows(result.Epistasis), result.Genes, result.Genes, "|non-additivity|"),
+            ["k mutations"] = (mutational.Select(p => p.Level).ToArray(), mutational.Select(p => p.PhenotypicVariance).ToArray()),
+        };
+        if (developmental.Count > 0)
+            variance["noise inside development"] = (developmental.Select(p => p.Level).ToArray(), developmental.Select(p => p.PhenotypicVariance).ToArray());
+        bool loci = result.GenomeKind == "nucleotide";
+        var figures = new Dictionary<string, Figure>();
+        if (loci)
+        {
+            // Where each gene's motif begins, from the locus names (g3 motif 1, s0 motif 1).
+            var starts = result.Genes.Select((g, i) => (g, i)).Where(p => p.g.EndsWith(" motif 1", StringComparison.Ordinal) && p.i > 0).Select(p => p.i).ToArray();
+            figures["loci.png"] = GenomeFigures.DrawLoci($"Locus effects of {name}: every point mutation, mean |trait change| over parents and bases",
+                result.EffectMatrixStandardized, result.Traits, result.PleiotropyThreshold, starts);
+            var epistasisLoci = result.EpistasisLoci ?? result.Genes;
+            figures["epistasis.png"] = AnalysisFigures.DrawHeatmap($"Pairwise epistasis among the strongest loci of {name} (trait SDs)",
+                Rows(result.Epistasis), epistasisLoci, epistasisLoci, "|non-additivity|");
+        }
+        else
+        {
+            figures["effect_matrix.png"] = AnalysisFigures.DrawHeatmap($"Genome -> trait effects of {name} (trait SDs per unit gene)",
+                Rows(result.EffectMatrixStandardized), result.Genes, result.Traits, "d trait / d gene (trait SD)", diverging: true);
+            figures["epistasis.png"] = AnalysisFigures.DrawHeatmap($"Pairwise epistasis of {name} (trait SDs, double mutation of size 1)",
+                Rows(result.Epistasis), result.Genes, result.Genes, "|non-additivity|");
+        }
+        var common = new Dictionary<string, Figure>
+        {
             ["robustness.png"] = AnalysisFigures.DrawLines($"Mutational robustness of {name} (epsilon {result.Epsilon.ToString(CultureInfo.InvariantCulture)})",
                 "mutations per genome k", "share of mutants within epsilon",
                 new Dictionary<string, (double[], double[])>
                 {
                     ["mutational robustness"] = (mutational.Select(p => p.Level).ToArray(), mutational.Select(p => p.Robustness).ToArray()),
                 }),
-            ["phenotypic_variance.png"] = AnalysisFigures.DrawLines($"Phenotypic variance of {name}", "perturbation: mutations k, or developmental noise sigma",
-                "mean pixel variance", new Dictionary<string, (double[], double[])>
-                {
-                    ["k mutations"] = (mutational.Select(p => p.Level).ToArray(), mutational.Select(p => p.PhenotypicVariance).ToArray()),
-                    ["developmental noise"] = (developmental.Select(p => p.Level).ToArray(), developmental.Select(p => p.PhenotypicVariance).ToArray()),
-                }),
+            ["phenotypic_variance.png"] = AnalysisFigures.DrawLines($"Phenotypic variance of {name}",
+                developmental.Count > 0 ? "perturbation: mutations k, or developmental noise level" : "mutations per genome k", "mean pixel variance", variance),
             ["effect_spectrum.png"] = AnalysisFigures.DrawLines($"Effect-size spectrum of {name}", "rank", "|effect| (trait SD per unit gene)",
                 new Dictionary<string, (double[], double[])>
                 {
                     ["all gene-trait effects"] = (Enumerable.Range(1, result.EffectSpectrum.Length).Select(i => (double)i).ToArray(), result.EffectSpectrum),
                 }),
         };
+        foreach (var (file, figure) in common) figures[file] = figure;
+        if (developmental.Count > 0)
+            figures["developmental_noise.png"] = AnalysisFigures.DrawLines($"Noise inside development of {name}", "developmental noise level",
+                "mean |pixel change| from the noise-free phenotype", new Dictionary<string, (double[], double[])>
+                {
+                    ["phenotype change"] = (developmental.Select(p => p.Level).ToArray(), developmental.Select(p => p.MeanDistance).ToArray()),
+                });
+        return figures;
     }
 
     /// <summary>
@@ -123,8 +151,8 @@ public static class ExperimentFigures
 
     /// <summary>
     /// Selectability: every trait's population mean while <paramref name="trait"/> is selected (<c>_trajectories</c>, in
-    /// initial SDs; the first selection line when that trait was not selected on), and the correlated-response matrix
-    /// (<c>_response</c>).
+    /// initial SDs; the first selection line when that trait was not selected on), the correlated-response matrix
+    /// (<c>_response</c>) and, when the controls ran, the cross-talk ratio of every mutation and genome (<c>_controls</c>).
     /// </summary>
     public static IReadOnlyDictionary<string, Figure> Selectability(SelectabilityResult result, string trait = "scale", string stem = "selectability")
     {
@@ -136,7 +164,7 @@ public static class ExperimentFigures
         var series = names.Select((n, t) => (n, t)).ToDictionary(p => p.n, p => (generations,
             trajectory.Select(m => (m[p.t] - result.InitialMean[p.t]) / Math.Max(result.InitialStd[p.t], 1e-12)).ToArray()));
         string name = NameOf(result.Run);
-        return new Dictionary<string, Figure>
+        var figures = new Dictionary<string, Figure>
         {
             [$"{stem}_trajectories.png"] = AnalysisFigures.DrawLines($"Selecting on {line}: every trait's population mean ({name})",
                 "generation", "change in initial standard deviations", series),
@@ -144,6 +172,14 @@ public static class ExperimentFigures
                 result.CorrelatedResponse.Select(r => (IReadOnlyList<double>)r).ToArray(),
                 result.SelectedTraits.Select(t => $"select {names[t]}").ToArray(), names, "response (initial sd)", diverging: true),
         };
+        if (result.Controls is { Count: > 0 } controls)
+        {
+            var ratios = new Dictionary<string, double> { ["isotropic"] = result.CrossTalk };
+            foreach (var c in controls) ratios[c.Name] = c.CrossTalk;
+            figures[$"{stem}_controls.png"] = AnalysisFigures.DrawMetricBars($"Cross-talk ratio (off-target / direct response) by mutation and genome ({name})",
+                new Dictionary<string, IReadOnlyDictionary<string, double>> { [name] = ratios }, "mean |off-target| / mean |direct|");
+        }
+        return figures;
     }
 
     /// <summary>
@@ -174,7 +210,9 @@ public static class ExperimentFigures
     /// <summary>
     /// Generalisation (Watson et al. 2014; Kouvaris et al. 2017): generations to adapt to seen and unseen targets per
     /// condition (<c>_adapt</c>), the shares of random genotypes reaching targets and of unseen targets adapted
-    /// (<c>_shares</c>), and the evolved B of replicate 1 of each condition (<c>_B0</c>, <c>_B1</c>, <c>_B2</c>).
+    /// (<c>_shares</c>), the evolved B of replicate 1 of each condition (<c>_B0</c>, <c>_B1</c>, ...), the phenotypic
+    /// distribution of random genotypes over the modular patterns (<c>_distribution</c>, up to 8 modules) and, with a cost
+    /// sweep, the training and generalisation error against lambda (<c>_errors</c>).
     /// </summary>
     public static IReadOnlyDictionary<string, Figure> Generalisation(GeneralisationResult result, string stem = "generalisation")
     {
@@ -202,6 +240,25 @@ public static class ExperimentFigures
                 for (int j = 0; j < n; j++) matrix[i, j] = cond.RegulatoryMatrix[i * n + j];
             figures[$"{stem}_B{c.ToString(CultureInfo.InvariantCulture)}.png"] =
                 AnalysisFigures.DrawHeatmap($"Evolved B: {cond.Condition} (replicate 1)", matrix, labels, labels, "B_ij", diverging: true);
+        }
+        if (result.ClassPatterns is { } patterns && result.Conditions.All(c => c.Replicates.All(r => r.PatternShares is not null)))
+        {
+            // The phenotypic distribution of random genotypes over the class (Kouvaris et al. 2017, fig. 2), mean over replicates.
+            var x = Enumerable.Range(0, patterns.Length).Select(i => (double)i).ToArray();
+            var series = result.Conditions.ToDictionary(c => c.Condition,
+                c => (x, x.Select(i => c.Replicates.Average(r => r.PatternShares![(int)i])).ToArray()));
+            figures[$"{stem}_distribution.png"] = AnalysisFigures.DrawLines("Phenotypes of random genotypes over the modular patterns (mean over replicates)",
+                "pattern (module-sign mask: bit k set = module k positive)", "share of random genotypes", series);
+        }
+        if (result.CostCurve is { Count: > 0 } curve)
+        {
+            var lambdas = curve.Select(p => p.Lambda).ToArray();
+            figures[$"{stem}_errors.png"] = AnalysisFigures.DrawLines($"Training and generalisation error against the connection cost ({result.Options.CostUnits} units)",
+                $"lambda ({result.Options.CostNorm})", "Hellinger distance (mean over replicates)", new Dictionary<string, (double[], double[])>
+                {
+                    ["training error"] = (lambdas, curve.Select(p => p.TrainingError.Mean).ToArray()),
+                    ["generalisation error"] = (lambdas, curve.Select(p => p.GeneralisationError.Mean).ToArray()),
+                });
         }
         return figures;
     }

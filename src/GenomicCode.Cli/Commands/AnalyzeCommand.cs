@@ -35,13 +35,23 @@ public sealed class AnalyzeCommand : Command<AnalyzeSettings>
         var written = new List<string> { ResultFile.Write(Path.Combine(dir, AnalysisFile), result) };
         written.AddRange(ExperimentFigures.Save(ExperimentFigures.Analyze(result), dir));
 
-        var table = new Table().AddColumn("gene").AddColumn("pleiotropy");
+        bool loci = result.GenomeKind == "nucleotide";
+        var table = new Table().AddColumn(loci ? "locus" : "gene").AddColumn("pleiotropy");
         foreach (string t in result.Traits) table.AddColumn(new TableColumn(t).RightAligned());
-        for (int g = 0; g < result.Genes.Count; g++)
+        // A nucleotide genome has hundreds of loci: the table shows the ten of largest summed effect (all are in analysis.json).
+        var rows = loci
+            ? Enumerable.Range(0, result.Genes.Count).OrderByDescending(l => result.EffectMatrixStandardized[l].Sum()).Take(10).ToArray()
+            : Enumerable.Range(0, result.Genes.Count).ToArray();
+        if (loci) console.MarkupLine($"{result.Loci} loci; polygenicity (loci per trait): " +
+                                     string.Join(", ", result.Traits.Select((t, i) => $"{Markup.Escape(t)} {result.Polygenicity[i]}")) + "; the ten strongest loci:");
+        foreach (int g in rows)
             table.AddRow(new[] { result.Genes[g], result.Pleiotropy[g].ToString(CultureInfo.InvariantCulture) }
                 .Concat(result.EffectMatrixStandardized[g].Select(v => v.ToString("F2", CultureInfo.InvariantCulture))).ToArray());
         console.Write(table);
         console.MarkupLine("mutational robustness: " + string.Join(", ", result.Mutational.Select(p => $"k={p.Level}: {p.Robustness:F2}")));
+        console.MarkupLine(result.DevelopmentalNoise.Count > 0
+            ? "noise inside development (mean |pixel change|): " + string.Join(", ", result.DevelopmentalNoise.Select(p => $"{p.Level}: {p.MeanDistance:F3}"))
+            : $"canalisation: {Markup.Escape(result.Canalisation ?? AnalysisResult.NotDefined)}");
         console.MarkupLine($"[green]wrote[/] {string.Join(", ", written.Select(w => Markup.Escape(Path.GetFileName(w))))} in {Markup.Escape(dir)}");
         return 0;
     }

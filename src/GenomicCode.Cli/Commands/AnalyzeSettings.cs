@@ -30,8 +30,13 @@ public sealed class AnalyzeSettings : RunSettings
 
     /// <summary>Developmental noise levels.</summary>
     [CommandOption("--noise <LIST>")]
-    [Description("Developmental noise levels: standard deviations of Gaussian noise on the decoder's logits. Default 0.5,1,2.")]
-    public string Noise { get; init; } = "0.5,1,2";
+    [Description("Developmental noise levels, injected inside development through the decoder's own noise option: SD of Gaussian state noise per step (nca, grn) or Langevin temperature (landscape). Not defined for the conv decoder. Default 0,0.01,0.03,0.1.")]
+    public string Noise { get; init; } = "0,0.01,0.03,0.1";
+
+    /// <summary>Parents whose every point mutant is measured (nucleotide runs).</summary>
+    [CommandOption("--locus-parents <N>")]
+    [Description("Nucleotide runs: parents whose every point mutant (3 per locus) is measured. Default 8.")]
+    public int LocusParents { get; init; } = 8;
 
     /// <inheritdoc />
     public override ValidationResult Validate()
@@ -40,6 +45,7 @@ public sealed class AnalyzeSettings : RunSettings
         if (!run.Successful) return run;
         if (Population < 2) return ValidationResult.Error($"--population must be >= 2, got {Population}.");
         if (Mutants < 2) return ValidationResult.Error($"--mutants must be >= 2, got {Mutants}.");
+        if (LocusParents < 1) return ValidationResult.Error($"--locus-parents must be >= 1, got {LocusParents}.");
         if (!(MutationSize > 0)) return ValidationResult.Error($"--mutation-size must be > 0, got {MutationSize}.");
         if (!(Epsilon >= 0)) return ValidationResult.Error($"--epsilon must be >= 0, got {Epsilon}.");
         return ValidationResult.Success();
@@ -51,7 +57,7 @@ public sealed class AnalyzeSettings : RunSettings
         var options = new AnalysisOptions
         {
             Run = Run, Device = Device, Population = Population, Mutants = Mutants, MutationSize = MutationSize, Epsilon = Epsilon,
-            Noise = AnalyzeCommand.ParseLevels(Noise),
+            LocusParents = LocusParents, Noise = AnalyzeCommand.ParseLevels(Noise),
         };
         options.Validate();
         return options;

@@ -28,13 +28,20 @@ public sealed class EvolveCommand : Command<EvolveSettings>
         var options = settings.ToOptions();
         AtomicFile.CheckDestination(settings.Json ?? Path.Combine(options.Run!, EvolveFile), RunFolder.ReportBytes, settings.Json is null ? "run folder" : "--json");
         console.MarkupLine($"evolving a genome through [bold]{Markup.Escape(options.Run!)}[/] to match target {Markup.Escape(options.Target)}: " +
-                           $"{options.Strategy.Name}, {options.Generations} generations, {options.Loss} loss");
+                           $"{options.Strategy.Name}, {options.Generations} generations, {options.Loss} loss{(options.Prior ? " + prior (MAP)" : "")}");
         var result = ProgressDisplay.Run(console, progress => EvolveExperiment.Run(options, settings.Seed, progress, cancellationToken));
 
-        var table = new Table().AddColumn("genome").AddColumn(new TableColumn("Bernoulli NLL (nats)").RightAligned()).AddColumn(new TableColumn("MSE").RightAligned());
-        table.AddRow("encoder posterior mean", F(result.Encoder.Nll, "F2"), F(result.Encoder.Mse, "F5"));
-        table.AddRow($"evolved ({result.Strategy}, population {result.Population}, {result.Generations} generations)", F(result.Evolved.Nll, "F2"), F(result.Evolved.Mse, "F5"));
+        var table = new Table().AddColumn("genome").AddColumn(new TableColumn("-log p(x|z) (nats)").RightAligned())
+            .AddColumn(new TableColumn("-log p(z) (nats)").RightAligned()).AddColumn(new TableColumn("MAP loss (nats)").RightAligned())
+            .AddColumn(new TableColumn("MSE").RightAligned());
+        bool dna = result.GenomeKind == "nucleotide";
+        table.AddRow(dna ? "encoder's most probable genome" : "encoder posterior mean", F(result.Encoder.Nll, "F2"), F(result.Encoder.NegLogPrior, "F2"), F(result.Encoder.MapLoss, "F2"), F(result.Encoder.Mse, "F5"));
+        table.AddRow($"evolved ({result.Strategy}, population {result.Population}, {result.Generations} generations)", F(result.Evolved.Nll, "F2"),
+            F(result.Evolved.NegLogPrior, "F2"), F(result.Evolved.MapLoss, "F2"), F(result.Evolved.Mse, "F5"));
         console.Write(table);
+        if (dna) console.MarkupLine($"DNA of {result.EvolvedSequence!.Length} bases: the evolved genome differs from the encoder's at {result.Differences} loci");
+        var gap = result.AmortisationGap;
+        console.MarkupLine($"objective: {result.Objective}; amortisation gap (encoder - evolved): likelihood {F(gap.Likelihood, "F2")} nats, MAP {F(gap.Map, "F2")} nats");
         console.MarkupLine(result.GenerationsToBeatEncoder is int g
             ? $"evolution beat the encoder after [bold]{g}[/] generations ({result.DevelopmentsToBeatEncoder} developments)"
             : "evolution did not beat the encoder in this run");

@@ -34,6 +34,11 @@ public sealed class EvolveSettings : RunSettings
     [Description("bernoulli (negative log-likelihood in nats, the VAE's reconstruction term; default) or mse.")]
     public string Loss { get; init; } = "bernoulli";
 
+    /// <summary>Evolve on the likelihood alone.</summary>
+    [CommandOption("--no-prior")]
+    [Description("Leave the prior term log p(z) out of the fitness (likelihood only). By default fitness is the MAP objective log p(x | z) + log p(z), the one the encoder is judged on too; --loss mse needs --no-prior.")]
+    public bool NoPrior { get; init; }
+
     /// <summary>JSON output path.</summary>
     [CommandOption("--json <FILE>")]
     [Description("Where to write the result JSON (figures go next to it). Default: evolve.json in the run folder.")]
@@ -47,6 +52,7 @@ public sealed class EvolveSettings : RunSettings
         if (string.IsNullOrWhiteSpace(Target)) return ValidationResult.Error("--target is required: a sprites-world index or a 64x64 .npy image.");
         if (!StrategyCatalog.Catalogue.Contains(Strategy)) return ValidationResult.Error($"--strategy must be one of {string.Join(", ", StrategyCatalog.Names)}, got '{Strategy}'.");
         if (Loss is not ("bernoulli" or "mse")) return ValidationResult.Error($"--loss must be bernoulli or mse, got '{Loss}'.");
+        if (Loss == "mse" && !NoPrior) return ValidationResult.Error("--loss mse needs --no-prior: the prior term log p(z) is in nats and adds only to the Bernoulli likelihood.");
         if (Generations < 1) return ValidationResult.Error($"--generations must be >= 1, got {Generations}.");
         return ValidationResult.Success();
     }
@@ -57,7 +63,7 @@ public sealed class EvolveSettings : RunSettings
         var options = new EvolveOptions
         {
             Run = Run, Device = Device, Target = Target!, Strategy = StrategyCatalog.With(StrategyCatalog.Spec(Strategy), Population),
-            Generations = Generations, Loss = Loss,
+            Generations = Generations, Loss = Loss, Prior = !NoPrior,
         };
         options.Validate();
         return options;

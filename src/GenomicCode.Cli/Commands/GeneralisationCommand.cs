@@ -36,15 +36,36 @@ public sealed class GeneralisationCommand : Command<GeneralisationSettings>
         var written = new List<string> { ResultFile.Write(Path.Combine(dir, ResultFileName), result) };
         written.AddRange(ExperimentFigures.Save(ExperimentFigures.Generalisation(result), dir));
 
-        var table = new Table().AddColumn("condition").AddColumn(new TableColumn("gens seen").RightAligned()).AddColumn(new TableColumn("gens unseen (sd)").RightAligned())
-            .AddColumn(new TableColumn("unseen adapted").RightAligned()).AddColumn(new TableColumn("random->seen").RightAligned())
-            .AddColumn(new TableColumn("random->unseen (sd)").RightAligned()).AddColumn(new TableColumn("|B| within / between").RightAligned())
+        var table = new Table().AddColumn("condition").AddColumn(new TableColumn("gens seen").RightAligned())
+            .AddColumn(new TableColumn("gens unseen [[95% CI]]").RightAligned())
+            .AddColumn(new TableColumn("unseen reached, share by replicate [[95% CI]]").RightAligned())
+            .AddColumn(new TableColumn("replicates reaching every unseen (Fisher p vs no cost)").RightAligned())
+            .AddColumn(new TableColumn("random->seen").RightAligned())
+            .AddColumn(new TableColumn("random->unseen [[95% CI]]").RightAligned())
+            .AddColumn(new TableColumn("training / generalisation error").RightAligned())
+            .AddColumn(new TableColumn("|B| within / between").RightAligned())
             .AddColumn(new TableColumn("Hebbian r").RightAligned());
         foreach (var c in result.Conditions)
-            table.AddRow(Markup.Escape(c.Condition), F(c.GenerationsToAdaptSeen), $"{F(c.GenerationsToAdaptUnseen)} ({F(c.GenerationsToAdaptUnseenSd)})", F(c.UnseenAdaptedShare),
-                F(c.RandomToSeenShare), $"{F(c.RandomToUnseenShare)} ({F(c.RandomToUnseenShareSd)})", $"{F(c.WithinModuleWeight)} / {F(c.BetweenModuleWeight)}",
+        {
+            var st = c.Statistics!;
+            string versus = st.VersusNoCost is { } v ? $" (p = {v.PValue.ToString("G3", CultureInfo.InvariantCulture)})" : "";
+            table.AddRow(Markup.Escape(c.Condition), F(c.GenerationsToAdaptSeen), Markup.Escape(st.GenerationsToAdaptUnseen.Format(1)),
+                Markup.Escape(st.UnseenAdaptedShare.Format(3)), $"{st.ReplicatesReachingEveryUnseen}/{c.Replicates.Count}{versus}",
+                F(c.RandomToSeenShare), Markup.Escape(st.RandomToUnseenShare.Format(4)),
+                $"{F(st.TrainingError.Mean)} / {F(st.GeneralisationError.Mean)}", $"{F(c.WithinModuleWeight)} / {F(c.BetweenModuleWeight)}",
                 F(c.HebbianCorrelation));
+        }
         console.Write(table);
+        if (result.CostCurve is { Count: > 0 } curve)
+        {
+            var errors = new Table().AddColumn(new TableColumn($"lambda ({options.CostUnits})").RightAligned()).AddColumn(new TableColumn("lambda (ours)").RightAligned())
+                .AddColumn(new TableColumn("training error [[95% CI]]").RightAligned()).AddColumn(new TableColumn("generalisation error [[95% CI]]").RightAligned())
+                .AddColumn(new TableColumn("random->unseen [[95% CI]]").RightAligned());
+            foreach (var p in curve)
+                errors.AddRow(F(p.Lambda), F(p.ConnectionCost), Markup.Escape(p.TrainingError.Format(3)), Markup.Escape(p.GeneralisationError.Format(3)),
+                    Markup.Escape(p.RandomToUnseenShare.Format(4)));
+            console.Write(errors);
+        }
         console.MarkupLine($"[green]wrote[/] {Markup.Escape(string.Join(", ", written))}");
         return 0;
     }

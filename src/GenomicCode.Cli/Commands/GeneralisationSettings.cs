@@ -87,6 +87,21 @@ public sealed class GeneralisationSettings : CommandSettings
     [Description("Decay rate tau2, between 0 and 1. Default 0.2.")]
     public double? Tau2 { get; init; }
 
+    /// <summary>Environmental noise kappa.</summary>
+    [CommandOption("--environmental-noise <KAPPA>")]
+    [Description("Adds a condition trained with Gaussian noise of SD kappa on every target trait in every generation (Kouvaris et al. 2017 use 35e-4), >= 0. Default 0 (no such condition).")]
+    public double? EnvironmentalNoise { get; init; }
+
+    /// <summary>Connection costs of the error curve.</summary>
+    [CommandOption("--cost-sweep <LIST>")]
+    [Description("Comma-separated connection costs (in --cost-units) for the training / generalisation error curve against lambda; each trains --replicates lineages. Default none.")]
+    public string? CostSweep { get; init; }
+
+    /// <summary>Units of the connection costs.</summary>
+    [CommandOption("--cost-units <UNITS>")]
+    [Description("Units of --connection-cost and --cost-sweep: ours (lambda sum|B|^p / N against P.S / N) or kouvaris (their lambda sum|B|^p / N^2 against 0.5 (1 + P.S / (N tau1 / tau2)); L1 0.22 and L2 38 in their units). Default ours.")]
+    public string? CostUnits { get; init; }
+
     /// <summary>Seed.</summary>
     [CommandOption("--seed <S>")]
     [Description("Seed of every replicate. Default 0.")]
@@ -110,8 +125,24 @@ public sealed class GeneralisationSettings : CommandSettings
             TestGenerations = TestGenerations ?? start.TestGenerations, PopulationSize = Population ?? start.PopulationSize,
             SwitchEvery = SwitchEvery ?? start.SwitchEvery, SigmaG = SigmaG ?? start.SigmaG,
             SigmaB = SigmaB ?? start.SigmaB, Tau1 = Tau1 ?? start.Tau1, Tau2 = Tau2 ?? start.Tau2,
+            EnvironmentalNoise = EnvironmentalNoise ?? start.EnvironmentalNoise, CostUnits = CostUnits ?? start.CostUnits,
+            CostSweep = CostSweep is null ? start.CostSweep : ParseCosts(CostSweep),
         };
         options.Validate();
         return options;
+    }
+
+    // Comma-separated costs >= 0; anything else is a one-line error naming --cost-sweep.
+    private static double[] ParseCosts(string text)
+    {
+        var values = new List<double>();
+        foreach (string p in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!double.TryParse(p, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double v) || !(v >= 0) || double.IsInfinity(v))
+                throw new Core.UserInputException($"--cost-sweep: '{p}' is not a connection cost >= 0; give a comma-separated list such as 0,0.1,0.22,0.5.");
+            values.Add(v);
+        }
+        if (values.Count == 0) throw new Core.UserInputException("--cost-sweep needs at least one cost, for example 0,0.1,0.22,0.5.");
+        return values.ToArray();
     }
 }

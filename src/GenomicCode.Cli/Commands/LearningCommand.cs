@@ -1,6 +1,8 @@
 using System.Globalization;
 using GenomicCode.Core;
+using GenomicCode.Development.Population;
 using GenomicCode.Experiments;
+using GenomicCode.Gpu;
 using GenomicCode.Plotting;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -26,13 +28,18 @@ public sealed class LearningCommand : Command<LearningSettings>
     public override int Execute(CommandContext context, LearningSettings settings, CancellationToken cancellationToken)
     {
         var options = settings.ToOptions(); // validated before anything is written
+        if (settings.Backend is not ("torch" or "ilgpu"))
+            throw new UserInputException($"--backend must be torch or ilgpu, got '{settings.Backend}'.");
         string dir = Path.GetFullPath(settings.Out);
         if (File.Exists(dir)) throw new UserInputException($"--out '{settings.Out}' is a file; pass a folder.");
         AtomicFile.CheckDestination(Path.Combine(dir, ResultFileName), GenomicCode.Runs.RunFolder.ReportBytes, "--out");
         console.MarkupLine($"learning experiment: {options.Decoder.Name} decoder, {options.Targets} target shapes at {options.Size}x{options.Size}; " +
                            $"gradient: {options.Steps} Adam steps; evolution: {options.Strategy.Name}, {options.Generations} generations; " +
                            $"seed {settings.Seed}, {options.Device}");
-        var result = ProgressDisplay.Run(console, progress => LearningExperiment.Run(options, settings.Seed, progress, cancellationToken));
+        using var ilgpu = settings.Backend == "ilgpu" ? new IlgpuPopulationBackend(settings.Accelerator) : null;
+        IPopulationBackend backend = ilgpu ?? PopulationDevelopment.Torch;
+        console.MarkupLine($"population development: {Markup.Escape(ilgpu is null ? "torch" : $"ilgpu ({ilgpu.Description})")}");
+        var result = ProgressDisplay.Run(console, progress => LearningExperiment.Run(options, settings.Seed, progress, cancellationToken, backend));
 
         var written = new List<string> { ResultFile.Write(Path.Combine(dir, ResultFileName), result) };
         written.AddRange(ExperimentFigures.Save(ExperimentFigures.Learning(result), dir));

@@ -48,6 +48,16 @@ public sealed class LearningSettings : CommandSettings
     [Description("Adam step size of OpenAI-ES on its mean, > 0. Default 0.03.")]
     public double EsLearningRate { get; init; } = 0.03;
 
+    /// <summary>Population backend of the evolution strategy.</summary>
+    [CommandOption("--backend <NAME>")]
+    [Description("How each generation develops: torch (one batched TorchSharp call, default) or ilgpu (the GPU kernels, on --accelerator).")]
+    public string Backend { get; init; } = "torch";
+
+    /// <summary>ILGPU accelerator.</summary>
+    [CommandOption("--accelerator <NAME>")]
+    [Description("--backend ilgpu: auto (CUDA when present, default), cuda, cuda:N or cpu (ILGPU's CPU accelerator: slow, for checks).")]
+    public string Accelerator { get; init; } = "auto";
+
     /// <summary>Seed.</summary>
     [CommandOption("--seed <S>")]
     [Description("Seed of the initial weights, the genomes, developmental noise and the strategy. Default 0.")]

@@ -33,22 +33,31 @@ public sealed class SelectabilityCommand : Command<SelectabilitySettings>
         RunInput.CheckAll(runs);
 
         var summary = new Table().AddColumn("run").AddColumn(new TableColumn($"direct response of {plotted} (sd)").RightAligned())
-            .AddColumn(new TableColumn("cross-talk, all traits").RightAligned())
-            .AddColumn(new TableColumn("cross-talk, posX posY scale").RightAligned());
+            .AddColumn(new TableColumn("mean direct response (sd)").RightAligned())
+            .AddColumn(new TableColumn("cross-talk ratio, all traits").RightAligned())
+            .AddColumn(new TableColumn("cross-talk ratio, posX posY scale").RightAligned())
+            .AddColumn(new TableColumn("per-locus").RightAligned())
+            .AddColumn(new TableColumn("rotated").RightAligned())
+            .AddColumn(new TableColumn("rotated per-locus").RightAligned())
+            .AddColumn(new TableColumn("mean autonomy").RightAligned());
         foreach (var o in options)
         {
-            console.MarkupLine($"selecting {o.Population} genomes of [bold]{Markup.Escape(o.Run!)}[/] on each of {string.Join(", ", traitNames)} for {o.Generations} generations");
+            console.MarkupLine($"selecting {o.Population} genomes of [bold]{Markup.Escape(o.Run!)}[/] on each of {string.Join(", ", traitNames)} for {o.Generations} generations" +
+                               (o.Controls ? ", with the per-locus and rotated-genome controls" : ""));
             var result = ProgressDisplay.Run(console, progress => SelectabilityExperiment.Run(o, settings.Seed, progress, cancellationToken));
             string json = Path.GetFullPath(settings.Json ?? Path.Combine(result.Run!, SelectabilityFile));
             var written = new List<string> { ResultFile.Write(json, result) };
             written.AddRange(ExperimentFigures.Save(ExperimentFigures.Selectability(result, plotted, Path.GetFileNameWithoutExtension(json)), Path.GetDirectoryName(json)!));
             console.MarkupLine($"[green]wrote[/] {Markup.Escape(string.Join(", ", written))}");
             int line = result.SelectedTraits.ToList().IndexOf(result.TraitNames.ToList().IndexOf(plotted));
-            summary.AddRow(Markup.Escape(result.Run!), F(result.CorrelatedResponse[line][result.SelectedTraits[line]]), F(result.CrossTalk),
-                F(result.CrossTalkGeometric));
+            string Control(string name) => result.Controls?.FirstOrDefault(c => c.Name == name) is { } c ? F(c.CrossTalk) : "-";
+            summary.AddRow(Markup.Escape(result.Run!), F(result.CorrelatedResponse[line][result.SelectedTraits[line]]), F(result.DirectResponse),
+                F(result.CrossTalk), F(result.CrossTalkGeometric), Control("per-locus"), Control("rotated"), Control("rotated per-locus"),
+                result.HansenHoule is { } h ? F(h.MeanAutonomy) : "-");
         }
         console.Write(summary);
-        console.MarkupLine("cross-talk: mean |off-diagonal| / mean |diagonal| of the correlated-response matrix (0: each trait selectable alone)");
+        console.MarkupLine("cross-talk ratio: mean |off-target response| / mean |direct response| (both in initial trait SDs; 0: each trait selectable alone); " +
+                           "controls: the same ratio over all traits; autonomy: Hansen and Houle 2008, mean over random unit selection gradients");
         return 0;
     }
 

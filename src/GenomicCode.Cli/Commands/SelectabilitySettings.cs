@@ -38,6 +38,16 @@ public sealed class SelectabilitySettings : RunSettings
     [Description("Standard deviation of the Gaussian mutation per gene, >= 0. Default 0.1.")]
     public double Sigma { get; init; } = 0.1;
 
+    /// <summary>Skip the controls.</summary>
+    [CommandOption("--no-controls")]
+    [Description("Skip the controls (per-locus mutation and the rotated-genome control, with isotropic and per-locus mutation): a quarter of the work, isotropic lines only.")]
+    public bool NoControls { get; init; }
+
+    /// <summary>Random selection gradients of the Hansen-Houle averages.</summary>
+    [CommandOption("--gradients <N>")]
+    [Description("Random unit selection gradients the Hansen-Houle averages (evolvability, conditional evolvability, autonomy) are taken over, >= 1. Default 10000.")]
+    public int Gradients { get; init; } = 10_000;
+
     /// <summary>JSON output path (one run only).</summary>
     [CommandOption("--json <FILE>")]
     [Description("Where to write the result JSON (figures go next to it); one run only. Default: selectability.json in the run folder.")]
@@ -58,6 +68,7 @@ public sealed class SelectabilitySettings : RunSettings
         if (Population < 2) return ValidationResult.Error($"--population must be >= 2, got {Population}.");
         if (!(Truncation > 0 && Truncation <= 1)) return ValidationResult.Error($"--truncation must be in (0, 1], got {Truncation}.");
         if (!(Sigma >= 0) || double.IsInfinity(Sigma)) return ValidationResult.Error($"--sigma must be finite and >= 0, got {Sigma}.");
+        if (Gradients < 1) return ValidationResult.Error($"--gradients must be >= 1, got {Gradients}.");
         return ValidationResult.Success();
     }
 
@@ -67,6 +78,7 @@ public sealed class SelectabilitySettings : RunSettings
         var options = new SelectabilityOptions
         {
             Run = run, Device = Device, Population = Population, Generations = Generations, TruncationFraction = Truncation, MutationSigma = Sigma,
+            Controls = !NoControls, Gradients = Gradients,
         };
         options.Validate();
         return options;

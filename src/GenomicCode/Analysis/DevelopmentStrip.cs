@@ -28,7 +28,7 @@ public static class DevelopmentStrip
         if (count < 1 || columns < 2) throw new UserInputException($"a development strip needs >= 1 organism and >= 2 columns, got {count} and {columns}.");
         using var scope = torch.NewDisposeScope();
         model.eval();
-        int last = decoder.Options.Steps;
+        int last = decoder.SharedOptions.Steps;
         var steps = Enumerable.Range(0, columns).Select(i => (int)Math.Round((double)last * i / (columns - 1))).Distinct().ToArray();
         var images = data.Render(data.SampleFactors(count, seed), device);
         var genomes = model.Encode(images);

@@ -50,8 +50,9 @@ public static class LandscapeAnalysis
     public static Tensor RandomStarts(int count, int dims, double low, double high, long seed, Device? device = null)
     {
         if (count < 1 || dims < 1) throw new UserInputException($"need at least one start and one dimension, got {count} starts of {dims}.");
-        using var g = new Generator((ulong)seed, device ?? torch.CPU);
-        return torch.rand(new long[] { count, dims }, generator: g, device: device).Mul(high - low).Add(low);
+        var on = device ?? torch.CPU;
+        using var g = new Generator((ulong)seed, on);
+        return torch.rand(new long[] { count, dims }, generator: g, device: on).Mul(high - low).Add(low);
     }
 
     /// <summary>
@@ -93,24 +94,31 @@ public static class LandscapeAnalysis
         return new AttractorSurvey(attractors, n, unconverged);
     }
 
-    /// <summary>Energies at <paramref name="points"/> evenly spaced states on the straight path from a to b (both included).</summary>
-    public static double[] EnergyAlongPath(Func<Tensor, Tensor> energy, IReadOnlyList<double> from, IReadOnlyList<double> to, int points = 201)
+    /// <summary>
+    /// Energies at <paramref name="points"/> evenly spaced states on the straight path from a to b (both included); the
+    /// states are made on <paramref name="device"/> (the energy's model's device; null: the CPU).
+    /// </summary>
+    public static double[] EnergyAlongPath(Func<Tensor, Tensor> energy, IReadOnlyList<double> from, IReadOnlyList<double> to, int points = 201, Device? device = null)
     {
         if (from.Count != to.Count) throw new UserInputException($"path ends differ in dimension: {from.Count} vs {to.Count}.");
         if (points < 2) throw new UserInputException($"a path needs at least 2 points, got {points}.");
         using var scope = torch.NewDisposeScope();
         using var _ = torch.no_grad();
-        var a = torch.tensor(from.Select(v => (float)v).ToArray()).view(1, -1);
-        var b = torch.tensor(to.Select(v => (float)v).ToArray()).view(1, -1);
-        var t = torch.linspace(0, 1, points).view(-1, 1);                 // (P, 1)
+        var on = device ?? torch.CPU;
+        var a = torch.tensor(from.Select(v => (float)v).ToArray(), device: on).view(1, -1);
+        var b = torch.tensor(to.Select(v => (float)v).ToArray(), device: on).view(1, -1);
+        var t = torch.linspace(0, 1, points, device: on).view(-1, 1);     // (P, 1)
         var states = a.Plus(t * (b - a));                                   // (P, K)
         return energy(states).to(ScalarType.Float64).data<double>().ToArray();
     }
 
-    /// <summary>The barrier between two states: the highest energy on the straight path between them, relative to each end.</summary>
-    public static Barrier BarrierBetween(Func<Tensor, Tensor> energy, IReadOnlyList<double> from, IReadOnlyList<double> to, int points = 201)
+    /// <summary>
+    /// The barrier between two states: the highest energy on the straight path between them, relative to each end
+    /// (states on <paramref name="device"/>, as in <see cref="EnergyAlongPath"/>).
+    /// </summary>
+    public static Barrier BarrierBetween(Func<Tensor, Tensor> energy, IReadOnlyList<double> from, IReadOnlyList<double> to, int points = 201, Device? device = null)
     {
-        var e = EnergyAlongPath(energy, from, to, points);
+        var e = EnergyAlongPath(energy, from, to, points, device);
         int top = Array.IndexOf(e, e.Max());
         return new Barrier(e[top], (double)top / (points - 1), e[top] - e[0], e[top] - e[^1]);
     }
@@ -118,10 +126,11 @@ public static class LandscapeAnalysis
     /// <summary>
     /// A 2-D slice through <paramref name="centre"/> along dimensions <paramref name="dimX"/>, <paramref name="dimY"/>
     /// (half-width <paramref name="extent"/>, <paramref name="resolution"/> points per axis), and gradient-descent
-    /// trajectories from <paramref name="trajectoryStarts"/> (states in the full space) projected onto the slice.
+    /// trajectories from <paramref name="trajectoryStarts"/> (states in the full space) projected onto the slice. The grid's
+    /// states are made on <paramref name="device"/> (the energy's model's device; null: the CPU).
     /// </summary>
     public static LandscapeSlice Slice(Func<Tensor, Tensor> energy, IReadOnlyList<double> centre, int dimX, int dimY, double extent, int resolution,
-        Tensor? trajectoryStarts = null, double stepSize = 0.01, int trajectorySteps = 200)
+        Tensor? trajectoryStarts = null, double stepSize = 0.01, int trajectorySteps = 200, Device? device = null)
     {
         int k = centre.Count;
         if (dimX < 0 || dimX >= k || dimY < 0 || dimY >= k || dimX == dimY)
@@ -141,7 +150,7 @@ public static class LandscapeAnalysis
             }
         double[] flat;
         using (torch.no_grad())
-            flat = energy(torch.tensor(states, new long[] { resolution * resolution, k })).to(ScalarType.Float64).data<double>().ToArray();
+            flat = energy(torch.tensor(states, new long[] { resolution * resolution, k }, device: device ?? torch.CPU)).to(ScalarType.Float64).data<double>().ToArray();
         var grid = new double[resolution, resolution];
         for (int i = 0; i < resolution; i++)
             for (int j = 0; j < resolution; j++) grid[i, j] = flat[i * resolution + j];
@@ -161,7 +170,7 @@ public static class LandscapeAnalysis
     {
         var x = starts.detach().clone();
         record?.Invoke(x);
-        Tensor norm = ScalarMath.Full(new long[] { starts.shape[0] }, double.PositiveInfinity);
+        Tensor norm = ScalarMath.Full(new long[] { starts.shape[0] }, double.PositiveInfinity, device: starts.device);
         for (int t = 0; t < steps; t++)
         {
             using var inner = torch.NewDisposeScope();

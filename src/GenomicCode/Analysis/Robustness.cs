@@ -31,8 +31,20 @@ public static class Robustness
     public static IReadOnlyList<RobustnessPoint> Mutational(Develop develop, Tensor parents, IReadOnlyList<int> ks, int mutants, double mutationSize,
         double epsilon, long seed)
     {
-        Check(parents, mutants, epsilon);
         Guard.Positive(mutationSize);
+        return Mutational(develop, parents, ks, mutants, epsilon, seed, (p, m, k, g) => Mutate(p, m, k, mutationSize, g));
+    }
+
+    /// <summary>
+    /// Mutational robustness under any mutation operator: <paramref name="mutate"/> (parents, mutants per parent, k,
+    /// generator) returns the (N * M) mutants with k mutations each, the copies of parent i in rows i*M..i*M+M-1 (for
+    /// example point substitutions of nucleotide genomes). For each k, the phenotypic variance over the mutants of a
+    /// parent and the share within <paramref name="epsilon"/> of the parent's phenotype.
+    /// </summary>
+    public static IReadOnlyList<RobustnessPoint> Mutational(Develop develop, Tensor parents, IReadOnlyList<int> ks, int mutants, double epsilon, long seed,
+        Func<Tensor, int, int, Generator, Tensor> mutate)
+    {
+        Check(parents, mutants, epsilon);
         long n = parents.shape[0], genes = parents.shape[1];
         var result = new List<RobustnessPoint>();
         foreach (int k in ks)
@@ -41,7 +53,7 @@ public static class Robustness
             using var scope = torch.NewDisposeScope();
             using var noGrad = torch.no_grad();
             var g = new torch.Generator((ulong)Seeds.Derive(seed, k), parents.device);
-            var mutated = Mutate(parents, mutants, k, mutationSize, g);                        // (N*M, G)
+            var mutated = mutate(parents, mutants, k, g);                                       // (N*M, G)
             result.Add(Measure(develop(parents), develop(mutated), n, mutants, epsilon, k));
         }
         return result;

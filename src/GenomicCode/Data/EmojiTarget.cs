@@ -18,8 +18,7 @@ public sealed record TargetImage(int Channels, int Height, int Width, float[] Va
     /// <summary>The image as a batch of one: a (1, C, H, W) float32 tensor on <paramref name="device"/>.</summary>
     public Tensor ToTensor(Device? device = null)
     {
-        var t = torch.tensor(Values, new long[] { 1, Channels, Height, Width });
-        return device is null || device.type == DeviceType.CPU ? t : t.to(device);
+        return torch.tensor(Values, new long[] { 1, Channels, Height, Width }, device: device);
     }
 }
 

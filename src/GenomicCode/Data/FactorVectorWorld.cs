@@ -58,7 +58,6 @@ public sealed class FactorVectorWorld : IGroundTruthData
                 double x = (double)factors[i, j] / (sizes[j] - 1);
                 values[i * k + j] = (float)(Nonlinear ? x * x * x + x : x);
             }
-        var t = torch.tensor(values, new long[] { n, 1, 1, k });
-        return device is null || device.type == DeviceType.CPU ? t : t.to(device);
+        return torch.tensor(values, new long[] { n, 1, 1, k }, device: device);
     }
 }

@@ -176,8 +176,7 @@ public sealed class LabelledImageSet : IGroundTruthData
             }
         }
         var (ch, h, w) = ObservationShape;
-        var t = torch.tensor(values, new long[] { n, ch, h, w });
-        return device is null || device.type == DeviceType.CPU ? t : t.to(device);
+        return torch.tensor(values, new long[] { n, ch, h, w }, device: device);
     }
 
     /// <summary>

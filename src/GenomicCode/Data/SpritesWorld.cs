@@ -91,8 +91,7 @@ public sealed class SpritesWorld : IGroundTruthData
             }
             RenderOne(row, pixels.AsSpan(i * Size * Size, Size * Size));
         }
-        var t = torch.tensor(pixels, new long[] { n, 1, Size, Size }, ScalarType.Float32);
-        return device is null || device.type == DeviceType.CPU ? t : t.to(device);
+        return torch.tensor(pixels, new long[] { n, 1, Size, Size }, ScalarType.Float32, device: device);
     }
 
     private static void RenderOne(ReadOnlySpan<int> f, Span<float> image)

@@ -19,8 +19,8 @@ public abstract class CellularDecoder : DevelopmentalDecoder
             throw new UserInputException($"{name}: the developmental grid {GridSize}x{GridSize} is smaller than the 3x3 perception kernel; use a phenotype or Grid of at least 3.");
     }
 
-    /// <summary>The grid options.</summary>
-    public new CellularOptions Options => (CellularOptions)base.Options;
+    /// <summary>The grid options (protected, not a second public <c>Options</c>: see <see cref="DevelopmentalDecoder.SharedOptions"/>).</summary>
+    protected CellularOptions Cellular => (CellularOptions)SharedOptions;
 
     /// <summary>Side of the square developmental grid.</summary>
     public int GridSize { get; }
@@ -29,9 +29,9 @@ public abstract class CellularDecoder : DevelopmentalDecoder
     /// A (1, 1, G, G) tensor that is 1 at the centre cell (the seed / zygote) and 0 elsewhere; all ones when
     /// <see cref="CellularOptions.Start"/> is <c>full</c>.
     /// </summary>
-    protected Tensor CentreCell(Device device)
+    protected internal Tensor CentreCell(Device device)
     {
-        if (Options.Start == "full") return torch.ones(new long[] { 1, 1, GridSize, GridSize }, device: device);
+        if (Cellular.Start == "full") return torch.ones(new long[] { 1, 1, GridSize, GridSize }, device: device);
         var mask = torch.zeros(new long[] { 1, 1, GridSize, GridSize }, device: device);
         mask[0L, 0L, GridSize / 2, GridSize / 2] = torch.tensor(1f, device: device);
         return mask;

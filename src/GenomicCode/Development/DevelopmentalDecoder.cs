@@ -27,11 +27,48 @@ public abstract class DevelopmentalDecoder : GenomeDecoder
             throw new UserInputException($"{name} needs a positive phenotype shape, got {phenotypeShape}.");
         this.genomeSize = genomeSize;
         phenotype = phenotypeShape;
-        Options = options;
+        SharedOptions = options;
     }
 
-    /// <summary>The developmental options.</summary>
-    public DevelopmentOptions Options { get; }
+    /// <summary>
+    /// The options every developmental decoder reads (steps, noise, sizes); each decoder's own record is its
+    /// <c>Options</c>. Named apart from it because TorchSharp's <c>Module.to(device)</c> indexes a module's public
+    /// properties by name and throws on two of the same name (a hidden <c>new Options</c>).
+    /// </summary>
+    public DevelopmentOptions SharedOptions { get; }
+
+    private double? noiseLevel;
+
+    /// <summary>
+    /// The developmental noise used now: <see cref="DevelopmentOptions.Noise"/>, or the level set by
+    /// <see cref="WithNoise"/> while its scope lasts. What it means is the decoder's own: Gaussian state noise per step
+    /// (NCA, GRN) or the temperature of the Langevin steps (landscape).
+    /// </summary>
+    public double NoiseLevel => noiseLevel ?? SharedOptions.Noise;
+
+    /// <summary>
+    /// Develops with developmental noise <paramref name="level"/> (>= 0) instead of the option's until the returned
+    /// scope is disposed, for measuring robustness to noise inside development (canalisation) with trained weights.
+    /// </summary>
+    public IDisposable WithNoise(double level)
+    {
+        if (!(level >= 0) || double.IsInfinity(level)) throw new UserInputException($"{GetName()}: a developmental noise level must be finite and >= 0, got {level}.");
+        double? previous = noiseLevel;
+        noiseLevel = level;
+        return new NoiseScope(this, previous);
+    }
+
+    private sealed class NoiseScope(DevelopmentalDecoder decoder, double? previous) : IDisposable
+    {
+        private bool disposed;
+
+        public void Dispose()
+        {
+            if (disposed) return;
+            disposed = true;
+            decoder.noiseLevel = previous;
+        }
+    }
 
     /// <inheritdoc />
     public override int GenomeSize => genomeSize;
@@ -94,15 +131,15 @@ public abstract class DevelopmentalDecoder : GenomeDecoder
     protected abstract Tensor Grow(Tensor genome, int steps, Generator generator, ISet<int> capture, Action<Tensor> record);
 
     /// <summary>The step count for one call: fixed, or uniform in [Steps, MaxSteps] while training.</summary>
-    protected int ChooseSteps(Generator generator)
+    protected internal int ChooseSteps(Generator generator)
     {
-        if (Options.MaxSteps <= Options.Steps || !training) return Options.Steps;
-        using var pick = torch.randint(Options.Steps, Options.MaxSteps + 1, new long[] { 1 }, generator: generator);
+        if (SharedOptions.MaxSteps <= SharedOptions.Steps || !training) return SharedOptions.Steps;
+        using var pick = torch.randint(SharedOptions.Steps, SharedOptions.MaxSteps + 1, new long[] { 1 }, device: generator.device, generator: generator); // where the generator lives
         return (int)pick.item<long>();
     }
 
     /// <summary>Bilinear upsampling of grid logits (B, C, G, G) to the phenotype size; identity when they match.</summary>
-    protected Tensor ToPhenotype(Tensor gridLogits)
+    public Tensor ToPhenotype(Tensor gridLogits)
     {
         if (gridLogits.shape[2] == phenotype.Height && gridLogits.shape[3] == phenotype.Width) return gridLogits;
         return nn.functional.interpolate(gridLogits, new long[] { phenotype.Height, phenotype.Width },

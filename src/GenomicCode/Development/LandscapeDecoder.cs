@@ -61,7 +61,7 @@ public sealed class LandscapeDecoder : DevelopmentalDecoder, IEnergyLandscape
     }
 
     /// <summary>The landscape's options.</summary>
-    public new LandscapeOptions Options => (LandscapeOptions)base.Options;
+    public LandscapeOptions Options => (LandscapeOptions)SharedOptions;
 
     /// <summary>Dimensions K of the developmental state.</summary>
     public int StateSize => stateSize;
@@ -89,7 +89,7 @@ public sealed class LandscapeDecoder : DevelopmentalDecoder, IEnergyLandscape
         bool buildGraph = torch.is_grad_enabled();
         using var grad = torch.enable_grad();
         long b = genome.shape[0];
-        double eta = Options.StepSize, temperature = Options.Noise;
+        double eta = Options.StepSize, temperature = NoiseLevel;
         var x = torch.zeros(b, stateSize, device: genome.device);
         bool kept = capture?.Contains(0) == true && record is not null;
         if (kept) record!.Invoke(x);

@@ -24,9 +24,10 @@ public sealed record NcaOptions : CellularOptions
     public bool ConditionEveryCell { get; init; }
 
     /// <summary>
-    /// Run the per-cell network only on the cells that are alive before the step and fire in it, and scatter their
-    /// updates back. Exact: every other cell's update is discarded by the fire or alive mask anyway. It saves the work
-    /// of dead cells (most of the grid early in growth from a seed) and of resting cells (1 - fire rate of the rest).
+    /// Run the per-cell network only on the cells that fire in the step and have a cell alive before it in their
+    /// 3x3 neighbourhood, and scatter their updates back. Exact: every other cell's update is discarded by the fire or
+    /// alive masks and never reaches a living cell's alive test. It saves the work of dead cells (most of the grid early
+    /// in growth from a seed) and of resting cells (1 - fire rate of the rest).
     /// False runs the network on every cell, as Growing NCA's reference code does. Default true.
     /// </summary>
     public bool SparseUpdates { get; init; } = true;
@@ -86,7 +87,7 @@ public sealed class NcaDecoder : CellularDecoder
     }
 
     /// <summary>The automaton's options.</summary>
-    public new NcaOptions Options => (NcaOptions)base.Options;
+    public NcaOptions Options => (NcaOptions)SharedOptions;
 
     /// <summary>
     /// The fixed perception kernels (3C, 1, 3, 3) for a depthwise convolution with C groups: for each channel the
@@ -129,11 +130,12 @@ public sealed class NcaDecoder : CellularDecoder
 
     /// <summary>One update of the automaton (Mordvintsev et al. 2020) on a state (B, C, G, G).</summary>
     /// <remarks>
-    /// Speed: the alive masks are not differentiable, so they are computed without autograd and applied as 0/1 floats;
+    /// Speed: the alive masks are not differentiable, so they are computed without autograd and applied as 0/1 floats
+    /// (<see cref="CellMasks"/>);
     /// comparisons write in place into their source buffers; ReLU, the genome bias and the masking run in place where
     /// autograd does not need the overwritten values (a convolution saves its input, not its output; addcmul saves its
     /// factors, not its result). With <see cref="NcaOptions.SparseUpdates"/> the per-cell network runs only on
-    /// the cells that are alive and fire (see <see cref="SparseUpdate"/>); the result is the same.
+    /// the cells that fire next to a living cell (see <see cref="SparseUpdate"/>); the result is the same.
     /// </remarks>
     public Tensor Step(Tensor state, Tensor? condition, Generator generator)
     {
@@ -141,7 +143,7 @@ public sealed class NcaDecoder : CellularDecoder
         double threshold = Options.AliveThreshold;
         Tensor alive;
         using (torch.no_grad())
-            alive = nn.functional.max_pool2d(state.narrow(1, readout, 1), 3, 1, 1).Gt_(threshold);    // (B, 1, G, G) 0/1 before
+            alive = CellMasks.Alive(state.narrow(1, readout, 1), threshold);                           // (B, 1, G, G) 0/1 before
         var p = nn.functional.conv2d(state, perception, padding: new long[] { 1, 1 }, groups: channels); // (B, 3C, G, G)
         var fire = torch.rand(new long[] { b, 1, g, g }, generator: generator, device: state.device).Lt_(Options.FireRate); // (B, 1, G, G) 0/1
         Tensor next;
@@ -156,27 +158,30 @@ public sealed class NcaDecoder : CellularDecoder
             if (condition is not null) h.Add_(condition);                                              // + (B, H, 1, 1)
             h.relu_();
             var dx = this.update.forward(h);                                                           // (B, C, G, G)
-            if (Options.Noise > 0)
-                dx = dx.Plus(torch.randn(dx.shape, generator: generator, device: state.device).Mul_(Options.Noise));
+            if (NoiseLevel > 0)
+                dx = dx.Plus(torch.randn(dx.shape, generator: generator, device: state.device).Mul_(NoiseLevel));
             next = state.AddCMul(dx, fire, 1);                                                         // x + dx * fire
         }
         using (torch.no_grad())
-            alive.mul_(nn.functional.max_pool2d(next.narrow(1, readout, 1), 3, 1, 1).Gt_(threshold)); // alive before and after
+            alive.mul_(CellMasks.Alive(next.narrow(1, readout, 1), threshold));                        // alive before and after
         return next.mul_(alive);                                                                       // (B, C, G, G)
     }
 
     /// <summary>
-    /// The update dx (B, C, G, G) computed only for the cells that fire and are alive before the step: their perception
-    /// rows are gathered, pass the per-cell network as two matrix products (the 1x1 convolutions' weights), and are
-    /// scattered back into zeros. Exact, because (x + dx * fire) * alive discards dx everywhere else. Null when most
-    /// cells are selected anyway (then the dense path, without the gather and scatter, is cheaper).
+    /// The update dx (B, C, G, G) computed only for the cells that fire and have a cell alive before the step in their
+    /// 3x3 neighbourhood: their perception rows are gathered, pass the per-cell network as two matrix products (the 1x1
+    /// convolutions' weights), and are scattered back into zeros. Exact: (x + dx * fire) * alive zeroes every cell not
+    /// alive before, and such a cell's update reaches the result only through its alpha in the alive-after test of a
+    /// living neighbour, so cells with no living neighbour never matter. Developmental noise is drawn for the whole grid
+    /// and gathered, so the random numbers are those of the dense update. Null when most cells are selected anyway
+    /// (then the dense path, without the gather and scatter, is cheaper).
     /// </summary>
     private Tensor? SparseUpdate(Tensor state, Tensor p, Tensor? condition, Tensor fire, Tensor alive, Generator generator)
     {
         long b = state.shape[0], g = state.shape[2], cells = b * g * g;
         Tensor rows;
         using (torch.no_grad())
-            rows = fire.logical_and(alive).view(-1).nonzero().view(-1);                               // (N) indices into B*G*G, (b, y, x) order
+            rows = fire.logical_and(CellMasks.Any3x3(alive)).view(-1).nonzero().view(-1);              // (N) indices into B*G*G, (b, y, x) order
         long n = rows.shape[0];
         if (n > DenseFraction * cells) return null;
         // (B, 3C, G, G) -> (B*G*G, 3C): a copy for NCHW perception, a view when it is channels-last.
@@ -186,8 +191,9 @@ public sealed class NcaDecoder : CellularDecoder
             h.Add_(condition.view(b, -1).index_select(0, rows.Div(g * g, RoundingMode.floor)));                // + genome term of each row's organism
         h.relu_();
         var dx = nn.functional.linear(h, this.update.weight!.view(channels, -1));                    // (N, C)
-        if (Options.Noise > 0)
-            dx = dx.Plus(torch.randn(dx.shape, generator: generator, device: state.device).Mul_(Options.Noise));
+        if (NoiseLevel > 0) // drawn for every cell, as the dense update draws it, so both paths see the same noise
+            dx = dx.Plus(torch.randn(new long[] { b, channels, g, g }, generator: generator, device: state.device).Mul_(NoiseLevel)
+                .permute(0, 2, 3, 1).reshape(cells, channels).index_select(0, rows));
         var scattered = torch.zeros(cells, channels, dtype: dx.dtype, device: dx.device).index_copy(0, rows, dx); // (B*G*G, C)
         return scattered.view(b, g, g, channels).permute(0, 3, 1, 2);                                 // (B, C, G, G) view
     }

@@ -85,10 +85,10 @@ public sealed class ParameterVector
     /// results as a (P) float64 vector on the population's device. The module's parameters are restored afterwards.
     /// </summary>
     /// <remarks>
-    /// One call per individual: TorchSharp has no <c>torch.func.vmap</c> / <c>functional_call</c>, and the decoders keep
-    /// their weights as module fields, so P different weight sets cannot share one forward pass without re-implementing
-    /// each decoder functionally. The loop is over weight sets, never over organisms or cells: each call develops the
-    /// whole input batch at once. One dispose scope per individual keeps memory flat.
+    /// One call per individual, for any module and any evaluation. For the NCA and GRN decoders,
+    /// <see cref="Development.Population.IPopulationDecoder"/> develops all P weight sets in one batched call instead
+    /// (TorchSharp has no <c>torch.func.vmap</c>, so those decoders are re-implemented over stacked weights there).
+    /// One dispose scope per individual keeps memory flat.
     /// </remarks>
     public Tensor EvaluatePopulation(Tensor population, Func<Tensor> evaluate)
     {

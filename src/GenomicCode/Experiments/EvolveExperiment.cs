@@ -5,6 +5,7 @@ using GenomicCode.Core;
 using GenomicCode.Core.Catalogues;
 using GenomicCode.Data;
 using GenomicCode.Evolution;
+using GenomicCode.Latent;
 using GenomicCode.Models;
 using GenomicCode.Runs;
 using TorchSharp;
@@ -43,13 +44,29 @@ public sealed record EvolveOptions : IComponentOptions
     /// </summary>
     public string Loss { get; init; } = "bernoulli";
 
+    /// <summary>
+    /// Nucleotide runs: expected point substitutions per genome per generation (> 0); each locus mutates with probability
+    /// Substitutions / L. Default 1.
+    /// </summary>
+    public double Substitutions { get; init; } = 1;
+
+    /// <summary>
+    /// Whether fitness includes the prior term log p(z) of the N(0, I) genome prior (the MAP objective, log p(x | z) +
+    /// log p(z)), so that evolution and the encoder are compared under one objective. Needs the Bernoulli loss (nats).
+    /// Default true.
+    /// </summary>
+    public bool Prior { get; init; } = true;
+
     /// <inheritdoc />
     public void Validate()
     {
         Guard.NotEmpty(Target);
+        if (!(Substitutions > 0) || double.IsInfinity(Substitutions)) throw new UserInputException($"Substitutions must be a finite number > 0, got {Substitutions}.");
         StrategyCatalog.Validate(Strategy, nameof(Strategy));
         if (Generations < 1) throw new UserInputException($"Generations must be >= 1, got {Generations}.");
         if (Loss is not ("bernoulli" or "mse")) throw new UserInputException($"Loss must be bernoulli or mse, got '{Loss}'.");
+        if (Prior && Loss == "mse")
+            throw new UserInputException("Prior (the MAP objective, in nats) needs Loss bernoulli; set Prior false (--no-prior) to evolve on the mean squared error.");
     }
 }
 
@@ -58,7 +75,26 @@ public sealed record EvolveOptions : IComponentOptions
 /// <param name="Mse">Mean squared error per pixel.</param>
 /// <param name="Genome">The genome (G).</param>
 /// <param name="Phenotype">Its phenotype probabilities (C x H x W, row-major).</param>
-public sealed record GenomeMatch(double Nll, double Mse, double[] Genome, float[] Phenotype);
+/// <param name="NegLogPrior">-log p(z) of the genome under the N(0, I) prior, in nats (NaN in files written without it).</param>
+public sealed record GenomeMatch(double Nll, double Mse, double[] Genome, float[] Phenotype,
+    [property: JsonPropertyName("neg_log_prior")] double NegLogPrior = double.NaN)
+{
+    /// <summary>The MAP loss -log p(x | z) - log p(z) = Nll + NegLogPrior, in nats.</summary>
+    [JsonPropertyName("map_loss")]
+    public double MapLoss => Nll + NegLogPrior;
+}
+
+/// <summary>
+/// The amortisation gap of point estimates: the encoder's loss minus the evolved genome's, in nats, under each objective
+/// (positive: evolution found a better genome than the encoder proposed).
+/// </summary>
+/// <param name="Likelihood">Encoder minus evolved Bernoulli NLL, -log p(x | z).</param>
+/// <param name="Map">Encoder minus evolved MAP loss, -log p(x | z) - log p(z).</param>
+/// <param name="Objective">The objective evolution optimised: "map" or "likelihood"; the gap under it is the fair comparison.</param>
+public sealed record AmortisationGap(
+    [property: JsonPropertyName("likelihood")] double Likelihood,
+    [property: JsonPropertyName("map")] double Map,
+    [property: JsonPropertyName("objective")] string Objective);
 
 /// <summary>What <see cref="EvolveExperiment"/> measured, as written to evolve.json.</summary>
 /// <param name="Run">The run folder, or null for a model passed in.</param>
@@ -79,6 +115,10 @@ public sealed record GenomeMatch(double Nll, double Mse, double[] Genome, float[
 /// <param name="PhenotypeShape">Channels, height and width of a phenotype.</param>
 /// <param name="TargetPhenotype">The target's pixels (C x H x W, row-major).</param>
 /// <param name="Options">Settings used.</param>
+/// <param name="GenomeKind">The run's latent genome: <c>gaussian</c>, or <c>nucleotide</c> (genomes are base indices 0..3, evolved as DNA).</param>
+/// <param name="EncoderSequence">Nucleotide runs: the encoder's most probable genome as ACGT text; null otherwise.</param>
+/// <param name="EvolvedSequence">Nucleotide runs: the best evolved genome as ACGT text; null otherwise.</param>
+/// <param name="Differences">Nucleotide runs: loci where the evolved genome differs from the encoder's; null otherwise.</param>
 public sealed record EvolveResult(
     [property: JsonPropertyName("run")] string? Run,
     [property: JsonPropertyName("step")] long? Step,
@@ -97,15 +137,27 @@ public sealed record EvolveResult(
     [property: JsonPropertyName("best_so_far")] double[] BestSoFar,
     [property: JsonPropertyName("phenotype_shape")] int[] PhenotypeShape,
     [property: JsonPropertyName("target_phenotype")] float[] TargetPhenotype,
-    [property: JsonPropertyName("options")] EvolveOptions Options) : IExperimentResult
+    [property: JsonPropertyName("options")] EvolveOptions Options,
+    [property: JsonPropertyName("genome_kind")] string GenomeKind = "gaussian",
+    [property: JsonPropertyName("encoder_sequence")] string? EncoderSequence = null,
+    [property: JsonPropertyName("evolved_sequence")] string? EvolvedSequence = null,
+    [property: JsonPropertyName("differences")] int? Differences = null) : IExperimentResult
 {
     /// <summary>Developments until evolution beat the encoder (generations x population), or null.</summary>
     [JsonPropertyName("developments_to_beat_encoder")]
     public int? DevelopmentsToBeatEncoder => GenerationsToBeatEncoder * Population;
 
-    /// <summary>The encoder's fitness (minus its loss under <see cref="Loss"/>), to compare with the fitness curves.</summary>
+    /// <summary>The encoder's fitness (minus its loss under <see cref="Loss"/> and the prior term), to compare with the fitness curves.</summary>
     [JsonIgnore]
-    public double EncoderFitness => -(Loss == "mse" ? Encoder.Mse : Encoder.Nll);
+    public double EncoderFitness => -(Loss == "mse" ? Encoder.Mse : Options.Prior ? Encoder.MapLoss : Encoder.Nll);
+
+    /// <summary>The objective evolution optimised: "map" (likelihood and prior), "likelihood" (Bernoulli NLL alone) or "mse".</summary>
+    [JsonPropertyName("objective")]
+    public string Objective => Loss == "mse" ? "mse" : Options.Prior ? "map" : "likelihood";
+
+    /// <summary>Encoder minus evolved loss in nats under the likelihood and under the MAP objective.</summary>
+    [JsonPropertyName("amortisation_gap")]
+    public AmortisationGap AmortisationGap => new(Encoder.Nll - Evolved.Nll, Encoder.MapLoss - Evolved.MapLoss, Objective);
 }
 
 /// <summary>
@@ -141,6 +193,7 @@ public static class EvolveExperiment
         options.Validate();
         if (target.dim() != 4 || target.shape[0] != 1)
             throw new UserInputException($"the target phenotype must be (1, C, H, W), got ({string.Join(", ", target.shape)}).");
+        if (model.Latent is NucleotideLatent dna) return RunDna(model, dna, target, options, seed, progress, cancellationToken);
         using var scope = torch.NewDisposeScope();
         Tensor encoderGenome;
         using (torch.no_grad()) encoderGenome = model.Encode(target).squeeze(0);                       // (G)
@@ -152,18 +205,65 @@ public static class EvolveExperiment
         var result = EvolvedEncoding.Run(strategy, model.Develop, target, encoderGenome, options.Generations, loss, ScalarType.Float32,
             r => steps.Advance(string.Create(CultureInfo.InvariantCulture,
                 $"generation {r.Generation}/{options.Generations}  best {r.BestFitness:F3}  mean {r.MeanFitness:F3}  best so far {r.BestSoFar:F3}  {r.Generation / Math.Max(1e-9, watch.Elapsed.TotalSeconds):F1} gen/s")),
-            cancellationToken);
+            cancellationToken, options.Prior);
         double seconds = watch.Elapsed.TotalSeconds;
         cancellationToken.ThrowIfCancellationRequested();
         float[] targetPixels;
         using (var t = target.to(ScalarType.Float32).cpu()) targetPixels = t.data<float>().ToArray();
         return new EvolveResult(null, null, options.Target, options.Strategy.Name, strategy.PopulationSize, result.Reports.Count, seed,
             options.Loss, seconds,
-            new GenomeMatch(result.EncoderNll, result.EncoderMse, result.EncoderGenome, result.EncoderPhenotype),
-            new GenomeMatch(result.EvolvedNll, result.EvolvedMse, result.EvolvedGenome, result.EvolvedPhenotype),
+            new GenomeMatch(result.EncoderNll, result.EncoderMse, result.EncoderGenome, result.EncoderPhenotype, result.EncoderNegLogPrior),
+            new GenomeMatch(result.EvolvedNll, result.EvolvedMse, result.EvolvedGenome, result.EvolvedPhenotype, result.EvolvedNegLogPrior),
             result.GenerationsToBeatEncoder, result.Reports.Select(r => r.BestFitness).ToArray(), result.Reports.Select(r => r.MeanFitness).ToArray(),
             result.Reports.Select(r => r.BestSoFar).ToArray(), target.shape.Skip(1).Select(d => (int)d).ToArray(), targetPixels, options);
     }
+
+    /// <summary>
+    /// Evolution at the sequence level: a genetic algorithm over DNA (base indices (N, L)) starting from random sequences
+    /// (the uniform prior), with truncation selection (the best quarter), one-point crossover, point substitutions at
+    /// rate <see cref="EvolveOptions.Substitutions"/> / L per locus (Jukes-Cantor, <see cref="NucleotideSubstitution"/>)
+    /// and one elite; every genome develops through the run's decoder. Compared with the encoder's most probable genome.
+    /// The population is the strategy options' population, or 64 when they leave it to the strategy. The objective is the
+    /// likelihood: the uniform prior adds the same L ln 4 nats to every genome.
+    /// </summary>
+    private static EvolveResult RunDna(GenomeVae model, NucleotideLatent dna, Tensor target, EvolveOptions options, long seed,
+        IProgress<ExperimentProgress>? progress, CancellationToken cancellationToken)
+    {
+        using var scope = torch.NewDisposeScope();
+        Tensor encoderGenome;
+        using (torch.no_grad()) encoderGenome = dna.MostProbable(model.Posterior(target)).squeeze(0);   // (L) base indices
+        int population = options.Strategy.Options is IStrategyOptions { Population: > 1 } so ? so.Population : 64;
+        Tensor first;
+        using (var generator = Seeds.Generator(target.device, seed, 1))
+            first = torch.randint(0, 4, new long[] { population, dna.Loci }, dtype: ScalarType.Int64, device: target.device, generator: generator);
+        using var strategy = new GeneticAlgorithm(first, new TruncationSelection(0.25), new NucleotideSubstitution(Math.Min(1, options.Substitutions / dna.Loci)),
+            new OnePointCrossover(), eliteCount: 1, seed);
+        var loss = options.Loss == "mse" ? PhenotypeLoss.Mse : PhenotypeLoss.Bernoulli;
+        var steps = new StepCounter(progress, options.Generations);
+        var watch = Stopwatch.StartNew();
+        var result = EvolvedEncoding.Run(strategy, g => model.Develop(dna.FromIndices(g)), target, encoderGenome, options.Generations, loss, ScalarType.Int64,
+            r => steps.Advance(string.Create(CultureInfo.InvariantCulture,
+                $"generation {r.Generation}/{options.Generations}  best {r.BestFitness:F3}  mean {r.MeanFitness:F3}  best so far {r.BestSoFar:F3}  {r.Generation / Math.Max(1e-9, watch.Elapsed.TotalSeconds):F1} gen/s")),
+            cancellationToken);
+        double seconds = watch.Elapsed.TotalSeconds;
+        cancellationToken.ThrowIfCancellationRequested();
+        float[] targetPixels;
+        using (var t = target.to(ScalarType.Float32).cpu()) targetPixels = t.data<float>().ToArray();
+        // Under the uniform prior every sequence has -log p(z) = L ln 4, so the MAP objective ranks genomes as the
+        // likelihood does: evolution runs on the likelihood and the result says so (Prior false).
+        double uniform = dna.Loci * Math.Log(4);
+        string encoderText = ToSequence(result.EncoderGenome), evolvedText = ToSequence(result.EvolvedGenome);
+        int differences = encoderText.Zip(evolvedText).Count(p => p.First != p.Second);
+        return new EvolveResult(null, null, options.Target, "genetic algorithm (point substitution, one-point crossover)", strategy.PopulationSize,
+            result.Reports.Count, seed, options.Loss, seconds,
+            new GenomeMatch(result.EncoderNll, result.EncoderMse, result.EncoderGenome, result.EncoderPhenotype, uniform),
+            new GenomeMatch(result.EvolvedNll, result.EvolvedMse, result.EvolvedGenome, result.EvolvedPhenotype, uniform),
+            result.GenerationsToBeatEncoder, result.Reports.Select(r => r.BestFitness).ToArray(), result.Reports.Select(r => r.MeanFitness).ToArray(),
+            result.Reports.Select(r => r.BestSoFar).ToArray(), target.shape.Skip(1).Select(d => (int)d).ToArray(), targetPixels, options with { Prior = false },
+            "nucleotide", encoderText, evolvedText, differences);
+    }
+
+    private static string ToSequence(double[] indices) => new(indices.Select(i => NucleotideGenome.Alphabet[(int)Math.Round(i)]).ToArray());
 
     /// <summary>
     /// A target phenotype (1, C, H, W) on <paramref name="device"/>: an index into <paramref name="data"/> when it is the

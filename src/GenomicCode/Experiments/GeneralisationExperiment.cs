@@ -116,6 +116,32 @@ public sealed record GeneralisationOptions : IComponentOptions
     /// <summary>Device of the populations: cpu, cuda, cuda:N or auto. Default cpu.</summary>
     public string Device { get; init; } = "cpu";
 
+    /// <summary>
+    /// Environmental noise kappa: when > 0, a further condition trains (without connection cost) with Gaussian noise of
+    /// standard deviation kappa added to every trait of the target in every training generation (a fresh draw per lineage
+    /// and generation; the hill climber's parent and mutant are compared under the same draw). Kouvaris et al. 2017 give
+    /// the noisy-environment condition (their fig. 4A, against kappa); the noise model here is our reading. Default 0 (no
+    /// such condition).
+    /// </summary>
+    public double EnvironmentalNoise { get; init; }
+
+    /// <summary>
+    /// Connection costs of the training / generalisation error curve (in <see cref="CostUnits"/>): each trains
+    /// <see cref="Replicates"/> lineages under the connection cost and measures the errors of the phenotypic distribution
+    /// of random genotypes (Kouvaris et al. 2017, fig. 4B-C: the errors against lambda). Empty: no curve. Default empty.
+    /// </summary>
+    public IReadOnlyList<double> CostSweep { get; init; } = Array.Empty<double>();
+
+    /// <summary>
+    /// Units of <see cref="ConnectionCost"/> and <see cref="CostSweep"/>: "ours" (lambda of P(T).S / N - lambda sum |B_ij|^p / N)
+    /// or "kouvaris" (lambda of the normalisation of Kouvaris et al.: fitness 0.5 (1 + (P(T) / (tau1 / tau2)).S / N) -
+    /// lambda sum |B_ij|^p / N^2), converted by <see cref="GeneralisationExperiment.CostFromKouvaris"/>. Default "ours".
+    /// </summary>
+    public string CostUnits { get; init; } = "ours";
+
+    /// <summary>The connection cost <paramref name="lambda"/>, given in <see cref="CostUnits"/>, in our units.</summary>
+    public double OurCost(double lambda) => CostUnits == "kouvaris" ? GeneralisationExperiment.CostFromKouvaris(lambda, Traits, Tau1, Tau2) : lambda;
+
     /// <summary>Throws a one-line error naming the first bad field.</summary>
     public void Validate()
     {
@@ -142,6 +168,14 @@ public sealed record GeneralisationOptions : IComponentOptions
         Guard.InRange(TestGenerations, 1, 10_000_000);
         Guard.InRange(Replicates, 1, 1000);
         Guard.NotEmpty(Device);
+        if (!(EnvironmentalNoise >= 0) || double.IsInfinity(EnvironmentalNoise))
+            throw new UserInputException($"EnvironmentalNoise must be finite and >= 0, got {EnvironmentalNoise}.");
+        if (CostUnits is not ("ours" or "kouvaris")) throw new UserInputException($"CostUnits must be ours or kouvaris, got '{CostUnits}'.");
+        if (CostUnits == "kouvaris" && !(Tau1 > 0 && Tau2 > 0))
+            throw new UserInputException($"CostUnits kouvaris needs Tau1 > 0 and Tau2 > 0 (their fitness divides P by tau1 / tau2), got {Tau1} and {Tau2}.");
+        if (CostSweep is null) throw new UserInputException("CostSweep must be a list (empty for no curve).");
+        foreach (double c in CostSweep)
+            if (!(c >= 0) || double.IsInfinity(c)) throw new UserInputException($"CostSweep values must be finite and >= 0, got {c}.");
     }
 }
 
@@ -154,9 +188,14 @@ public sealed record GeneralisationOptions : IComponentOptions
 /// <param name="WithinModuleWeight">Mean |B_ij| for i != j in the same module.</param>
 /// <param name="BetweenModuleWeight">Mean |B_ij| for i, j in different modules.</param>
 /// <param name="HebbianCorrelation">Pearson correlation of the off-diagonal B with the training targets' correlations.</param>
+/// <param name="TrainingError">Hellinger distance of the random genotypes' phenotype distribution from uniform over the training patterns and their negatives.</param>
+/// <param name="GeneralisationError">Hellinger distance of that distribution from uniform over every pattern of the modular class.</param>
+/// <param name="PatternShares">Share of random genotypes developing into each pattern of the class (<see cref="GeneralisationResult.ClassPatterns"/> order).</param>
+/// <param name="ReachedEveryUnseen">Whether every unseen target was reached within the test budget.</param>
 public sealed record GeneralisationReplicate(double RandomToSeenShare, double RandomToUnseenShare, double GenerationsToAdaptSeen,
     double GenerationsToAdaptUnseen, double UnseenAdaptedShare, double WithinModuleWeight, double BetweenModuleWeight,
-    double HebbianCorrelation);
+    double HebbianCorrelation, double TrainingError = double.NaN, double GeneralisationError = double.NaN, double[]? PatternShares = null,
+    bool ReachedEveryUnseen = false);
 
 /// <summary>What one condition (with or without connection cost) produced, averaged over replicates.</summary>
 /// <param name="Condition">Name of the condition.</param>
@@ -173,23 +212,69 @@ public sealed record GeneralisationReplicate(double RandomToSeenShare, double Ra
 /// <param name="GenerationsToAdaptUnseenSd">Standard deviation over replicates of the per-replicate mean generations to an unseen target.</param>
 /// <param name="HebbianCorrelation">Mean over replicates of the correlation of B with the training targets' correlations.</param>
 /// <param name="Replicates">Every replicate's numbers.</param>
+/// <param name="EnvironmentalNoise">Environmental noise kappa of training (0 but for the noise condition).</param>
+/// <param name="Statistics">Means over replicates with 95 % t intervals, and replicate counts: the replicate is the unit.</param>
 public sealed record GeneralisationCondition(string Condition, double ConnectionCost, double GenerationsToAdaptSeen,
     double GenerationsToAdaptUnseen, double UnseenAdaptedShare, double WithinModuleWeight, double BetweenModuleWeight,
     double RandomToSeenShare, double RandomToUnseenShare, double[] RegulatoryMatrix, double RandomToUnseenShareSd,
-    double GenerationsToAdaptUnseenSd, double HebbianCorrelation, IReadOnlyList<GeneralisationReplicate> Replicates);
+    double GenerationsToAdaptUnseenSd, double HebbianCorrelation, IReadOnlyList<GeneralisationReplicate> Replicates,
+    double EnvironmentalNoise = 0, ConditionStatistics? Statistics = null);
+
+/// <summary>
+/// A condition's outcomes by replicate. The unseen targets of one replicate are not independent of each other (the
+/// development map is odd, so a held-out target's negative is reached from the negated genotype), so every interval and
+/// count treats the replicate, not the (replicate, target) pair, as the unit.
+/// </summary>
+/// <param name="UnseenAdaptedShare">Per-replicate share of unseen targets reached: mean and 95 % t interval.</param>
+/// <param name="GenerationsToAdaptUnseen">Per-replicate mean generations to an unseen target (never = the budget).</param>
+/// <param name="RandomToSeenShare">Per-replicate share of random genotypes developing into a training pattern or its negative.</param>
+/// <param name="RandomToUnseenShare">Per-replicate share developing into an unseen pattern.</param>
+/// <param name="TrainingError">Per-replicate training error of the phenotypic distribution.</param>
+/// <param name="GeneralisationError">Per-replicate generalisation error of the phenotypic distribution.</param>
+/// <param name="ReplicatesReachingEveryUnseen">Replicates that reached every unseen target.</param>
+/// <param name="VersusNoCost">
+/// Fisher's exact test of <paramref name="ReplicatesReachingEveryUnseen"/> against the condition "evolved B, no connection
+/// cost" (null for that condition itself).
+/// </param>
+public sealed record ConditionStatistics(MeanInterval UnseenAdaptedShare, MeanInterval GenerationsToAdaptUnseen, MeanInterval RandomToSeenShare,
+    MeanInterval RandomToUnseenShare, MeanInterval TrainingError, MeanInterval GeneralisationError, int ReplicatesReachingEveryUnseen,
+    CountComparison? VersusNoCost);
+
+/// <summary>One point of the training / generalisation error curve against the connection cost.</summary>
+/// <param name="Lambda">The cost as given, in the options' <see cref="GeneralisationOptions.CostUnits"/>.</param>
+/// <param name="ConnectionCost">The cost in our units.</param>
+/// <param name="TrainingError">Training error by replicate: mean and 95 % t interval.</param>
+/// <param name="GeneralisationError">Generalisation error by replicate: mean and 95 % t interval.</param>
+/// <param name="RandomToUnseenShare">Share of random genotypes developing into an unseen pattern, by replicate.</param>
+/// <param name="TrainingErrors">Every replicate's training error.</param>
+/// <param name="GeneralisationErrors">Every replicate's generalisation error.</param>
+public sealed record CostCurvePoint(double Lambda, double ConnectionCost, MeanInterval TrainingError, MeanInterval GeneralisationError,
+    MeanInterval RandomToUnseenShare, double[] TrainingErrors, double[] GeneralisationErrors);
+
+/// <summary>What random genotypes develop into under one B (Kouvaris et al. 2017, fig. 2: the phenotypic distribution).</summary>
+/// <param name="PatternShares">Share of genotypes whose phenotype's sign pattern is each pattern of the class.</param>
+/// <param name="SeenShare">Share developing into a training pattern or the negative of one.</param>
+/// <param name="UnseenShare">Share developing into an unseen pattern.</param>
+/// <param name="TrainingError">Hellinger distance from uniform over the training patterns and their negatives.</param>
+/// <param name="GeneralisationError">Hellinger distance from uniform over the whole class.</param>
+public sealed record PhenotypicDistribution(double[] PatternShares, double SeenShare, double UnseenShare, double TrainingError, double GeneralisationError);
 
 /// <summary>The experiment's result, as written to generalisation.json: the conditions side by side, with the targets used.</summary>
 /// <param name="Options">Settings used.</param>
 /// <param name="Seed">Seed of the run.</param>
 /// <param name="TrainingTargets">Targets alternated during training (each N values of +-1).</param>
 /// <param name="UnseenTargets">Targets of the same modular class never seen in training.</param>
-/// <param name="Conditions">Baseline (B = 0), no connection cost, connection cost.</param>
+/// <param name="Conditions">Baseline (B = 0), no connection cost, connection cost, and environmental noise when asked for.</param>
+/// <param name="ClassPatterns">Every pattern of the modular class (2^M module sign combinations), the order of the pattern shares.</param>
+/// <param name="CostCurve">Training and generalisation error against the connection cost (<see cref="GeneralisationOptions.CostSweep"/>).</param>
 public sealed record GeneralisationResult(
     [property: JsonPropertyName("options")] GeneralisationOptions Options,
     [property: JsonPropertyName("seed")] long Seed,
     [property: JsonPropertyName("training_targets")] double[][] TrainingTargets,
     [property: JsonPropertyName("unseen_targets")] double[][] UnseenTargets,
-    [property: JsonPropertyName("conditions")] IReadOnlyList<GeneralisationCondition> Conditions) : IExperimentResult;
+    [property: JsonPropertyName("conditions")] IReadOnlyList<GeneralisationCondition> Conditions,
+    [property: JsonPropertyName("class_patterns")] double[][]? ClassPatterns = null,
+    [property: JsonPropertyName("cost_curve")] IReadOnlyList<CostCurvePoint>? CostCurve = null) : IExperimentResult;
 
 /// <summary>
 /// "Evolution learns to generalise" (Watson et al. 2014, "The evolution of phenotypic correlations and developmental
@@ -248,18 +333,89 @@ public static class GeneralisationExperiment
         using var scope = torch.NewDisposeScope(); // the result is plain data: every tensor made below is freed on return
         var (training, unseen) = Targets(options);
         int r = options.Replicates;
-        var steps = new StepCounter(progress, options.TrainingGenerations + 3L * r);
+        bool noisy = options.EnvironmentalNoise > 0, curve = options.CostSweep.Count > 0;
+        var steps = new StepCounter(progress, (long)options.TrainingGenerations * (1 + (noisy ? 1 : 0) + (curve ? 1 : 0))
+            + (long)(3 + (noisy ? 1 : 0)) * r + (long)options.CostSweep.Count * r);
+        double cost = options.OurCost(options.ConnectionCost);
         // Both evolved conditions train side by side: lineages [no cost x R, cost x R].
-        var evolved = Train(options, new[] { 0.0, options.ConnectionCost }, training, seed, device, steps, cancellationToken);
+        var evolved = Train(options, new[] { (0.0, 0.0), (cost, 0.0) }, training, seed, device, steps, "training", cancellationToken);
+        string costName = $"evolved B, {options.CostNorm.ToUpperInvariant()} connection cost {options.ConnectionCost.ToString(System.Globalization.CultureInfo.InvariantCulture)}"
+            + (options.CostUnits == "kouvaris" ? $" (Kouvaris et al. units; ours {cost.ToString("G4", System.Globalization.CultureInfo.InvariantCulture)})" : "");
         var conditions = new List<GeneralisationCondition>
         {
-            RunCondition("no regulation (B = 0)", options, 0, torch.zeros(r, options.Traits, options.Traits, dtype: ScalarType.Float64, device: device),
+            RunCondition("no regulation (B = 0)", options, 0, 0, torch.zeros(r, options.Traits, options.Traits, dtype: ScalarType.Float64, device: device),
                 training, unseen, seed, device, steps, cancellationToken),
-            RunCondition("evolved B, no connection cost", options, 0.0, evolved.narrow(0, 0, r), training, unseen, seed, device, steps, cancellationToken),
-            RunCondition($"evolved B, {options.CostNorm.ToUpperInvariant()} connection cost {options.ConnectionCost}", options,
-                options.ConnectionCost, evolved.narrow(0, r, r), training, unseen, seed, device, steps, cancellationToken),
+            RunCondition(NoCostCondition, options, 0.0, 0, evolved.narrow(0, 0, r), training, unseen, seed, device, steps, cancellationToken),
+            RunCondition(costName, options, cost, 0, evolved.narrow(0, r, r), training, unseen, seed, device, steps, cancellationToken),
         };
-        return new GeneralisationResult(options, seed, training, unseen, conditions);
+        if (noisy)
+        {
+            var noiseB = Train(options, new[] { (0.0, options.EnvironmentalNoise) }, training, Seeds.DeriveNonNegative(seed, 1001), device, steps,
+                "training with environmental noise", cancellationToken);
+            conditions.Add(RunCondition($"evolved B, environmental noise {options.EnvironmentalNoise.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
+                options, 0.0, options.EnvironmentalNoise, noiseB, training, unseen, seed, device, steps, cancellationToken));
+        }
+        var noCost = conditions[1];
+        conditions = conditions.Select(c => c with { Statistics = StatisticsOf(c, ReferenceEquals(c, noCost) ? null : noCost) }).ToList();
+
+        var points = new List<CostCurvePoint>();
+        if (curve)
+        {
+            var sweep = Train(options, options.CostSweep.Select(c => (options.OurCost(c), 0.0)).ToArray(), training, Seeds.DeriveNonNegative(seed, 1002),
+                device, steps, "training the cost curve", cancellationToken);
+            for (int i = 0; i < options.CostSweep.Count; i++)
+            {
+                var distributions = new List<PhenotypicDistribution>();
+                for (int k = 0; k < r; k++)
+                {
+                    using var b = sweep[i * r + k].clone();
+                    distributions.Add(Distribution(options, ProbeGenotypes(options, ReplicateSeed(seed, k) + 3, device), b, training, unseen));
+                    steps.Advance($"cost curve: lambda {options.CostSweep[i]}, replicate {k + 1}/{r}");
+                }
+                points.Add(new CostCurvePoint(options.CostSweep[i], options.OurCost(options.CostSweep[i]),
+                    Statistics.TInterval(distributions.Select(d => d.TrainingError).ToArray()),
+                    Statistics.TInterval(distributions.Select(d => d.GeneralisationError).ToArray()),
+                    Statistics.TInterval(distributions.Select(d => d.UnseenShare).ToArray()),
+                    distributions.Select(d => d.TrainingError).ToArray(), distributions.Select(d => d.GeneralisationError).ToArray()));
+            }
+        }
+        var patterns = options.Modules <= MaxListedModules
+            ? Enumerable.Range(0, 1 << options.Modules).Select(m => Pattern(options, m)).ToArray()
+            : null;
+        return new GeneralisationResult(options, seed, training, unseen, conditions, patterns, points);
+    }
+
+    /// <summary>The name of the condition the others' replicate counts are tested against.</summary>
+    public const string NoCostCondition = "evolved B, no connection cost";
+
+    /// <summary>Pattern shares are listed for up to this many modules (2^8 = 256 patterns).</summary>
+    public const int MaxListedModules = 8;
+
+    /// <summary>
+    /// A connection cost lambda of Kouvaris et al.'s normalisation in our units. Their fitness (as in Kouvaris's code
+    /// accompanying the thesis, KostasKouvaris/Evolvability: fitness.m and develop.m) is
+    /// 0.5 (1 + (P / (tau1 / tau2)).S / N) - lambda_K ||B|| / N^2; multiplied by 2 tau1 / tau2 and less a constant it is
+    /// P.S / N - 2 (tau1 / tau2) lambda_K ||B|| / N^2, which selects exactly as ours, P.S / N - lambda ||B|| / N, when
+    /// lambda = 2 (tau1 / tau2) lambda_K / N. For N = 12, tau1 = 1, tau2 = 0.2: lambda = 0.833 lambda_K. Not converted:
+    /// develop.m regulates through tanh(0.5 B P) where our GRN uses tanh(B P), so the same dynamics have a B twice as
+    /// large in theirs and their cost on it is 2^p times ours (p = 1 for L1, 2 for L2); a lambda_K here is that factor
+    /// weaker than in their runs.
+    /// </summary>
+    public static double CostFromKouvaris(double lambdaKouvaris, int traits, double tau1, double tau2)
+    {
+        if (!(tau1 > 0 && tau2 > 0) || traits < 1) throw new UserInputException($"the cost conversion needs tau1 > 0, tau2 > 0 and traits >= 1, got {tau1}, {tau2}, {traits}.");
+        return 2 * (tau1 / tau2) * lambdaKouvaris / traits;
+    }
+
+    private static ConditionStatistics StatisticsOf(GeneralisationCondition c, GeneralisationCondition? noCost)
+    {
+        var reps = c.Replicates;
+        int reached = reps.Count(x => x.ReachedEveryUnseen);
+        var versus = noCost is null ? null
+            : Statistics.CompareCounts(reached, reps.Count, noCost.Replicates.Count(x => x.ReachedEveryUnseen), noCost.Replicates.Count);
+        MeanInterval Of(Func<GeneralisationReplicate, double> f) => Statistics.TInterval(reps.Select(f).ToArray());
+        return new ConditionStatistics(Of(x => x.UnseenAdaptedShare), Of(x => x.GenerationsToAdaptUnseen), Of(x => x.RandomToSeenShare),
+            Of(x => x.RandomToUnseenShare), Of(x => x.TrainingError), Of(x => x.GeneralisationError), reached, versus);
     }
 
     /// <summary>
@@ -302,6 +458,25 @@ public static class GeneralisationExperiment
             (heldOut ? unseen : training).Add(t);
         }
         return (training.ToArray(), unseen.ToArray());
+    }
+
+    /// <summary>The pattern of module-sign mask <paramref name="mask"/>: module k is all +1 when bit k is set, else all -1.</summary>
+    public static double[] Pattern(GeneralisationOptions o, int mask)
+    {
+        int size = o.Traits / o.Modules;
+        var t = new double[o.Traits];
+        for (int k = 0; k < o.Modules; k++)
+            for (int i = 0; i < size; i++) t[k * size + i] = ((mask >> k) & 1) == 1 ? 1 : -1;
+        return t;
+    }
+
+    /// <summary>The module-sign mask of a modular pattern (the inverse of <see cref="Pattern"/>).</summary>
+    public static int Mask(GeneralisationOptions o, double[] pattern)
+    {
+        int size = o.Traits / o.Modules, mask = 0;
+        for (int k = 0; k < o.Modules; k++)
+            if (pattern[k * size] > 0) mask |= 1 << k;
+        return mask;
     }
 
     /// <summary>
@@ -386,7 +561,7 @@ public static class GeneralisationExperiment
         return match.Div(n);
     }
 
-    private static GeneralisationCondition RunCondition(string name, GeneralisationOptions o, double cost, Tensor bs,
+    private static GeneralisationCondition RunCondition(string name, GeneralisationOptions o, double cost, double kappa, Tensor bs,
         double[][] training, double[][] unseen, long seed, Device device, StepCounter steps, CancellationToken cancel)
     {
         int n = o.Traits, size = n / o.Modules;
@@ -395,7 +570,7 @@ public static class GeneralisationExperiment
         {
             long runSeed = ReplicateSeed(seed, r);
             using var b = bs[r].clone();
-            var (seenShare, unseenShare) = PhenotypicDistribution(o, b, training, unseen, runSeed + 3, device);
+            var distribution = Distribution(o, ProbeGenotypes(o, runSeed + 3, device), b, training, unseen);
             var seenTimes = GenerationsToAdapt(o, b, training, runSeed + 1, device, cancel);
             var unseenTimes = GenerationsToAdapt(o, b, unseen, runSeed + 2, device, cancel);
             var values = b.to(torch.CPU).data<double>().ToArray();
@@ -408,9 +583,10 @@ public static class GeneralisationExperiment
                     if (i / size == j / size) { w += Math.Abs(values[i * n + j]); wc++; }
                     else { bw += Math.Abs(values[i * n + j]); bc++; }
                 }
-            replicates.Add(new GeneralisationReplicate(seenShare, unseenShare, seenTimes.Average(), unseenTimes.Average(),
+            replicates.Add(new GeneralisationReplicate(distribution.SeenShare, distribution.UnseenShare, seenTimes.Average(), unseenTimes.Average(),
                 unseenTimes.Count(t => t < o.TestGenerations) / (double)unseenTimes.Length, w / wc, bw / bc,
-                HebbianCorrelation(values, training)));
+                HebbianCorrelation(values, training), distribution.TrainingError, distribution.GeneralisationError,
+                o.Modules <= MaxListedModules ? distribution.PatternShares : null, unseenTimes.All(t => t < o.TestGenerations)));
             steps.Advance($"{name}: replicate {r + 1}/{o.Replicates} tested");
         }
         static double Sd(IEnumerable<double> v)
@@ -425,7 +601,7 @@ public static class GeneralisationExperiment
             replicates.Average(x => x.WithinModuleWeight), replicates.Average(x => x.BetweenModuleWeight),
             replicates.Average(x => x.RandomToSeenShare), replicates.Average(x => x.RandomToUnseenShare), first,
             Sd(replicates.Select(x => x.RandomToUnseenShare)), Sd(replicates.Select(x => x.GenerationsToAdaptUnseen)),
-            replicates.Average(x => x.HebbianCorrelation), replicates);
+            replicates.Average(x => x.HebbianCorrelation), replicates, kappa);
     }
 
     private static long ReplicateSeed(long seed, int replicate) => Seeds.DeriveNonNegative(seed, replicate);
@@ -470,26 +646,35 @@ public static class GeneralisationExperiment
         return Fitness(g, b, rowTargets, o, perLineage == 1 ? lambda : lambda.repeat_interleave(perLineage, 0));
     }
 
-    // Training phase: every (cost, replicate) lineage evolves (G, B) from 0 while the target cycles every SwitchEvery
-    // generations (the search measures its parents again at each switch). Returns each lineage's evolved B (L, N, N),
-    // lineages cost-major: the parent of a hill-climber lineage; the elite of a GA's last generation, not its best of all
-    // time, because the elite carries the regulation evolved under every target, not one lucky individual from an early period.
-    private static Tensor Train(GeneralisationOptions o, double[] costs, double[][] targets, long seed, Device device,
-        StepCounter steps, CancellationToken cancel)
+    // Training phase: every (group, replicate) lineage evolves (G, B) from 0 while the target cycles every SwitchEvery
+    // generations (the search measures its parents again at each switch). A group is a connection cost and an
+    // environmental noise kappa: with kappa > 0 its lineages see the target plus fresh N(0, kappa^2) noise on every trait in
+    // every generation, and the search measures its parents again under each draw. Returns each lineage's evolved B
+    // (L, N, N), lineages group-major: the parent of a hill-climber lineage; the elite of a GA's last generation, not its
+    // best of all time, because the elite carries the regulation evolved under every target, not one lucky individual
+    // from an early period.
+    private static Tensor Train(GeneralisationOptions o, (double Cost, double Noise)[] groups, double[][] targets, long seed, Device device,
+        StepCounter steps, string label, CancellationToken cancel)
     {
-        int n = o.Traits, width = n + n * n, lineages = costs.Length * o.Replicates;
+        int n = o.Traits, width = n + n * n, lineages = groups.Length * o.Replicates;
         using var search = Searches[o.Strategy](new SearchSpec(o, true, lineages, seed, l => ReplicateSeed(seed, l % o.Replicates), device));
-        using var lambda = torch.tensor(costs.SelectMany(c => Enumerable.Repeat(c, o.Replicates)).ToArray(), dtype: ScalarType.Float64, device: device);
+        using var lambda = torch.tensor(groups.SelectMany(g => Enumerable.Repeat(g.Cost, o.Replicates)).ToArray(), dtype: ScalarType.Float64, device: device);
+        bool noisy = groups.Any(g => g.Noise > 0);
+        using var kappa = torch.tensor(groups.SelectMany(g => Enumerable.Repeat(g.Noise, o.Replicates)).ToArray(), dtype: ScalarType.Float64, device: device);
+        using var environment = noisy ? Seeds.Generator(device, seed, 2017) : null;
         using var targetTensor = torch.tensor(targets.SelectMany(t => t).ToArray(), dtype: ScalarType.Float64, device: device).reshape(targets.Length, n);
         for (int gen = 0; gen < o.TrainingGenerations; gen++)
         {
             cancel.ThrowIfCancellationRequested();
             using var scope = torch.NewDisposeScope();
             var target = targetTensor[(gen / o.SwitchEvery) % targets.Length];
+            if (noisy)
+                target = target.unsqueeze(0).Plus(torch.randn(new long[] { lineages, n }, dtype: ScalarType.Float64, device: device, generator: environment)
+                    .mul(kappa.unsqueeze(1)));                                                      // (L, N): this generation's environments
             Tensor FitnessOf(Tensor genomes) => LineageFitness(o, genomes, null, target, lambda);
-            if (gen % o.SwitchEvery == 0) search.Reevaluate(FitnessOf);
+            if (noisy || gen % o.SwitchEvery == 0) search.Reevaluate(FitnessOf);
             search.Tell(FitnessOf(search.Ask()));
-            steps.Advance(() => $"training: generation {gen + 1}/{o.TrainingGenerations}", every: Math.Max(1, o.TrainingGenerations / 200));
+            steps.Advance(() => $"{label}: generation {gen + 1}/{o.TrainingGenerations}", every: Math.Max(1, o.TrainingGenerations / 200));
         }
         using var parents = search.Parents;                                                       // (L x K, N + N^2), lineage-major
         var first = parents.view(lineages, -1, width).select(1, 0);                               // (L, N + N^2): each lineage's first parent
@@ -530,22 +715,45 @@ public static class GeneralisationExperiment
         return reached;
     }
 
-    // Phenotypic distribution (Kouvaris et al. 2017, fig. 2): develop random genotypes through B and classify the sign
-    // pattern of each phenotype as a training target (or the negative of one: development is odd), an unseen target, or neither.
-    private static (double Seen, double Unseen) PhenotypicDistribution(GeneralisationOptions o, Tensor b, double[][] training,
-        double[][] unseen, long seed, Device device)
+    /// <summary>Random genotypes G ~ N(0, ProbeSigma^2) (ProbeGenotypes x N) drawn with <paramref name="seed"/>.</summary>
+    public static Tensor ProbeGenotypes(GeneralisationOptions o, long seed, Device device)
+    {
+        using var g = new Generator((ulong)seed, device);
+        return torch.randn(new long[] { o.ProbeGenotypes, o.Traits }, dtype: ScalarType.Float64, device: device, generator: g).Mul(o.ProbeSigma);
+    }
+
+    /// <summary>
+    /// The phenotypic distribution of <paramref name="genotypes"/> (K, N) developed through <paramref name="b"/> (Kouvaris et
+    /// al. 2017, fig. 2): the share whose phenotype's sign pattern is each pattern of the modular class (every trait of a
+    /// module with its module's sign, no trait at 0), the shares that are a training pattern or its negative (development is
+    /// odd) and that are an unseen pattern, and two errors of the distribution (ours; Kouvaris et al. 2017 compare it with
+    /// the distribution of an ideal network): the Hellinger distance sqrt(1 - sum_c sqrt(p_c q_c)) to q uniform over the
+    /// training patterns and their negatives (training error), and to q uniform over the whole class (generalisation
+    /// error). Mass on patterns outside the class counts against both.
+    /// </summary>
+    public static PhenotypicDistribution Distribution(GeneralisationOptions o, Tensor genotypes, Tensor b, double[][] training, double[][] unseen)
     {
         using var scope = torch.NewDisposeScope();
-        using var g = new Generator((ulong)seed, device);
-        var genotypes = torch.randn(new long[] { o.ProbeGenotypes, o.Traits }, dtype: ScalarType.Float64, device: device, generator: g).Mul(o.ProbeSigma);
-        var signs = Develop(genotypes, b, o.DevelopmentSteps, o.Tau1, o.Tau2).sign();                     // (K, N)
-        double Share(double[][] targets, bool withNegatives)
-        {
-            var t = torch.tensor(targets.SelectMany(x => x).ToArray(), dtype: ScalarType.Float64, device: device).reshape(targets.Length, o.Traits);
-            var overlap = signs.matmul(t.t());                                                              // (K, targets)
-            var match = withNegatives ? overlap.abs().Eq(o.Traits).any(1) : overlap.Eq(o.Traits).any(1);    // exact sign match
-            return match.to(ScalarType.Float64).mean().item<double>();
-        }
-        return (Share(training, true), Share(unseen, false));
+        int m = o.Modules, size = o.Traits / m, patterns = 1 << m;
+        long k = genotypes.shape[0];
+        var signs = Develop(genotypes, b, o.DevelopmentSteps, o.Tau1, o.Tau2).sign().view(k, m, size);   // (K, M, size)
+        var moduleSign = signs.select(2, 0);                                                              // (K, M)
+        var modular = signs.eq(moduleSign.unsqueeze(2)).all(2).logical_and(moduleSign.abs().Gt(0.0)).all(1);        // (K)
+        var weights = torch.tensor(Enumerable.Range(0, m).Select(i => 1L << i).ToArray(), device: genotypes.device);
+        var masks = moduleSign.Gt(0.0).to(ScalarType.Int64).mul(weights).sum(1).masked_select(modular);   // (modular K)
+        var counts = torch.bincount(masks, minlength: patterns).to(torch.CPU).data<long>().ToArray();
+        int all = patterns - 1;
+        var seen = new HashSet<int>(training.Select(t => Mask(o, t)).SelectMany(x => new[] { x, ~x & all }));
+        var unseenMasks = new HashSet<int>(unseen.Select(t => Mask(o, t)));
+        var shares = counts.Select(c => c / (double)k).ToArray();
+        double seenShare = seen.Sum(x => counts[x]) / (double)k, unseenShare = unseenMasks.Sum(x => counts[x]) / (double)k;
+        return new PhenotypicDistribution(shares, seenShare, unseenShare, Hellinger(shares, seen), Hellinger(shares, Enumerable.Range(0, patterns).ToHashSet()));
+    }
+
+    /// <summary>Hellinger distance sqrt(1 - sum_c sqrt(p_c / |S|)) between shares p and the uniform distribution over the patterns S.</summary>
+    public static double Hellinger(double[] shares, IReadOnlySet<int> set)
+    {
+        double affinity = set.Sum(c => Math.Sqrt(shares[c] / set.Count));
+        return Math.Sqrt(Math.Max(0, 1 - affinity));
     }
 }

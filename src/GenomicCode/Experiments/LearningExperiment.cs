@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using GenomicCode.Core;
 using GenomicCode.Core.Catalogues;
 using GenomicCode.Development;
+using GenomicCode.Development.Population;
 using GenomicCode.Evolution;
 using GenomicCode.Numerics;
 using TorchSharp;
@@ -145,6 +146,10 @@ public sealed record LearningResult(
     [property: JsonPropertyName("gradient_phenotypes")] float[] GradientPhenotypes,
     [property: JsonPropertyName("evolved_phenotypes")] float[] EvolvedPhenotypes) : IExperimentResult
 {
+    /// <summary>How each generation developed: the population implementation's name (<c>torch</c>, <c>ilgpu</c>, <c>loop</c>).</summary>
+    [JsonPropertyName("backend")]
+    public string Backend { get; init; } = "torch";
+
     /// <summary>Final loss of the gradient learner.</summary>
     [JsonIgnore]
     public double GradientFinalLoss => Gradient.FinalLoss;
@@ -168,7 +173,8 @@ public static class LearningExperiment
     /// <summary>The catalogue entry <c>learning</c>.</summary>
     public static ExperimentEntry Entry { get; } = new ExperimentEntry<LearningOptions, LearningResult>("learning",
         "A developmental decoder learns target shapes by gradient descent and by an evolution strategy over its own weights.",
-        "Mitchell and Cheney 2024 (evolution as the learning algorithm); Salimans et al. 2017", "learning.json", Run);
+        "Mitchell and Cheney 2024 (evolution as the learning algorithm); Salimans et al. 2017", "learning.json",
+        (options, seed, progress, cancellationToken) => Run(options, seed, progress, cancellationToken));
 
     /// <summary>The procedural target shapes, in the order they are used.</summary>
     public static IReadOnlyList<string> ShapeNames { get; } = new[] { "square", "disc", "cross", "ring" };
@@ -210,10 +216,10 @@ public static class LearningExperiment
 
     /// <summary>
     /// Builds the decoder and targets from <paramref name="options"/> and runs both learners (see
-    /// <see cref="Run(GenomeDecoder, Tensor, Tensor, LearningOptions, long, IProgress{ExperimentProgress}?, CancellationToken)"/>).
+    /// <see cref="Run(GenomeDecoder, Tensor, Tensor, LearningOptions, long, IProgress{ExperimentProgress}?, CancellationToken, IPopulationBackend?)"/>).
     /// </summary>
     public static LearningResult Run(LearningOptions options, long seed, IProgress<ExperimentProgress>? progress = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default, IPopulationBackend? backend = null)
     {
         options.Validate();
         var device = Devices.Parse(options.Device);
@@ -229,7 +235,7 @@ public static class LearningExperiment
             using var generator = Seeds.Generator(device, seed, 2);
             using var genomes = torch.randn(new long[] { options.Targets, options.GenomeSize }, device: device, generator: generator); // (K, G) fixed
             using var targets = Shapes(options.Targets, options.Size, device);                                                     // (K, 1, S, S)
-            return Run(decoder, genomes, targets, options, seed, progress, cancellationToken);
+            return Run(decoder, genomes, targets, options, seed, progress, cancellationToken, backend);
         }
     }
 
@@ -237,9 +243,10 @@ public static class LearningExperiment
     /// Runs both learners on <paramref name="decoder"/>, each from the decoder's current weights (restored before the
     /// second learner; left at the evolved weights afterwards). Gradient: <see cref="LearningOptions.Steps"/> Adam steps,
     /// each developing all genomes once (fresh developmental randomness per step). Evolution:
-    /// <see cref="LearningOptions.Generations"/> generations; each individual's weights are written into the decoder and
-    /// all genomes developed in one batched call, with the same developmental randomness for every individual of a
-    /// generation (common random numbers). Curve points evaluate the current weights with a fixed developmental seed and
+    /// <see cref="LearningOptions.Generations"/> generations; each generation develops every individual's weights on all
+    /// genomes in one population call (<paramref name="backend"/>, TorchSharp by default; see
+    /// <see cref="IPopulationDecoder"/>), with the same developmental randomness for every individual of a generation
+    /// (common random numbers). Curve points evaluate the current weights with a fixed developmental seed and
     /// are not counted in evaluations or seconds. One dispose scope per step or generation.
     /// </summary>
     /// <param name="decoder">A developmental decoder; its trainable parameters are learned.</param>
@@ -249,8 +256,9 @@ public static class LearningExperiment
     /// <param name="seed">Seed of developmental randomness and of the strategy.</param>
     /// <param name="progress">Reports every step and generation (Total = Steps + Generations).</param>
     /// <param name="cancellationToken">Stops between steps or generations with <see cref="OperationCanceledException"/>.</param>
+    /// <param name="backend">Develops each generation's population; null: <see cref="PopulationDevelopment.Torch"/>.</param>
     public static LearningResult Run(GenomeDecoder decoder, Tensor genomes, Tensor targets, LearningOptions options, long seed,
-        IProgress<ExperimentProgress>? progress = null, CancellationToken cancellationToken = default)
+        IProgress<ExperimentProgress>? progress = null, CancellationToken cancellationToken = default, IPopulationBackend? backend = null)
     {
         options.Validate();
         if (genomes.dim() != 2 || genomes.shape[1] != decoder.GenomeSize)
@@ -280,14 +288,20 @@ public static class LearningExperiment
         float[] gradientPhenotypes = Phenotypes(decoder, genomes, evalGenerator, seed);
 
         vector.Write(initial);
-        var evolution = TrainByEvolution(decoder, vector, genomes, targets, options, seed, CurveLoss, initialLoss, steps, cancellationToken);
+        LearningCurve evolution;
+        string backendName;
+        using (var population = (backend ?? PopulationDevelopment.Torch).Create(decoder))
+        {
+            backendName = population.Backend;
+            evolution = TrainByEvolution(decoder, vector, population, genomes, targets, options, seed, CurveLoss, initialLoss, steps, cancellationToken);
+        }
         float[] evolvedPhenotypes = Phenotypes(decoder, genomes, evalGenerator, seed);
         float[] targetPixels;
         using (var t = targets.narrow(1, 0, 1).to(ScalarType.Float32).cpu()) targetPixels = t.data<float>().ToArray();
         var names = targets.shape[0] <= ShapeNames.Count ? ShapeNames.Take((int)targets.shape[0]).ToArray()
             : Enumerable.Range(0, (int)targets.shape[0]).Select(i => $"target {i}").ToArray();
         return new LearningResult(options, seed, genomes.device.ToString(), (int)vector.Length, names, initialLoss, gradient, evolution,
-            total.Elapsed.TotalSeconds, h, targetPixels, gradientPhenotypes, evolvedPhenotypes);
+            total.Elapsed.TotalSeconds, h, targetPixels, gradientPhenotypes, evolvedPhenotypes) { Backend = backendName };
     }
 
     private static LearningCurve TrainByGradient(GenomeDecoder decoder, Tensor genomes, Tensor targets, LearningOptions options, long seed,
@@ -324,7 +338,7 @@ public static class LearningExperiment
         return curve.Build();
     }
 
-    private static LearningCurve TrainByEvolution(GenomeDecoder decoder, ParameterVector vector, Tensor genomes, Tensor targets,
+    private static LearningCurve TrainByEvolution(GenomeDecoder decoder, ParameterVector vector, IPopulationDecoder developer, Tensor genomes, Tensor targets,
         LearningOptions options, long seed, Func<double> curveLoss, double initialLoss, StepCounter steps, CancellationToken cancel)
     {
         using var start = vector.Read();
@@ -338,7 +352,7 @@ public static class LearningExperiment
 
         Tensor Fitness(Tensor population)
         {
-            var losses = EvaluatePopulation(decoder, vector, genomes, targets, population, noise, Seeds.DeriveNonNegative(seed, 5, evaluations));
+            var losses = EvaluatePopulation(decoder, developer, genomes, targets, population, noise, Seeds.DeriveNonNegative(seed, 5, evaluations));
             evaluations += population.shape[0];
             return -losses;
         }
@@ -366,20 +380,26 @@ public static class LearningExperiment
     }
 
     /// <summary>
-    /// Loss (P) of each weight vector of <paramref name="population"/> (P, D): its weights are written into the decoder and
-    /// all genomes developed in one batched call, every individual with the developmental randomness of
-    /// <paramref name="developmentSeed"/> (common random numbers within a generation). The decoder keeps its weights.
+    /// Loss (P) of each weight vector of <paramref name="population"/> (P, D): every individual develops all genomes in
+    /// one population call, with the developmental randomness of <paramref name="developmentSeed"/> shared by every
+    /// individual (common random numbers within a generation). The decoder keeps its weights.
     /// </summary>
-    private static Tensor EvaluatePopulation(GenomeDecoder decoder, ParameterVector vector, Tensor genomes, Tensor targets, Tensor population,
+    private static Tensor EvaluatePopulation(GenomeDecoder decoder, IPopulationDecoder developer, Tensor genomes, Tensor targets, Tensor population,
         Generator noise, long developmentSeed)
     {
-        decoder.train();
-        return vector.EvaluatePopulation(population, () =>
-        {
-            noise.manual_seed(developmentSeed);
-            return Loss(decoder.Decode(genomes, noise), targets);  // one batched development per individual
-        });
+        decoder.train();                                           // as the decoder's own development would run
+        noise.manual_seed(developmentSeed);
+        using var _ = torch.no_grad();
+        var phenotypes = developer.Develop(population, genomes, PopulationRandomness.Common(noise)); // (P, K, C, H, W): one call
+        return PopulationLoss(phenotypes, targets).to(ScalarType.Float64, population.device);
     }
+
+    /// <summary>
+    /// <see cref="Loss"/> of every individual of a population: logits (P, K, C, H, W) against targets (K, C, H, W),
+    /// averaged over each individual's pixels and targets. (P).
+    /// </summary>
+    public static Tensor PopulationLoss(Tensor logits, Tensor targets) =>
+        nn.functional.binary_cross_entropy_with_logits(logits, targets.expand_as(logits), reduction: nn.Reduction.None).flatten(1).mean(new long[] { 1 });
 
     private static float[] Phenotypes(GenomeDecoder decoder, Tensor genomes, Generator generator, long seed)
     {

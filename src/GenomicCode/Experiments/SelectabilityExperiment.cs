@@ -5,6 +5,7 @@ using GenomicCode.Core.Catalogues;
 using GenomicCode.Data;
 using GenomicCode.Evolution;
 using GenomicCode.Models;
+using GenomicCode.Numerics;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -41,6 +42,22 @@ public sealed record SelectabilityOptions : IComponentOptions
     /// <summary>Select for larger trait values (true) or smaller ones (false). Default true.</summary>
     public bool Maximise { get; init; } = true;
 
+    /// <summary>
+    /// Whether to run the controls next to the isotropic selection lines, each from the same population with the same
+    /// seeds: per-locus mutation (one gene per child, <see cref="PerLocusMutation"/>), and the rotated-latent control (the
+    /// same decoder behind a random orthogonal rotation of the genome) with isotropic and with per-locus mutation. Isotropic
+    /// Gaussian mutation is blind to the axes of the genome; per-locus mutation and recombination are not, so only the
+    /// comparison with the rotated control shows whether a low cross-talk comes from axis-aligned genes or merely from
+    /// orthogonal trait gradients. Default true (four times the selection work).
+    /// </summary>
+    public bool Controls { get; init; } = true;
+
+    /// <summary>Random unit selection gradients the Hansen-Houle averages are taken over, >= 1. Default 10000.</summary>
+    public int Gradients { get; init; } = 10_000;
+
+    /// <summary>Genomes of the starting population whose genome -> trait Jacobians G is averaged over, >= 1. Default 32.</summary>
+    public int JacobianGenomes { get; init; } = 32;
+
     /// <summary>Throws a one-line <see cref="UserInputException"/> for an invalid setting.</summary>
     public void Validate()
     {
@@ -50,7 +67,16 @@ public sealed record SelectabilityOptions : IComponentOptions
             throw new UserInputException($"truncation fraction must be in (0, 1], got {TruncationFraction}.");
         if (!(MutationSigma >= 0) || double.IsInfinity(MutationSigma))
             throw new UserInputException($"mutation sigma must be finite and >= 0, got {MutationSigma}.");
+        if (Gradients < 1) throw new UserInputException($"Gradients must be >= 1, got {Gradients}.");
+        if (JacobianGenomes < 1) throw new UserInputException($"JacobianGenomes must be >= 1, got {JacobianGenomes}.");
     }
+
+    /// <summary>
+    /// Per-locus mutation: one gene per child, chosen uniformly, gains a step uniform in [-s, s] with
+    /// s = <see cref="MutationSigma"/> sqrt(3 G), so a child carries the same expected squared mutation (G sigma^2) as
+    /// under isotropic mutation.
+    /// </summary>
+    public IMutation PerLocusMutation(int genes) => new SingleGeneMutation(MutationSigma * Math.Sqrt(3.0 * genes));
 }
 
 /// <summary>What <see cref="SelectabilityExperiment"/> measured, as written to selectability.json.</summary>
@@ -70,6 +96,17 @@ public sealed record SelectabilityOptions : IComponentOptions
 /// Trajectories[name][g][t]: population mean of trait t after g generations of selection on the trait called name
 /// (g = 0 is the starting population; Generations + 1 rows), one entry per selection line.
 /// </param>
+/// <param name="Controls">
+/// The controls (<see cref="SelectabilityOptions.Controls"/>): per-locus mutation, and the rotated-latent control with
+/// isotropic and per-locus mutation; empty when they were not run.
+/// </param>
+/// <param name="HansenHoule">
+/// Hansen and Houle (2008) evolvability, conditional evolvability and autonomy of G = mean J J' over the starting
+/// population, J the genome -> trait Jacobian (central differences, step 0.1) with traits in initial standard
+/// deviations: the trait covariance of isotropic unit mutation. G is the same behind any rotation of the genome and under
+/// per-locus mutation (whose covariance is also proportional to I), so these measures see how orthogonal the trait
+/// gradients are, not whether genes are aligned with traits.
+/// </param>
 public sealed record SelectabilityResult(
     [property: JsonPropertyName("run")] string? Run,
     [property: JsonPropertyName("step")] long? Step,
@@ -81,52 +118,105 @@ public sealed record SelectabilityResult(
     [property: JsonPropertyName("initial_mean")] double[] InitialMean,
     [property: JsonPropertyName("initial_std")] double[] InitialStd,
     [property: JsonPropertyName("correlated_response")] double[][] CorrelatedResponse,
-    [property: JsonPropertyName("trajectories")] IReadOnlyDictionary<string, double[][]> Trajectories) : IExperimentResult
+    [property: JsonPropertyName("trajectories")] IReadOnlyDictionary<string, double[][]> Trajectories,
+    [property: JsonPropertyName("controls")] IReadOnlyList<SelectionControl>? Controls = null,
+    [property: JsonPropertyName("hansen_houle")] EvolvabilityMeasures? HansenHoule = null) : IExperimentResult
 {
     /// <summary>The traits defined for every sprite shape (orientation is undefined for squares, elongation follows the shape).</summary>
     public static readonly IReadOnlyList<string> GeometricTraitNames = new[] { "posX", "posY", "scale" };
 
     /// <summary>
-    /// Independence of the responses: mean |off-target response| / mean |direct response| over the selection lines
-    /// (0 when selection moves only the selected trait; near 1 or above when every trait moves along).
+    /// Cross-talk: the ratio mean |off-target response| / mean |direct response| over the selection lines (a ratio of two
+    /// responses, both in initial trait SDs: 0 when selection moves only the selected trait; near 1 or above when every
+    /// trait moves along). Read it with <see cref="DirectResponse"/> beside it.
     /// </summary>
     [JsonPropertyName("cross_talk")]
     public double CrossTalk => CrossTalkAmong(Enumerable.Range(0, TraitNames.Count).ToList());
 
+    /// <summary>Mean |direct response| over the selection lines, in initial trait SDs: the denominator of <see cref="CrossTalk"/>.</summary>
+    [JsonPropertyName("direct_response")]
+    public double DirectResponse => SelectionResponse.Of(CorrelatedResponse, SelectedTraits, Enumerable.Range(0, TraitNames.Count).ToList()).Direct;
+
     /// <summary><see cref="CrossTalk"/> among the <see cref="GeometricTraitNames"/> (NaN when the traits have other names).</summary>
     [JsonPropertyName("cross_talk_geometric")]
-    public double CrossTalkGeometric
-    {
-        get
-        {
-            var indices = GeometricTraitNames.Select(n => TraitNames.ToList().IndexOf(n)).ToArray();
-            return indices.Any(i => i < 0) ? double.NaN : CrossTalkAmong(indices);
-        }
-    }
+    public double CrossTalkGeometric => GeometricIndices(TraitNames) is { } g ? CrossTalkAmong(g) : double.NaN;
+
+    /// <summary><see cref="DirectResponse"/> among the <see cref="GeometricTraitNames"/> (NaN when the traits have other names).</summary>
+    [JsonPropertyName("direct_response_geometric")]
+    public double DirectResponseGeometric => GeometricIndices(TraitNames) is { } g ? SelectionResponse.Of(CorrelatedResponse, SelectedTraits, g).Direct : double.NaN;
 
     /// <summary>
     /// <see cref="CrossTalk"/> restricted to the given traits: only selection lines on them and responses of them count
     /// (for example the well-defined geometric traits, leaving out traits that depend on a discrete factor such as shape).
     /// NaN when no listed trait was selected on or no direct response was seen.
     /// </summary>
-    public double CrossTalkAmong(IReadOnlyList<int> traits)
+    public double CrossTalkAmong(IReadOnlyList<int> traits) => SelectionResponse.Of(CorrelatedResponse, SelectedTraits, traits).CrossTalk;
+
+    /// <summary>The indices of <see cref="GeometricTraitNames"/> among <paramref name="traitNames"/>, or null if one is missing.</summary>
+    public static int[]? GeometricIndices(IReadOnlyList<string> traitNames)
+    {
+        var indices = GeometricTraitNames.Select(n => traitNames.ToList().IndexOf(n)).ToArray();
+        return indices.Any(i => i < 0) ? null : indices;
+    }
+}
+
+/// <summary>Direct and off-target responses of a correlated-response matrix.</summary>
+/// <param name="Direct">Mean |direct response| over the selection lines on the listed traits (NaN if none).</param>
+/// <param name="OffTarget">Mean |response| of the other listed traits in those lines (0 with one trait).</param>
+public readonly record struct SelectionResponse(double Direct, double OffTarget)
+{
+    /// <summary>OffTarget / Direct, NaN when no direct response was seen.</summary>
+    public double CrossTalk => Direct is 0 || double.IsNaN(Direct) ? double.NaN : OffTarget / Direct;
+
+    /// <summary>
+    /// The responses of matrix <paramref name="response"/> (lines x traits, line s selected trait
+    /// <paramref name="selected"/>[s]) among <paramref name="traits"/>: only lines that select one of them, and responses
+    /// of them, count.
+    /// </summary>
+    public static SelectionResponse Of(double[][] response, IReadOnlyList<int> selected, IReadOnlyList<int> traits)
     {
         double direct = 0, off = 0;
         int lines = 0, offCount = 0;
-        for (int s = 0; s < SelectedTraits.Count; s++)
+        for (int s = 0; s < selected.Count; s++)
         {
-            if (!traits.Contains(SelectedTraits[s])) continue;
+            if (!traits.Contains(selected[s])) continue;
             lines++;
             foreach (int t in traits)
             {
-                if (t == SelectedTraits[s]) direct += Math.Abs(CorrelatedResponse[s][t]);
-                else { off += Math.Abs(CorrelatedResponse[s][t]); offCount++; }
+                if (t == selected[s]) direct += Math.Abs(response[s][t]);
+                else { off += Math.Abs(response[s][t]); offCount++; }
             }
         }
-        if (lines == 0 || direct == 0) return double.NaN;
-        direct /= lines;
-        off = offCount == 0 ? 0 : off / offCount;
-        return off / direct;
+        return lines == 0 ? new SelectionResponse(double.NaN, double.NaN) : new SelectionResponse(direct / lines, offCount == 0 ? 0 : off / offCount);
+    }
+}
+
+/// <summary>One control of the selectability experiment: the same selection lines with another mutation or genome.</summary>
+/// <param name="Name">"per-locus", "rotated" or "rotated per-locus".</param>
+/// <param name="Mutation">"isotropic" (every gene) or "per-locus" (one gene per child).</param>
+/// <param name="Rotated">Whether the genome was the rotated one (the decoder read z Q for a random orthogonal Q).</param>
+/// <param name="CorrelatedResponse">As <see cref="SelectabilityResult.CorrelatedResponse"/>, in the unrotated population's initial SDs.</param>
+/// <param name="CrossTalk">Mean |off-target| / mean |direct| response over all traits (a ratio).</param>
+/// <param name="DirectResponse">Mean |direct response| over all traits, in initial SDs.</param>
+/// <param name="CrossTalkGeometric">Cross-talk among posX, posY and scale (NaN without them).</param>
+/// <param name="DirectResponseGeometric">Direct response among posX, posY and scale (NaN without them).</param>
+public sealed record SelectionControl(
+    [property: JsonPropertyName("name")] string Name,
+    [property: JsonPropertyName("mutation")] string Mutation,
+    [property: JsonPropertyName("rotated")] bool Rotated,
+    [property: JsonPropertyName("correlated_response")] double[][] CorrelatedResponse,
+    [property: JsonPropertyName("cross_talk")] double CrossTalk,
+    [property: JsonPropertyName("direct_response")] double DirectResponse,
+    [property: JsonPropertyName("cross_talk_geometric")] double CrossTalkGeometric,
+    [property: JsonPropertyName("direct_response_geometric")] double DirectResponseGeometric)
+{
+    /// <summary>A control's record from its response matrix, with its summaries.</summary>
+    public static SelectionControl From(string name, string mutation, bool rotated, double[][] response, IReadOnlyList<int> selected,
+        IReadOnlyList<string> traitNames)
+    {
+        var all = SelectionResponse.Of(response, selected, Enumerable.Range(0, traitNames.Count).ToList());
+        var geometric = SelectabilityResult.GeometricIndices(traitNames) is { } g ? SelectionResponse.Of(response, selected, g) : new SelectionResponse(double.NaN, double.NaN);
+        return new SelectionControl(name, mutation, rotated, response, all.CrossTalk, all.Direct, geometric.CrossTalk, geometric.Direct);
     }
 }
 
@@ -202,16 +292,97 @@ public static class SelectabilityExperiment
         foreach (int s in selected)
             if (s < 0 || s >= traitCount) throw new UserInputException($"trait index {s} is out of range [0, {traitCount - 1}].");
 
-        var steps = new StepCounter(progress, (long)selected.Count * options.Generations);
+        int genes = (int)initialPopulation.shape[1];
+        var steps = new StepCounter(progress, (long)selected.Count * options.Generations * (options.Controls ? 4 : 1));
         var (initialMean, initialStd) = MeanAndStd(traitsOf, initialPopulation, traitCount);
+        var isotropic = new GaussianMutation(options.MutationSigma);
+        var (response, trajectories) = Lines(traitsOf, traitNames, initialPopulation, isotropic, "", options, seed, selected, initialMean, initialStd, steps, cancellationToken);
+
+        var controls = new List<SelectionControl>();
+        if (options.Controls)
+        {
+            using var scope = torch.NewDisposeScope();
+            var rotation = RandomRotation(genes, seed, initialPopulation.dtype, initialPopulation.device);     // (G, G) orthogonal
+            Tensor Rotated(Tensor z) => traitsOf(z.matmul(rotation));                                        // the decoder reads z Q
+            var rotatedStart = initialPopulation.matmul(rotation.t());                                         // z Q' Q = z: the same organisms
+            var perLocus = options.PerLocusMutation(genes);
+            foreach (var (name, mutationName, rotated, mutation) in new (string, string, bool, IMutation)[]
+                     {
+                         ("per-locus", "per-locus", false, perLocus),
+                         ("rotated", "isotropic", true, isotropic),
+                         ("rotated per-locus", "per-locus", true, perLocus),
+                     })
+            {
+                var (lines, _) = Lines(rotated ? Rotated : traitsOf, traitNames, rotated ? rotatedStart : initialPopulation, mutation, name + ": ",
+                    options, seed, selected, initialMean, initialStd, steps, cancellationToken);
+                controls.Add(SelectionControl.From(name, mutationName, rotated, lines, selected, traitNames));
+            }
+        }
+
+        var measures = HansenHoule.Of(StandardisedG(traitsOf, initialPopulation, options.JacobianGenomes, initialStd, traitCount), options.Gradients, seed);
+        return new SelectabilityResult(null, null, options, seed, (int)initialPopulation.shape[0], traitNames.ToArray(), selected,
+            initialMean, initialStd, response, trajectories, controls, measures);
+    }
+
+    /// <summary>
+    /// A random orthogonal matrix (G x G) drawn from the Haar measure: the Q of the QR decomposition of a standard
+    /// Gaussian matrix with its columns' signs fixed by the signs of R's diagonal (Mezzadri 2007, "How to generate random
+    /// matrices from the classical compact groups", section 5).
+    /// </summary>
+    public static Tensor RandomRotation(int genes, long seed, ScalarType dtype, Device device)
+    {
+        using var scope = torch.NewDisposeScope();
+        using var generator = Seeds.Generator(torch.CPU, seed, 11);
+        var a = torch.randn(new long[] { genes, genes }, dtype: ScalarType.Float64, generator: generator);
+        var (q, r) = torch.linalg.qr(a);
+        var signs = r.diagonal().sign();
+        return (q * signs.unsqueeze(0)).to(dtype).to(device).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// G = mean over the first <paramref name="count"/> genomes of J J' with J (T x G) the central-difference Jacobian
+    /// (step 0.1) of the traits, each trait in units of <paramref name="traitStd"/>: all 2 G perturbed copies of every
+    /// genome develop in one call.
+    /// </summary>
+    public static double[,] StandardisedG(Func<Tensor, Tensor> traitsOf, Tensor population, int count, double[] traitStd, int traitCount)
+    {
+        const double h = 0.1;
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        long n = Math.Min(count, population.shape[0]), genes = population.shape[1];
+        var parents = population.narrow(0, 0, n);
+        var steps = torch.eye(genes, dtype: population.dtype, device: population.device).Mul(h);                 // (G, G)
+        var plus = parents.unsqueeze(1).Plus(steps.unsqueeze(0)).reshape(n * genes, genes);                    // (N G, G)
+        var minus = parents.unsqueeze(1).sub(steps.unsqueeze(0)).reshape(n * genes, genes);
+        var traits = traitsOf(torch.cat(new[] { plus, minus }, 0));                                          // (2 N G, T)
+        CheckTraits(traits, 2 * n * genes, traitCount);
+        var t = traits.to(ScalarType.Float64);
+        var scale = torch.tensor(traitStd.Select(v => 1 / Math.Max(v, 1e-12)).ToArray(), dtype: ScalarType.Float64, device: t.device);
+        var jacobians = t.narrow(0, 0, n * genes).sub(t.narrow(0, n * genes, n * genes)).Div(2 * h).mul(scale)
+            .reshape(n, genes, traitCount).transpose(1, 2);                                                     // (N, T, G)
+        var g = torch.bmm(jacobians, jacobians.transpose(1, 2)).mean(new long[] { 0 }).cpu();                  // (T, T)
+        var values = g.data<double>().ToArray();
+        var result = new double[traitCount, traitCount];
+        for (int a = 0; a < traitCount; a++)
+            for (int b = 0; b < traitCount; b++) result[a, b] = 0.5 * (values[a * traitCount + b] + values[b * traitCount + a]);
+        return result;
+    }
+
+    // One truncation-selection line per selected trait from the same start, seeded by the trait: the correlated-response
+    // matrix in the given initial SDs and the trait trajectories.
+    private static (double[][] Response, Dictionary<string, double[][]> Trajectories) Lines(Func<Tensor, Tensor> traitsOf, IReadOnlyList<string> traitNames,
+        Tensor start, IMutation mutation, string label, SelectabilityOptions options, long seed, IReadOnlyList<int> selected, double[] initialMean,
+        double[] initialStd, StepCounter steps, CancellationToken cancellationToken)
+    {
+        int traitCount = traitNames.Count;
         var trajectories = new Dictionary<string, double[][]>();
         var response = new double[selected.Count][];
         for (int line = 0; line < selected.Count; line++)
         {
             int trait = selected[line];
             var means = new List<double[]>();
-            using var strategy = new GeneticAlgorithm(initialPopulation, new TruncationSelection(options.TruncationFraction),
-                new GaussianMutation(options.MutationSigma), options.Recombination ? new UniformCrossover() : null, eliteCount: 0, (long)Seeds.Derive(seed, trait));
+            using var strategy = new GeneticAlgorithm(start, new TruncationSelection(options.TruncationFraction),
+                mutation, options.Recombination ? new UniformCrossover() : null, eliteCount: 0, (long)Seeds.Derive(seed, trait));
             Tensor Fitness(Tensor population)
             {
                 var traits = traitsOf(population);                                               // (N, T), one batched call
@@ -221,22 +392,21 @@ public static class SelectabilityExperiment
                 return options.Maximise ? f : -f;
             }
             Evolver.Run(strategy, Fitness, options.Generations,
-                r => steps.Advance($"selecting {traitNames[trait]}: generation {r.Generation}/{options.Generations}  best {r.BestFitness:F3}  mean {r.MeanFitness:F3}"),
+                r => steps.Advance($"{label}selecting {traitNames[trait]}: generation {r.Generation}/{options.Generations}  best {r.BestFitness:F3}  mean {r.MeanFitness:F3}"),
                 cancellationToken);
             cancellationToken.ThrowIfCancellationRequested();
             using (var scope = torch.NewDisposeScope())
             using (torch.no_grad())
             {
                 var last = traitsOf(strategy.Ask());                                             // the selected offspring, not yet told
-                CheckTraits(last, initialPopulation.shape[0], traitCount);
+                CheckTraits(last, start.shape[0], traitCount);
                 means.Add(ToArray(last.to(ScalarType.Float64).mean(new long[] { 0 })));
             }
             trajectories[traitNames[trait]] = means.ToArray();
             var final = means[^1];
             response[line] = Enumerable.Range(0, traitCount).Select(t => (final[t] - initialMean[t]) / Math.Max(initialStd[t], 1e-12)).ToArray();
         }
-        return new SelectabilityResult(null, null, options, seed, (int)initialPopulation.shape[0], traitNames.ToArray(), selected,
-            initialMean, initialStd, response, trajectories);
+        return (response, trajectories);
     }
 
     private static (double[] Mean, double[] Std) MeanAndStd(Func<Tensor, Tensor> traitsOf, Tensor population, int traitCount)

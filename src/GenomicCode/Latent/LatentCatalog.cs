@@ -14,6 +14,7 @@ public static class LatentCatalog
         new CatalogueEntry<LatentContext, LatentGenome>[]
         {
             GaussianLatent.Entry,
+            NucleotideLatent.Entry,
         });
 
     /// <summary>A latent component: <paramref name="name"/> with <paramref name="options"/> (null: its defaults).</summary>

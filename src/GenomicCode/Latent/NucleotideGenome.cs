@@ -56,6 +56,16 @@ public static class NucleotideGenome
     }
 
     /// <summary>
+    /// Straight-through one-hot (Jang et al. 2017, sec. 2.2): the forward value is the one-hot of each row's largest
+    /// entry, the gradient that of <paramref name="relaxed"/>: one_hot(argmax y) - y.detach() + y. (B, L, 4) in and out.
+    /// </summary>
+    public static Tensor StraightThrough(Tensor relaxed)
+    {
+        var hard = OneHot(relaxed.argmax(-1)).to(relaxed.dtype);
+        return (hard - relaxed.detach()).Plus(relaxed);
+    }
+
+    /// <summary>
     /// KL(q || Uniform) per position = sum_k q_k log q_k + log 4 (= log 4 - H(q)); (B, L, 4) logits in, (B, L) out.
     /// </summary>
     public static Tensor KlToUniform(Tensor logits)

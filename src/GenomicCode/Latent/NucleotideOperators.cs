@@ -46,4 +46,20 @@ public static class NucleotideOperators
         var switches = positions.ge(cuts).to(ScalarType.Int64).sum(dim: 1);                                                                              // (B, L)
         return torch.where(switches.Remainder(2).Eq(0L), parentA, parentB);
     }
+
+    /// <summary>
+    /// <paramref name="mutants"/> copies of each parent (N, L), each with <paramref name="k"/> distinct random loci
+    /// substituted by one of their three other bases, uniformly (the loci: the first k of a random permutation per copy).
+    /// Returns (N M, L); the copies of parent i are rows i M..i M + M - 1.
+    /// </summary>
+    public static Tensor PointSubstitutions(Tensor parents, int mutants, int k, Generator? generator)
+    {
+        long n = parents.shape[0], l = parents.shape[1];
+        Guard.InRange(mutants, 1, 1_000_000);
+        if (k < 1 || k > l) throw new UserInputException($"mutation count k must be in 1..{l}, got {k}.");
+        var copies = parents.repeat_interleave(mutants, 0);                                                             // (N M, L)
+        var rank = torch.rand(new long[] { n * mutants, l }, generator: generator, device: parents.device).argsort(1).argsort(1);
+        var shift = torch.randint(1, 4, new long[] { n * mutants, l }, dtype: ScalarType.Int64, device: parents.device, generator: generator);
+        return torch.where(rank.Lt(k), copies.Plus(shift).Remainder(4), copies);
+    }
 }

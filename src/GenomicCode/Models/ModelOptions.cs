@@ -17,7 +17,7 @@ namespace GenomicCode.Models;
 /// </summary>
 public sealed record ModelOptions
 {
-    /// <summary>Latent genome dimensions (1..1024). Default 10.</summary>
+    /// <summary>Latent genome dimensions (1..1024): Gaussian dimensions, or the loci of a <c>nucleotide</c> genome (4 numbers each). Default 10.</summary>
     public int LatentSize { get; init; } = 10;
 
     /// <summary>The latent genome (<c>genomic-code list latents</c>). Default <c>gaussian</c>.</summary>

@@ -13,10 +13,13 @@ public sealed class RunFolder
     public const string ConfigFile = "config.json", EnvironmentFile = "environment.json", MetricsFile = "metrics.jsonl",
         CheckpointFile = "checkpoint.bin", PreviousCheckpointFile = "checkpoint.previous.bin";
 
+    /// <summary>The most probable genomes of the reconstruction figure's phenotypes, for runs whose genome is DNA.</summary>
+    public const string GenomeFile = "genome.fa";
+
     /// <summary>What the measuring verbs write into a run folder: <c>evaluate</c>'s scores, <c>analyze</c>'s genetic architecture.</summary>
     public const string EvaluationFile = "evaluation.json", AnalysisFile = "analysis.json";
 
-    private static readonly string[] RunFiles = { ConfigFile, EnvironmentFile, MetricsFile, CheckpointFile, PreviousCheckpointFile, CheckpointFile + ".tmp" };
+    private static readonly string[] RunFiles = { ConfigFile, EnvironmentFile, MetricsFile, CheckpointFile, PreviousCheckpointFile, CheckpointFile + ".tmp", GenomeFile };
 
     /// <summary>Room kept for metrics lines (per logged step) and the end-of-training figures when checking free space.</summary>
     private const long BytesPerMetricsLine = 2048, FigureBytes = 4L * 1024 * 1024;

@@ -28,6 +28,65 @@ public class BenchDevelopTests
     }
 
     [Theory]
+    [InlineData("torch", "grn")]
+    [InlineData("loop", "grn")]
+    [InlineData("ilgpu", "nca")]
+    public void Should_MeasureEveryPopulationSize_When_BenchmarkingPopulations(string backend, string decoder)
+    {
+        using var dir = new TempDir();
+        var args = new List<string> { "bench", "develop", "--population", "2,3", "--backend", backend, "--decoder", decoder, "--grid", "6",
+            "--channels", "5", "--morphogens", "2", "--hidden", "8", "--steps", "3", "--genomes", "2", "--iterations", "1", "--warmup", "0", "--json", dir["p.json"] };
+        if (backend == "ilgpu") args.AddRange(new[] { "--accelerator", "cpu", "--check" });
+        var r = Run(args.ToArray());
+        Assert.True(r.Code == 0, r.Output);
+        using var doc = JsonDocument.Parse(File.ReadAllText(dir["p.json"]));
+        var points = doc.RootElement.GetProperty("points").EnumerateArray().ToArray();
+        Assert.Equal(new[] { 2, 3 }, points.Select(p => p.GetProperty("population").GetInt32()));
+        Assert.Equal(new long[] { 4, 6 }, points.Select(p => p.GetProperty("organisms").GetInt64()));
+        Assert.All(points, p => Assert.True(p.GetProperty("organisms_per_second").GetDouble() > 0));
+        Assert.Equal(backend == "ilgpu", points[0].TryGetProperty("device_seconds_median", out var d) && d.ValueKind == JsonValueKind.Number);
+        Assert.StartsWith(backend, doc.RootElement.GetProperty("label").GetString());
+        if (backend == "ilgpu")
+        {
+            var check = doc.RootElement.GetProperty("check");
+            Assert.True(check.GetProperty("passed").GetBoolean());
+            Assert.Equal(0.0, check.GetProperty("max_abs_difference").GetDouble()); // the CPU accelerator against itself
+        }
+
+        // And the plot draws it
+        var plot = Run("bench", "plot", "--json", dir["p.json"], "--out", dir["p.png"]);
+        Assert.True(plot.Code == 0, plot.Output);
+        Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, File.ReadAllBytes(dir["p.png"])[..4]);
+    }
+
+    [Theory]
+    [InlineData("--backend", "cuda", "--backend must be torch, loop or ilgpu")]
+    [InlineData("--population", "32,x", "--population takes comma-separated whole numbers")]
+    [InlineData("--population", "0", "--population must list sizes")]
+    [InlineData("--check", null, "--check compares an ILGPU accelerator")]
+    public void Should_GiveAOneLineError_When_ThePopulationBenchmarkIsBad(string option, string? value, string expected)
+    {
+        var args = new List<string> { "bench", "develop", option };
+        if (value is not null) args.Add(value);
+        if (option != "--population") args.AddRange(new[] { "--population", "2" });
+        var r = Run(args.ToArray());
+        Assert.Equal(2, r.Code);
+        Assert.Contains(expected, r.Output);
+        Assert.Single(r.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => l.StartsWith("error:", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Should_NameTheFile_When_PlottingSomethingElse()
+    {
+        using var dir = new TempDir();
+        File.WriteAllText(dir["x.json"], "{\"workload\": {}}");
+        var r = Run("bench", "plot", "--json", dir["x.json"], "--out", dir["x.png"]);
+        Assert.Equal(2, r.Code);
+        Assert.Contains("has no \"points\" list", r.Output);
+        Assert.False(File.Exists(dir["x.png"]));
+    }
+
+    [Theory]
     [InlineData("--grid", "2", "--grid must be in [3, 1024]")]
     [InlineData("--steps", "0", "--steps must be in [1, 10000]")]
     [InlineData("--decoder", "landscape", "--decoder must be nca or grn")]

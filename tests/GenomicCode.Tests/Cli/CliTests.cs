@@ -178,6 +178,8 @@ public class CliTests
         Assert.Contains("TorchSharp", r.Output);
         Assert.Contains("CUDA available", r.Output);
         Assert.Contains("torch threads", r.Output);
+        Assert.Contains("ILGPU cpu", r.Output);       // the accelerators ILGPU sees: the CPU accelerator at least
+        Assert.Contains("ILGPU CUDA", r.Output, StringComparison.OrdinalIgnoreCase); // a GPU, or why none is seen
     }
 
     [Fact]

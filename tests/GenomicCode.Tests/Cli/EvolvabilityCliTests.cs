@@ -21,7 +21,12 @@ public class EvolvabilityCliTests
         using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "evolvability.json")));
         var root = json.RootElement;
         Assert.Equal(4, root.GetProperty("mean_fitness").GetArrayLength());
-        Assert.InRange(root.GetProperty("fitter_share").GetDouble(), 0, 1);
+        // 8 parents x 4 mutants; the fitter share is the share of them whose fitness change is strictly positive, and
+        // the mean change is their mean.
+        var changes = root.GetProperty("fitness_changes").EnumerateArray().Select(v => v.GetDouble()).ToArray();
+        Assert.Equal(32, changes.Length);
+        Assert.Equal(changes.Count(c => c > 0) / 32.0, root.GetProperty("fitter_share").GetDouble(), 12);
+        Assert.Equal(changes.Average(), root.GetProperty("mean_fitness_change").GetDouble(), 9);
         Assert.Equal("scale", root.GetProperty("trait").GetString());
     }
 

@@ -53,6 +53,9 @@ public class GeneralisationCliTests
     [InlineData("--cost-norm", "l3", "CostNorm must be one of")]
     [InlineData("--target-set", "random", "TargetSet must be one of")]
     [InlineData("--modules", "2", "Modules must be >= 3")]
+    [InlineData("--environmental-noise", "NaN", "EnvironmentalNoise must be finite")]
+    [InlineData("--cost-units", "theirs", "CostUnits must be ours or kouvaris")]
+    [InlineData("--cost-sweep", "0.1,x", "--cost-sweep: 'x' is not a connection cost")]
     public void Should_FailWithOneLineError_When_AnOptionIsBad(string option, string value, string expected)
     {
         using var dir = new TempDir();

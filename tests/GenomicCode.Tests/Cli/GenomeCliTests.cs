@@ -27,8 +27,9 @@ public class GenomeCliTests
         using var doc = JsonDocument.Parse(File.ReadAllText(dir["w.json"]));
         var genomes = doc.RootElement.EnumerateArray().ToArray();
         Assert.Equal(2, genomes.Length);
-        // W[1, 1] of the known genome: 4 (0.5 - 0.5) = 0 (hand-computed in SequenceAffinityTests); no spread without N.
-        Assert.Equal(0, genomes[0].GetProperty("weights")[1][1].GetDouble(), 2);
+        // W[1, 1] of the known genome, motif GT on cis TTT: sites TT, TT, AA, AA score a + b, a + b, 2b, 2b (a = ln 3.7,
+        // b = ln 0.1), occupancy sigmoid(ln(2 x 0.37 + 2 x 0.01) - 3) = 0.03645, W = 2 (0.03645 - 0.1) = -0.1271; no spread without N.
+        Assert.Equal(-0.1271, genomes[0].GetProperty("weights")[1][1].GetDouble(), 3);
         Assert.All(genomes[0].GetProperty("weightsStd").EnumerateArray().SelectMany(row => row.EnumerateArray()), v => Assert.True(v.GetDouble() < 1e-3));
         // The N in gene 0's motif spreads column 0 of the unsure genome.
         Assert.True(genomes[1].GetProperty("weightsStd")[0][0].GetDouble() > 0.01);

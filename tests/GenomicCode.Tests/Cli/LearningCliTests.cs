@@ -28,6 +28,44 @@ public class LearningCliTests
         Assert.Equal(0.05, root.GetProperty("options").GetProperty("strategy").GetProperty("options").GetProperty("sigma").GetDouble());
     }
 
+    [Fact]
+    public void Should_EvolveTheSameWay_When_TheIlgpuBackendRunsOnTheCpuAccelerator()
+    {
+        // Given the same tiny run on the torch backend and on the ILGPU kernels (CPU accelerator)
+        using var dir = new TempDir();
+        string[] common = { "experiment", "learning", "--generations", "2", "--population", "2", "--steps", "1", "--seed", "1" };
+        var torchRun = Run(common.Concat(new[] { "--out", dir["torch"] }).ToArray());
+        var ilgpuRun = Run(common.Concat(new[] { "--backend", "ilgpu", "--accelerator", "cpu", "--out", dir["ilgpu"] }).ToArray());
+        Assert.True(torchRun.Code == 0, torchRun.Output);
+        Assert.True(ilgpuRun.Code == 0, ilgpuRun.Output);
+
+        // Then both record their backend, and the evolution curves agree to float tolerance
+        JsonElement Evolution(string run, out string backend)
+        {
+            using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir[run], "learning.json")));
+            backend = json.RootElement.GetProperty("backend").GetString()!;
+            return json.RootElement.GetProperty("evolution").GetProperty("curve").GetProperty("loss").Clone();
+        }
+        var a = Evolution("torch", out string torchBackend).EnumerateArray().Select(v => v.GetDouble()).ToArray();
+        var b = Evolution("ilgpu", out string ilgpuBackend).EnumerateArray().Select(v => v.GetDouble()).ToArray();
+        Assert.Equal("torch", torchBackend);
+        Assert.Equal("ilgpu", ilgpuBackend);
+        Assert.Equal(a.Length, b.Length);
+        for (int i = 0; i < a.Length; i++) Assert.Equal(a[i], b[i], 4);
+    }
+
+    [Theory]
+    [InlineData("--backend", "cuda", "--backend must be torch or ilgpu")]
+    [InlineData("--accelerator", "tpu", "unknown accelerator 'tpu'")]
+    public void Should_FailWithOneLineError_When_TheBackendIsBad(string option, string value, string expected)
+    {
+        using var dir = new TempDir();
+        var args = new List<string> { "experiment", "learning", "--generations", "1", "--population", "2", "--steps", "1", option, value, "--out", dir["learn"] };
+        if (option == "--accelerator") args.InsertRange(2, new[] { "--backend", "ilgpu" });
+        AssertOneLineUsageError(Run(args.ToArray()), expected);
+        Assert.False(Directory.Exists(dir["learn"]));
+    }
+
     [Theory]
     [InlineData("--population", "1", "Population")]
     [InlineData("--population", "5", "even")]

@@ -153,12 +153,19 @@ public class AnalyzeCliTests
         Assert.Equal(3, doc.RootElement.GetProperty("effect_matrix_jacobian").GetArrayLength());
         Assert.Equal(5, doc.RootElement.GetProperty("effect_matrix_jacobian")[0].GetArrayLength());
         Assert.Equal(3, doc.RootElement.GetProperty("pleiotropy").GetArrayLength());
+        Assert.Equal("gaussian", doc.RootElement.GetProperty("genome_kind").GetString());
         Assert.Equal(3, doc.RootElement.GetProperty("mutational").GetArrayLength()); // k = 1, 2, 3
         foreach (string f in new[] { "effect_matrix.png", "epistasis.png", "robustness.png", "phenotypic_variance.png", "effect_spectrum.png" })
             Assert.True(new FileInfo(Path.Combine(dir["run"], f)).Length > 1000, f);
-        var bad = Run("analyze", "--run", dir["run"], "--noise", "loud");
-        Assert.Equal(2, bad.Code);
-        Assert.Contains("--noise: 'loud'", bad.Output);
+        // The conv decoder has no developmental process: no noise level applies, and the file says why.
+        Assert.Equal(0, doc.RootElement.GetProperty("developmental_noise").GetArrayLength());
+        Assert.StartsWith("not defined", doc.RootElement.GetProperty("canalisation").GetString());
+        Assert.Contains("canalisation: not defined", r.Output);
+        Assert.False(File.Exists(Path.Combine(dir["run"], "developmental_noise.png")));
+        string written = File.ReadAllText(Path.Combine(dir["run"], "analysis.json"));
+        foreach (var (noise, expected) in new[] { ("loud", "--noise: 'loud'"), ("0.5,x", "--noise: 'x'") })
+            AssertOneLineUsageError(Run("analyze", "--run", dir["run"], "--noise", noise), expected);
+        Assert.Equal(written, File.ReadAllText(Path.Combine(dir["run"], "analysis.json")));   // nothing written by a refused run
         Directory.CreateDirectory(dir["empty"]);
         File.WriteAllText(Path.Combine(dir["empty"], "config.json"), "{}");
         Assert.Equal(2, Run("analyze", "--run", dir["empty"]).Code);

@@ -39,6 +39,26 @@ public class DecoderMathTests
         Assert.Equal(-3.0, logits[0L, 0L, 0L, 0L].item<float>(), 5);
     }
 
+    [Theory]
+    [InlineData("leaky", 0.36, 0.2)]
+    [InlineData("kouvaris", 1.8, 1.0)]
+    public void Should_MatchTheHandComputedTwoSteps_When_ChoosingTheDynamics(string dynamics, double centre, double corner)
+    {
+        // Given 3 genes (readout 0, alive 1, other 2), W = 0, b = (0.5, 2, 0), two steps from the zygote x = (0, 1, 0);
+        // with W = 0 every living cell's drive is b, and t = tanh(b). Leaky (tau 0.2): x1 = 0.2 t, x2 = 0.8 x1 + 0.2 t.
+        // Kouvaris (tau1 1, tau2 0.2): x1 = t, x2 = 0.8 x1 + t. Readout gene at the centre: leaky 0.36 tanh 0.5,
+        // kouvaris 1.8 tanh 0.5 (beyond tanh's range: fixed points up to tau1 / tau2). The corner (0, 0), two cells away,
+        // comes alive in step 2 (its neighbour's alive gene 0.2 tanh 2 or tanh 2 exceeds 0.1): leaky 0.2 t, kouvaris t.
+        using var scope = torch.NewDisposeScope();
+        using var grn = new GrnDecoder(2, (1, 5, 5), new GrnOptions { Channels = 3, Morphogens = 1, Steps = 2, Dynamics = dynamics });
+        var w = torch.zeros(1, 3, 6);
+        var b = torch.tensor(new float[] { 0.5f, 2f, 0f }).view(1, 3);
+        var logits = grn.DevelopFrom(w, b, null).Phenotype; // gain 3, bias -3 at initialisation
+        Assert.Equal(3 * centre * Math.Tanh(0.5) - 3, logits[0L, 0L, 2L, 2L].item<float>(), 5);
+        Assert.Equal(3 * centre * Math.Tanh(0.5) - 3, logits[0L, 0L, 1L, 2L].item<float>(), 5);
+        Assert.Equal(3 * corner * Math.Tanh(0.5) - 3, logits[0L, 0L, 0L, 0L].item<float>(), 5);
+    }
+
     [Fact]
     public void Should_MatchTheHandComputedDescent_When_RunningTheLandscape()
     {

@@ -81,6 +81,27 @@ public class DevelopmentalDecoderTests
         Assert.True(a.eq(b).all().item<bool>());
     }
 
+    [Theory]
+    [MemberData(nameof(Developmental))]
+    public void Should_DevelopWithTheNoiseLevelSet_When_NoiseIsInjectedInsideDevelopment(string name)
+    {
+        using var scope = torch.NewDisposeScope();
+        using var decoder = Make(name);
+        var g = Genomes();
+        var quiet = decoder.Develop(g, new Generator(11)).Phenotype;
+        Tensor noisy;
+        using (decoder.WithNoise(0.5))
+        {
+            Assert.Equal(0.5, decoder.NoiseLevel);
+            noisy = decoder.Develop(g, new Generator(11)).Phenotype;
+        }
+        Assert.Equal(0.0, decoder.NoiseLevel);                                    // the option's level again
+        var again = decoder.Develop(g, new Generator(11)).Phenotype;
+        Assert.True(quiet.eq(again).all().item<bool>());
+        Assert.True((noisy - quiet).abs().max().item<float>() > 1e-3, $"{name} ignored the injected noise");
+        Assert.Throws<UserInputException>(() => decoder.WithNoise(-1));
+    }
+
     [Fact]
     public void Should_DifferBetweenSeeds_When_UpdatesAreStochastic()
     {
@@ -180,6 +201,9 @@ public class DevelopmentalDecoderTests
     [InlineData("landscape", "{\"maxSteps\": 3, \"steps\": 5}", "MaxSteps")]
     [InlineData("grn", "{\"start\": \"middle\"}", "Start")]
     [InlineData("grn", "{\"tau\": 0}", "Tau")]
+    [InlineData("grn", "{\"dynamics\": \"euler\"}", "Dynamics")]
+    [InlineData("grn", "{\"dynamics\": \"kouvaris\", \"tau2\": 0}", "Tau2")]
+    [InlineData("grn", "{\"tau1\": -1}", "Tau1")]
     [InlineData("grn", "{\"channels\": 4, \"morphogens\": 5}", "Morphogens")]
     [InlineData("landscape", "{\"stepSize\": 0}", "StepSize")]
     [InlineData("landscape", "{\"readoutHiddenSize\": 4}", "ReadoutHiddenSize")]

@@ -1,6 +1,7 @@
 using GenomicCode.Core;
 using GenomicCode.Evolution;
 using GenomicCode.Experiments;
+using GenomicCode.Numerics;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -31,6 +32,37 @@ public class EvolvedEncodingTests
         Assert.Equal(nll, EvolvedEncoding.BernoulliNll(p, x).item<double>(), 12);
         // (0.25 + 0.25 + 0.01 + 0.04) / 4
         Assert.Equal(0.55 / 4, EvolvedEncoding.MeanSquaredError(p, x).item<double>(), 12);
+    }
+
+    [Fact]
+    public void Should_MatchTheHandComputedPrior_When_MeasuringAGenome()
+    {
+        // -log N(z; 0, I) for z = (1, 2): |z|^2 / 2 + (2 / 2) log(2 pi) = 2.5 + log(2 pi).
+        using var z = torch.tensor(new double[] { 1, 2, 0, 0 }).view(2, 2);
+        var nlp = EvolvedEncoding.NegativeLogPrior(z).data<double>().ToArray();
+        Assert.Equal(2.5 + Math.Log(2 * Math.PI), nlp[0], 12);
+        Assert.Equal(Math.Log(2 * Math.PI), nlp[1], 12);
+    }
+
+    [Fact]
+    public void Should_FindThePriorMode_When_TheLikelihoodIsFlatAndTheObjectiveIsMap()
+    {
+        // A decoder whose phenotype does not depend on the genome: the likelihood is flat, so the MAP objective's optimum is
+        // the prior mode z = 0, where -log p(z) = log(2 pi) for G = 2. Fitness is minus (NLL + -log p(z)).
+        Tensor Flat(Tensor genomes) => ScalarMath.Full(new[] { genomes.shape[0], 1, 2, 2 }, 0.5, ScalarType.Float64);
+        using var target = torch.tensor(new double[] { 1, 0, 1, 0 }).view(1, 1, 2, 2);
+        using var encoderGenome = torch.tensor(new double[] { 1, 2 });
+        using var cma = new CmaEs(torch.tensor(new double[] { 1.5, -1.5 }), 1.0, seed: 2, populationSize: 8);
+        var result = EvolvedEncoding.Run(cma, Flat, target, encoderGenome, generations: 30, prior: true, genomeType: ScalarType.Float64);
+        double nll = -4 * Math.Log(0.5);
+        Assert.True(result.Prior);
+        Assert.Equal(nll, result.EncoderNll, 9);
+        Assert.Equal(2.5 + Math.Log(2 * Math.PI), result.EncoderNegLogPrior, 9);
+        Assert.True(result.EvolvedNegLogPrior - Math.Log(2 * Math.PI) < 0.01, $"evolved -log p(z) {result.EvolvedNegLogPrior}");
+        Assert.Equal(-(nll + result.EvolvedNegLogPrior), result.Reports.Max(r => r.BestFitness), 9);
+        Assert.Equal(1, result.GenerationsToBeatEncoder);  // any genome with |z|^2 < 5 beats the encoder's in generation 1
+        Assert.Contains("Bernoulli", Assert.Throws<UserInputException>(() => EvolvedEncoding.Run(cma, Flat, target, encoderGenome, 1,
+            PhenotypeLoss.Mse, prior: true)).Message);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using GenomicCode.Core;
 using GenomicCode.Evolution;
 using GenomicCode.Experiments;
+using GenomicCode.Numerics;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -42,7 +43,10 @@ public class GeneralisationExperimentTests
         Assert.Equal(3, r.Conditions.Count);
         Assert.All(r.Conditions, c =>
         {
-            Assert.InRange(c.GenerationsToAdaptUnseen, 0, 30);
+            // The condition's numbers are the means of its replicates', and its statistics take the replicate as the unit.
+            Assert.Equal(c.Replicates.Average(x => x.GenerationsToAdaptUnseen), c.GenerationsToAdaptUnseen, 9);
+            Assert.Equal(c.GenerationsToAdaptUnseen, c.Statistics!.GenerationsToAdaptUnseen.Mean, 9);
+            Assert.Equal(1, c.Statistics.GenerationsToAdaptUnseen.Count);
             Assert.Equal(144, c.RegulatoryMatrix.Length);
         });
         Assert.Equal(0, r.Conditions[0].WithinModuleWeight); // the B = 0 baseline
@@ -167,8 +171,13 @@ public class GeneralisationExperimentTests
         Assert.All(r.Conditions, c =>
         {
             Assert.Equal(2, c.Replicates.Count);
-            Assert.InRange(c.GenerationsToAdaptUnseen, 0, 20);
-            Assert.InRange(c.RandomToUnseenShare, 0, 1);
+            Assert.Equal(c.Replicates.Average(x => x.GenerationsToAdaptUnseen), c.GenerationsToAdaptUnseen, 9);
+            Assert.Equal(c.Replicates.Average(x => x.RandomToUnseenShare), c.RandomToUnseenShare, 9);
+            var stats = c.Statistics!;
+            Assert.Equal(2, stats.RandomToUnseenShare.Count);
+            Assert.Equal(c.Replicates.Count(x => x.ReachedEveryUnseen), stats.ReplicatesReachingEveryUnseen);
+            // A replicate reached every unseen target exactly when its share of unseen targets reached is 1.
+            Assert.All(c.Replicates, x => Assert.Equal(x.UnseenAdaptedShare == 1, x.ReachedEveryUnseen));
         });
         Assert.Equal(0, r.Conditions[0].WithinModuleWeight);
         Assert.True(r.Conditions[1].WithinModuleWeight + r.Conditions[1].BetweenModuleWeight > 0);
@@ -182,6 +191,103 @@ public class GeneralisationExperimentTests
         long before = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
         GeneralisationExperiment.Run(o, seed: 1);
         Assert.Equal(before, DisposeScopeManager.Statistics.ThreadTotalLiveCount);
+    }
+
+    [Fact]
+    public void Should_MatchTheHandCountedDistribution_When_BIsZero()
+    {
+        // B = 0: P(T) = (1 - tau2)^T G keeps the signs of G. Complement targets of 3 modules x 1 trait: training +++, ---,
+        // ++-, --+, +-+, -+-; unseen -++, +--. Probes: two develop into +++ (training), one into -++ (unseen), one into a
+        // pattern with a zero trait (outside the class).
+        var o = new GeneralisationOptions { Traits = 3, Modules = 3, DevelopmentSteps = 2 };
+        var (training, unseen) = GeneralisationExperiment.Targets(o);
+        using var g = torch.tensor(new double[] { 1, 2, 3, 0.5, 0.1, 0.2, -1, 1, 1, 1, 0, -1 }).reshape(4, 3);
+        using var b = torch.zeros(3, 3, dtype: ScalarType.Float64);
+        var d = GeneralisationExperiment.Distribution(o, g, b, training, unseen);
+        Assert.Equal(0.5, d.SeenShare, 12);
+        Assert.Equal(0.25, d.UnseenShare, 12);
+        // Pattern masks: bit k set = module k positive; +++ is mask 7, -++ is mask 6.
+        Assert.Equal(new[] { 0, 0, 0, 0, 0, 0, 0.25, 0.5 }, d.PatternShares);
+        // Training error: p = 1/2 on one of 6 training patterns: sqrt(1 - sqrt(1/2 * 1/6)).
+        Assert.Equal(Math.Sqrt(1 - Math.Sqrt(0.5 / 6)), d.TrainingError, 12);
+        // Generalisation error: 1/2 and 1/4 on two of 8 class patterns: sqrt(1 - sqrt(1/16) - sqrt(1/32)).
+        Assert.Equal(Math.Sqrt(1 - Math.Sqrt(1.0 / 16) - Math.Sqrt(1.0 / 32)), d.GeneralisationError, 12);
+    }
+
+    [Fact]
+    public void Should_GiveZeroTrainingError_When_GenotypesDevelopUniformlyIntoTheTrainingPatterns()
+    {
+        // One probe on each of the 6 training patterns: training error 0; generalisation error sqrt(1 - 6 sqrt(1/6 * 1/8)).
+        var o = new GeneralisationOptions { Traits = 3, Modules = 3, DevelopmentSteps = 1 };
+        var (training, unseen) = GeneralisationExperiment.Targets(o);
+        using var g = torch.tensor(training.SelectMany(t => t).ToArray()).reshape(6, 3);
+        using var b = torch.zeros(3, 3, dtype: ScalarType.Float64);
+        var d = GeneralisationExperiment.Distribution(o, g, b, training, unseen);
+        Assert.Equal(0.0, d.TrainingError, 7);
+        Assert.Equal(Math.Sqrt(1 - 6 * Math.Sqrt(1.0 / 48)), d.GeneralisationError, 12);
+        Assert.Equal(1.0, d.SeenShare, 12);
+    }
+
+    [Fact]
+    public void Should_ConvertKouvarisCosts_When_TheirNormalisationIsUsed()
+    {
+        // lambda = 2 (tau1 / tau2) lambda_K / N: for N = 16, tau1 = 1, tau2 = 0.2, L1 0.22 -> 0.1375 and L2 38 -> 23.75.
+        Assert.Equal(0.1375, GeneralisationExperiment.CostFromKouvaris(0.22, 16, 1, 0.2), 12);
+        Assert.Equal(23.75, GeneralisationExperiment.CostFromKouvaris(38, 16, 1, 0.2), 12);
+        var o = new GeneralisationOptions { CostUnits = "kouvaris", ConnectionCost = 0.22 };
+        Assert.Equal(2 * 5 * 0.22 / 12, o.OurCost(o.ConnectionCost), 12);
+        // Their fitness times 2 tau1 / tau2, less the constant tau1 / tau2, is ours with the converted cost.
+        var ours = new GeneralisationOptions { Traits = 4, Modules = 4, DevelopmentSteps = 3, CostNorm = "l2" };
+        using var gen = torch.tensor(new double[] { 0.3, -0.2, 0.5, 0.1 }).reshape(1, 4);
+        using var bm = torch.tensor(new double[] { 0, 0.2, -0.1, 0.3, 0.1, 0, 0.2, -0.3, 0.05, 0.1, 0, 0.2, -0.2, 0.1, 0.1, 0 }).reshape(1, 4, 4);
+        using var target = torch.tensor(new double[] { 1, -1, 1, 1 });
+        double lambdaK = 38, n = 4, ratio = 1 / 0.2;
+        using var p = GeneralisationExperiment.Develop(gen, bm, 3, 1, 0.2);
+        double theirs = 0.5 * (1 + p.div(torch.tensor(ratio)).matmul(target).item<double>() / n) - lambdaK / (n * n) * bm.square().sum().item<double>();
+        double converted = GeneralisationExperiment.Fitness(gen, bm, target, ours, GeneralisationExperiment.CostFromKouvaris(lambdaK, 4, 1, 0.2)).item<double>();
+        Assert.Equal(2 * ratio * theirs - ratio, converted, 10);
+    }
+
+    [Fact]
+    public void Should_ReportStatisticsByReplicate_When_RunWithNoiseAndASweep()
+    {
+        var o = new GeneralisationOptions
+        {
+            Traits = 6, TrainingGenerations = 40, SwitchEvery = 10, TestGenerations = 10, Replicates = 3, ProbeGenotypes = 50, SigmaB = 0.1,
+            EnvironmentalNoise = 0.1, CostSweep = new[] { 0.0, 0.5 },
+        };
+        var r = GeneralisationExperiment.Run(o, seed: 4);
+        Assert.Equal(4, r.Conditions.Count);
+        Assert.Equal("evolved B, environmental noise 0.1", r.Conditions[3].Condition);
+        Assert.Equal(0.1, r.Conditions[3].EnvironmentalNoise);
+        Assert.Equal(8, r.ClassPatterns!.Length);
+        foreach (var c in r.Conditions)
+        {
+            var st = c.Statistics!;
+            // Every interval is over the 3 replicates' own values.
+            var shares = c.Replicates.Select(x => x.UnseenAdaptedShare).ToArray();
+            Assert.Equal(Statistics.TInterval(shares), st.UnseenAdaptedShare);
+            Assert.Equal(c.Replicates.Count(x => x.ReachedEveryUnseen), st.ReplicatesReachingEveryUnseen);
+            Assert.All(c.Replicates, x => Assert.Equal(x.RandomToSeenShare + x.RandomToUnseenShare,
+                x.PatternShares!.Sum(), 12)); // complement targets: the class is the training patterns, their negatives and the unseen pair
+            if (c.Condition == GeneralisationExperiment.NoCostCondition) Assert.Null(st.VersusNoCost);
+            else Assert.Equal(Statistics.CompareCounts(st.ReplicatesReachingEveryUnseen, 3,
+                r.Conditions[1].Statistics!.ReplicatesReachingEveryUnseen, 3).PValue, st.VersusNoCost!.PValue, 12);
+        }
+        Assert.Equal(new[] { 0.0, 0.5 }, r.CostCurve!.Select(p => p.Lambda));
+        Assert.All(r.CostCurve!, p => Assert.Equal(Statistics.TInterval(p.TrainingErrors), p.TrainingError));
+        // The noise condition's lineages train on their own stream: the other conditions are those of a run without noise.
+        var quiet = GeneralisationExperiment.Run(o with { EnvironmentalNoise = 0, CostSweep = Array.Empty<double>() }, seed: 4);
+        for (int c = 0; c < 3; c++) Assert.Equal(quiet.Conditions[c].RegulatoryMatrix, r.Conditions[c].RegulatoryMatrix);
+    }
+
+    [Fact]
+    public void Should_RejectBadNoiseUnitsOrSweep()
+    {
+        Assert.Contains("EnvironmentalNoise", Assert.Throws<UserInputException>(() => new GeneralisationOptions { EnvironmentalNoise = -1 }.Validate()).Message);
+        Assert.Contains("CostUnits", Assert.Throws<UserInputException>(() => new GeneralisationOptions { CostUnits = "theirs" }.Validate()).Message);
+        Assert.Contains("CostSweep", Assert.Throws<UserInputException>(() => new GeneralisationOptions { CostSweep = new[] { 0.1, -1 } }.Validate()).Message);
+        Assert.Contains("Tau2", Assert.Throws<UserInputException>(() => new GeneralisationOptions { CostUnits = "kouvaris", Tau2 = 0 }.Validate()).Message);
     }
 
     [Fact]

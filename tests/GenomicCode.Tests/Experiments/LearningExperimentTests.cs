@@ -1,6 +1,7 @@
 using GenomicCode.Core;
 using GenomicCode.Core.Catalogues;
 using GenomicCode.Development;
+using GenomicCode.Development.Population;
 using GenomicCode.Evolution;
 using GenomicCode.Experiments;
 using TorchSharp;
@@ -131,6 +132,67 @@ public class LearningExperimentTests
         long live = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
         LearningExperiment.Run(decoder, genomes, targets, options, seed: 0);
         Assert.Equal(live, DisposeScopeManager.Statistics.ThreadTotalLiveCount);
+    }
+
+    // Counts population calls and their sizes, developing through an inner backend.
+    private sealed class CountingBackend(IPopulationBackend inner) : IPopulationBackend
+    {
+        public List<long> Sizes { get; } = new();
+        public string Name => "counting";
+        public IPopulationDecoder Create(GenomeDecoder template) => new Counting(inner.Create(template), Sizes);
+
+        private sealed class Counting(IPopulationDecoder inner, List<long> sizes) : IPopulationDecoder
+        {
+            public GenomeDecoder Template => inner.Template;
+            public string Backend => inner.Backend;
+            public long ParameterCount => inner.ParameterCount;
+            public Tensor Develop(Tensor weights, Tensor genomes, PopulationRandomness? randomness = null, int? steps = null)
+            {
+                sizes.Add(weights.shape[0]);
+                return inner.Develop(weights, genomes, randomness, steps);
+            }
+            public void Dispose() => inner.Dispose();
+        }
+    }
+
+    private sealed class LoopBackend : IPopulationBackend
+    {
+        public string Name => "loop";
+        public IPopulationDecoder Create(GenomeDecoder template) => new LoopPopulation(template);
+    }
+
+    [Theory]
+    [InlineData("grn")]
+    [InlineData("nca")]
+    public void Should_DevelopEachGenerationInOneCall_When_EvolvingTheDecodersWeights(string decoder)
+    {
+        // Given a tiny decoder, and the learning run with the batched population and with the per-individual loop
+        var spec = decoder == "grn" ? Tiny().Decoder : DecoderCatalog.Spec("nca", new NcaOptions { Steps = 6, Channels = 4, HiddenSize = 8 });
+        var options = Tiny(population: 6) with { Decoder = spec, Generations = 4, Steps = 1 };
+        var counting = new CountingBackend(PopulationDevelopment.Torch);
+
+        // When evolution runs both ways
+        var batched = LearningExperiment.Run(options, seed: 0, backend: counting);
+        var looped = LearningExperiment.Run(options, seed: 0, backend: new LoopBackend());
+
+        // Then each generation was one call of all 6 individuals, and the curves agree to float tolerance
+        Assert.Equal(new long[] { 6, 6, 6, 6 }, counting.Sizes);
+        Assert.Equal(looped.Evolution.Curve.Evaluations, batched.Evolution.Curve.Evaluations);
+        for (int i = 0; i < looped.Evolution.Curve.Loss.Length; i++)
+            Assert.Equal(looped.Evolution.Curve.Loss[i], batched.Evolution.Curve.Loss[i], 4);
+        Assert.Equal("torch", batched.Backend);
+        Assert.Equal("loop", looped.Backend);
+    }
+
+    [Fact]
+    public void Should_MatchHandComputedLosses_When_ScoringAPopulation()
+    {
+        // Individual 0: logits 0 everywhere -> ln 2 per pixel; individual 1: logit ln 3 on target 1, ln 3 on target 0.
+        using var logits = torch.tensor(new float[] { 0, 0, (float)Math.Log(3), (float)Math.Log(3) }).view(2, 1, 1, 1, 2);
+        using var targets = torch.tensor(new float[] { 1, 0 }).view(1, 1, 1, 2);
+        var losses = LearningExperiment.PopulationLoss(logits, targets).data<float>().ToArray();
+        Assert.Equal(Math.Log(2), losses[0], 5);
+        Assert.Equal((-Math.Log(0.75) - Math.Log(0.25)) / 2, losses[1], 5);
     }
 
     [Theory]

@@ -126,6 +126,7 @@ public class ScalarMathTests
     [InlineData(typeof(GenomicCode.Models.GenomeVae))]
     [InlineData(typeof(GenomicCode.Cli.GenomicCodeApp))]
     [InlineData(typeof(GenomicCode.Interactive.NotebookFormatters))]
+    [InlineData(typeof(GenomicCode.Gpu.IlgpuPopulationBackend))]
     public void Should_HoldEveryScalar_When_GenomicCodeCombinesTensorsWithNumbers(Type typeInAssembly)
     {
         var found = UnheldScalarScanner.Find(typeInAssembly.Assembly.Location, "GenomicCode", typeof(ScalarMath).FullName!);

@@ -22,6 +22,25 @@ public class AnalysisFiguresTests
     }
 
     [Fact]
+    public void Should_LabelGenesAndRegulators_When_RenderingARegulatoryMatrix()
+    {
+        // Given a 3-gene network with one morphogen (3 signal inputs): W is 3 x 6
+        using var dir = new TempDir();
+        var w = new double[3, 6];
+        for (int i = 0; i < 3; i++)
+            for (int j = 0; j < 6; j++) w[i, j] = (i - j) / 3.0;
+        var genes = new[] { "g0", "g1", "g2" };
+        var regulators = new[] { "g0", "g1", "g2", "g0 mean", "g0 dx", "g0 dy" };
+        // Then the figure names the axes, every gene and every regulator, and a bad shape is refused
+        string svg = File.ReadAllText(GenomeFigures.SaveRegulation("regulation of genome 1", w, genes, regulators, dir["w.svg"]));
+        Assert.Contains("target gene", svg);
+        Assert.Contains("regulator", svg);
+        Assert.Contains("g0 dy", svg);
+        AssertPng(GenomeFigures.SaveRegulation("regulation", w, genes, regulators, dir["w.png"]));
+        Assert.Throws<ArgumentException>(() => GenomeFigures.SaveRegulation("x", w, genes, genes, dir["bad.png"]));
+    }
+
+    [Fact]
     public void Should_LabelGenesAndTraits_When_RenderingAnEffectHeatmap()
     {
         using var dir = new TempDir();

@@ -34,7 +34,8 @@ public class PreviousFormTests
     public void Should_ReadAsTheShippedPreset_When_APresetIsInThePreviousForm(string name)
     {
         var previous = Preset.Parse(File.ReadAllText(Fixture("presets", name + ".json")), name);
-        Assert.Equal(PresetCatalog.Load(name), previous);
+        // Descriptions are prose that may be reworded since (the quickstart's now states its measured time).
+        Assert.Equal(PresetCatalog.Load(name) with { Description = previous.Description }, previous);
     }
 
     [Theory]

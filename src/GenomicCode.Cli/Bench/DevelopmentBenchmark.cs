@@ -1,11 +1,12 @@
 using System.Diagnostics;
 using System.Text.Json.Serialization;
 using GenomicCode.Core;
+using GenomicCode.Development;
 using GenomicCode.Numerics;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace GenomicCode.Development;
+namespace GenomicCode.Cli.Bench;
 
 /// <summary>
 /// The development benchmark workload (bench/README.md describes it exactly, for peers in other frameworks): a batch
@@ -54,7 +55,7 @@ public sealed record DevelopmentWorkload
     /// </summary>
     public string Start { get; init; } = "seed";
 
-    /// <summary>NCA: run the per-cell network only on living cells that fire (<see cref="NcaOptions.SparseUpdates"/>). Default true.</summary>
+    /// <summary>NCA: run the per-cell network only on firing cells next to a living cell (<see cref="NcaOptions.SparseUpdates"/>). Default true.</summary>
     public bool SparseUpdates { get; init; } = true;
 
     /// <summary>Seed of weights, genomes and update masks. Default 0.</summary>
@@ -249,13 +250,13 @@ public static class DevelopmentBenchmark
         return disc.view(1, 1, grid, grid).expand(batch, 1, grid, grid).contiguous().MoveToOuterDisposeScope();
     }
 
-    private static double Median(List<double> xs)
+    internal static double Median(IReadOnlyList<double> xs)
     {
         var s = xs.OrderBy(x => x).ToArray();
         return s.Length % 2 == 1 ? s[s.Length / 2] : 0.5 * (s[s.Length / 2 - 1] + s[s.Length / 2]);
     }
 
-    private static double LoadAverage1()
+    internal static double LoadAverage1()
     {
         const string path = "/proc/loadavg";
         if (!File.Exists(path)) return double.NaN;
