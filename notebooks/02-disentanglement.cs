@@ -117,8 +117,7 @@ var codes = models.ToDictionary(m => m.Key, m => (Train: CodeSampler.Sample(worl
     Test: CodeSampler.Sample(world, m.Value.Encode, 1000, seed: 2, device)));
 var scores = codes.ToDictionary(c => c.Key, c => (IReadOnlyDictionary<string, double>)metrics
     .SelectMany(metric => metric.Score(c.Value.Train, c.Value.Test, seed: 0)).ToDictionary(s => s.Key, s => s.Value));
-display(scores.Select(s => new { Model = s.Key, MIG = s.Value["mig"], DCI_D = s.Value["dci_disentanglement"], DCI_C = s.Value["dci_completeness"],
-    DCI_I = s.Value["dci_informativeness"], SAP = s.Value["sap"], Modularity = s.Value["modularity"], Explicitness = s.Value["explicitness"] }));
+display(new ScoreTable(scores, columns: new[] { "mig", "dci_disentanglement", "dci_completeness", "dci_informativeness", "sap", "modularity", "explicitness" }));
 display(AnalysisFigures.DrawMetricBars("Disentanglement scores after 300 steps", scores));
 
 // ---- markdown ----

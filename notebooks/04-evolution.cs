@@ -72,7 +72,8 @@ Console.WriteLine($"step {trainer.Step}: reconstruction {log[^1].Reconstruction:
 var target = world.Render(world.SampleFactors(1, seed: 4), device);
 var evolveOptions = new EvolveOptions { Target = "a sampled sprite", Generations = 40, Strategy = StrategyCatalog.Spec("cma", new CmaOptions { Population = 16 }) };
 var evolved = EvolveExperiment.Run(model, target, evolveOptions, seed: 5);
-display(new { EncoderNll = evolved.Encoder.Nll, EvolvedNll = evolved.Evolved.Nll, evolved.GenerationsToBeatEncoder });
+display(new { EncoderNll = evolved.Encoder.Nll, EvolvedNll = evolved.Evolved.Nll,
+    GenerationsToBeatEncoder = evolved.GenerationsToBeatEncoder?.ToString() ?? $"not within {evolveOptions.Generations}" });
 foreach (var figure in ExperimentFigures.Evolve(evolved).Values) display(figure);
 
 // ---- markdown ----
@@ -130,7 +131,8 @@ Console.WriteLine($"cross-talk among posX, posY and scale: {selection.CrossTalkG
 // ---- code ----
 var evolvability = EvolvabilityExperiment.Run(g => traitsOf(g).select(1, 2), population.narrow(0, 0, 32),
     new EvolvabilityOptions { Trait = "scale", MutantsPerParent = 32, GenerationsPerTarget = 15 }, seed: 3);
-display(new { evolvability.FitterShare, evolvability.MeanFitnessChange, evolvability.GenerationsToAdaptA, evolvability.GenerationsToRecover });
+display(new { evolvability.FitterShare, evolvability.MeanFitnessChange, GenerationsToAdaptA = evolvability.GenerationsToAdaptA?.ToString() ?? "not within 15",
+    GenerationsToRecover = evolvability.GenerationsToRecover?.ToString() ?? "not within 15" });
 foreach (var figure in ExperimentFigures.Evolvability(evolvability).Values) display(figure);
 
 // ---- markdown ----

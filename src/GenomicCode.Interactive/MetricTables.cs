@@ -1,38 +1,42 @@
-using System.Globalization;
 using System.Net;
 using System.Text;
+using GenomicCode.Metrics;
 
 namespace GenomicCode.Interactive;
 
-/// <summary>Metric scores (as returned by <c>IDisentanglementMetric.Evaluate</c>) as HTML tables.</summary>
+/// <summary>Metric scores (<see cref="ScoreTable"/>, or the dictionaries <c>ICodeMetric.Score</c> returns) as HTML tables.</summary>
 public static class MetricTables
 {
-    /// <summary>A two-column table: score name, value (4 significant digits; NaN shown as "n/a").</summary>
-    public static string ToHtml(IReadOnlyDictionary<string, double> scores)
+    /// <summary>The table: a header row of score names, then one row per run, each value with the table's decimals ("n/a" for NaN or missing).</summary>
+    public static string ToHtml(ScoreTable table)
     {
-        var html = new StringBuilder("<table><thead><tr><th>score</th><th>value</th></tr></thead><tbody>");
-        foreach (var (name, value) in scores)
-            html.Append("<tr><td>").Append(WebUtility.HtmlEncode(name)).Append("</td><td>").Append(Format(value)).Append("</td></tr>");
-        return html.Append("</tbody></table>").ToString();
-    }
-
-    /// <summary>One row per run, one column per score name (the union over runs; missing scores left empty).</summary>
-    public static string ToHtml(IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> scoresByRun)
-    {
-        var names = scoresByRun.Values.SelectMany(s => s.Keys).Distinct().ToArray();
+        ArgumentNullException.ThrowIfNull(table);
         var html = new StringBuilder("<table><thead><tr><th>run</th>");
-        foreach (string name in names) html.Append("<th>").Append(WebUtility.HtmlEncode(name)).Append("</th>");
+        foreach (string name in table.Columns) html.Append("<th>").Append(WebUtility.HtmlEncode(name)).Append("</th>");
         html.Append("</tr></thead><tbody>");
-        foreach (var (run, scores) in scoresByRun)
+        for (int r = 0; r < table.Rows.Count; r++)
         {
-            html.Append("<tr><td>").Append(WebUtility.HtmlEncode(run)).Append("</td>");
-            foreach (string name in names)
-                html.Append("<td>").Append(scores.TryGetValue(name, out double v) ? Format(v) : "").Append("</td>");
+            html.Append("<tr><td>").Append(WebUtility.HtmlEncode(table.Rows[r])).Append("</td>");
+            for (int c = 0; c < table.Columns.Count; c++)
+                html.Append("<td style=\"text-align: right\">").Append(table.Cell(r, c)).Append("</td>");
             html.Append("</tr>");
         }
         return html.Append("</tbody></table>").ToString();
     }
 
-    private static string Format(double value) =>
-        double.IsNaN(value) ? "n/a" : value.ToString("G4", CultureInfo.InvariantCulture);
+    /// <summary>A two-column table of one run's scores: score name, value (3 decimals; NaN shown as "n/a").</summary>
+    public static string ToHtml(IReadOnlyDictionary<string, double> scores)
+    {
+        ArgumentNullException.ThrowIfNull(scores);
+        var table = ScoreTable.Of(scores);
+        var html = new StringBuilder("<table><thead><tr><th>score</th><th>value</th></tr></thead><tbody>");
+        for (int c = 0; c < table.Columns.Count; c++)
+            html.Append("<tr><td>").Append(WebUtility.HtmlEncode(table.Columns[c])).Append("</td><td style=\"text-align: right\">")
+                .Append(table.Cell(0, c)).Append("</td></tr>");
+        return html.Append("</tbody></table>").ToString();
+    }
+
+    /// <summary>One row per run, one column per score name (the union over runs; missing scores shown as "n/a"), 3 decimals.</summary>
+    public static string ToHtml(IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> scoresByRun) =>
+        ToHtml(new ScoreTable(scoresByRun));
 }

@@ -5,13 +5,24 @@ using static TorchSharp.torch;
 
 namespace GenomicCode.Interactive;
 
-/// <summary>An image grid made from a tensor: PNG bytes and what they show.</summary>
+/// <summary>
+/// An image grid made from a tensor: PNG bytes and what they show. A notebook displays it as image/png (with a
+/// text/plain line for viewers without images); get one with <see cref="TensorDisplay.ToImage(Tensor, int)"/>.
+/// </summary>
 /// <param name="Png">The encoded image.</param>
-/// <param name="Width">Width in pixels.</param>
-/// <param name="Height">Height in pixels.</param>
+/// <param name="Width">Width in pixels (of the PNG, after scaling).</param>
+/// <param name="Height">Height in pixels (of the PNG, after scaling).</param>
 /// <param name="Images">Number of tiles shown.</param>
-/// <param name="TileWidth">Width of one tile in pixels.</param>
-public sealed record TensorImage(byte[] Png, int Width, int Height, int Images, int TileWidth);
+/// <param name="TileWidth">Width of one tile in the tensor, in pixels (before scaling).</param>
+/// <param name="TileHeight">Height of one tile in the tensor, in pixels (before scaling).</param>
+/// <param name="Scale">Each tensor pixel is drawn as Scale x Scale PNG pixels.</param>
+/// <param name="Summary">The tensor's one-line summary (<see cref="TensorDisplay.Summary"/>).</param>
+public sealed record TensorImage(byte[] Png, int Width, int Height, int Images, int TileWidth, int TileHeight, int Scale, string Summary)
+{
+    /// <inheritdoc />
+    public override string ToString() =>
+        $"{Images} image{(Images == 1 ? "" : "s")} of {TileHeight}x{TileWidth} drawn {Scale}x as a {Width}x{Height} PNG; {Summary}";
+}
 
 /// <summary>
 /// How tensors look in a notebook: image-shaped tensors ((H, W), (C, H, W) or (B, C, H, W) with C = 1 or 3) as a PNG
@@ -30,6 +41,15 @@ public static class TensorDisplay
 
     /// <summary>Most pixels drawn over all tiles (fewer tiles of a batch are drawn when they are large).</summary>
     public const int MaxPixels = 1 << 22;
+
+    /// <summary>Tiles smaller than this many pixels a side are scaled up by a whole factor when shown (a 64x64 sprite twice).</summary>
+    public const int MinShownSide = 128;
+
+    /// <summary>The largest factor tiles are scaled up by.</summary>
+    public const int MaxScale = 8;
+
+    /// <summary>Grids are not scaled up past this width or height in pixels.</summary>
+    public const int MaxShownSide = 1600;
 
     /// <summary>Values listed in the summary.</summary>
     public const int SummaryValues = 6;
@@ -54,12 +74,27 @@ public static class TensorDisplay
     }
 
     /// <summary>
-    /// Draws an image-shaped tensor as a PNG grid (up to <see cref="MaxImages"/> tiles and <see cref="MaxPixels"/> pixels, <see cref="MaxColumns"/> per row,
-    /// one grey pixel between tiles), or returns null for other shapes and dtypes. Values already in [0, 1] map to
-    /// 0..255 (bytes are taken as they are); other ranges are stretched from their minimum to their maximum.
+    /// The whole factor a grid of <paramref name="tileHeight"/> x <paramref name="tileWidth"/> tiles, <paramref name="gridHeight"/> x
+    /// <paramref name="gridWidth"/> pixels in all, is scaled up by when shown: the smallest that makes the smaller tile side at least
+    /// <see cref="MinShownSide"/>, at most <see cref="MaxScale"/>, and never past <see cref="MaxShownSide"/> for the grid (at least 1).
     /// </summary>
-    public static TensorImage? ToImage(Tensor tensor)
+    public static int DisplayScale(int tileHeight, int tileWidth, int gridHeight, int gridWidth)
     {
+        int side = Math.Max(1, Math.Min(tileHeight, tileWidth));
+        int wanted = Math.Clamp((MinShownSide + side - 1) / side, 1, MaxScale);
+        int room = MaxShownSide / Math.Max(1, Math.Max(gridHeight, gridWidth));
+        return Math.Max(1, Math.Min(wanted, room));
+    }
+
+    /// <summary>
+    /// Draws an image-shaped tensor as a PNG grid (up to <see cref="MaxImages"/> tiles and <see cref="MaxPixels"/> pixels, <see cref="MaxColumns"/> per row,
+    /// one grey pixel between tiles), each tensor pixel as <paramref name="scale"/> x <paramref name="scale"/> PNG pixels
+    /// (0: <see cref="DisplayScale"/>, as notebooks show it), or returns null for other shapes and dtypes. Values already
+    /// in [0, 1] map to 0..255 (bytes are taken as they are); other ranges are stretched from their minimum to their maximum.
+    /// </summary>
+    public static TensorImage? ToImage(Tensor tensor, int scale = 1)
+    {
+        if (scale is < 0 or > MaxScale) throw new ArgumentOutOfRangeException(nameof(scale), scale, $"the scale is 0 (automatic) to {MaxScale}.");
         var shape = ImageShape(tensor.shape);
         if (shape is null || !IsReal(tensor.dtype)) return null;
         var (batch, channels, h, w) = shape.Value;
@@ -81,8 +116,11 @@ public static class TensorDisplay
              .reshape(rows * (h + gap), columns * (w + gap), channels);
         int height = rows * (h + gap) - gap, width = columns * (w + gap) - gap;
         x = x.narrow(0, 0, height).narrow(1, 0, width);
+        if (scale == 0) scale = DisplayScale(h, w, height, width);
+        if (scale > 1) x = x.repeat_interleave(scale, 0).repeat_interleave(scale, 1);  // nearest neighbour: (H*s, W*s, C)
         byte[] pixels = x.Mul(255.0).round().Clamp(0, 255).to(ScalarType.Byte).contiguous().data<byte>().ToArray();
-        return new TensorImage(PngEncoder.Encode(width, height, channels, pixels), width, height, images, w);
+        return new TensorImage(PngEncoder.Encode(width * scale, height * scale, channels, pixels), width * scale, height * scale, images, w, h,
+            scale, Summary(tensor));
     }
 
     /// <summary>One line: shape, dtype, device, gradient flag and the first <see cref="SummaryValues"/> values.</summary>
@@ -100,17 +138,23 @@ public static class TensorDisplay
         return text + ": [" + values + (tensor.numel() > count ? $", ... ({tensor.numel()} values)]" : "]");
     }
 
-    /// <summary>HTML: the PNG grid (scaled up, pixelated) above the summary for image tensors, the summary alone otherwise.</summary>
+    /// <summary>
+    /// HTML: the PNG grid (scaled up by <see cref="DisplayScale"/> in its pixels, so it shows the same wherever the
+    /// HTML is rendered) above the summary for image tensors, the summary alone otherwise.
+    /// </summary>
     public static string ToHtml(Tensor tensor)
     {
-        string summary = "<code>" + WebUtility.HtmlEncode(Summary(tensor)) + "</code>";
-        var image = ToImage(tensor);
-        if (image is null) return "<div>" + summary + "</div>";
-        int scale = Math.Clamp(96 / image.TileWidth, 1, 8); // small tiles (64x64 sprites) shown at least ~96 px wide
-        string note = image.Images < ImageShape(tensor.shape)!.Value.Batch ? $" (first {image.Images} images)" : "";
-        return $"<div><img src=\"data:image/png;base64,{Convert.ToBase64String(image.Png)}\" width=\"{image.Width * scale}\" " +
-               $"height=\"{image.Height * scale}\" style=\"image-rendering: pixelated\" alt=\"tensor image\"/>" +
-               $"<div>{summary}{WebUtility.HtmlEncode(note)}</div></div>";
+        var image = ToImage(tensor, scale: 0);
+        return image is null ? "<div><code>" + WebUtility.HtmlEncode(Summary(tensor)) + "</code></div>" : ToHtml(image, ImageShape(tensor.shape)!.Value.Batch);
+    }
+
+    /// <summary>HTML of an image already drawn: the PNG at its pixel size above the summary (noting when only the first images of <paramref name="batch"/> are drawn).</summary>
+    public static string ToHtml(TensorImage image, long batch)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        string note = image.Images < batch ? $" (first {image.Images} images)" : "";
+        return $"<div><img src=\"data:image/png;base64,{Convert.ToBase64String(image.Png)}\" width=\"{image.Width}\" height=\"{image.Height}\" " +
+               $"alt=\"tensor image\"/><div><code>{WebUtility.HtmlEncode(image.Summary)}</code>{WebUtility.HtmlEncode(note)}</div></div>";
     }
 
     private static bool IsReal(ScalarType t) =>

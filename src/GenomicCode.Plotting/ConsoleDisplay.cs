@@ -1,11 +1,12 @@
 using System.Collections;
 using System.Globalization;
+using GenomicCode.Metrics;
 
 namespace GenomicCode.Plotting;
 
 /// <summary>
 /// Shows a value where there is no notebook front end (the notebooks' file-based twins use it for <c>display()</c>): a
-/// <see cref="Figure"/> is saved as PNG into a folder, a sequence of records prints as an aligned table of their public
+/// <see cref="Figure"/> is saved as PNG into a folder, a <see cref="ScoreTable"/> prints as its text, a sequence of records prints as an aligned table of their public
 /// properties, anything else prints as its text.
 /// </summary>
 public static class ConsoleDisplay
@@ -18,6 +19,10 @@ public static class ConsoleDisplay
         {
             Directory.CreateDirectory(folder);
             output.WriteLine($"figure: {figure.Save(Path.Combine(folder, figure.FileName()))}");
+        }
+        else if (value is ScoreTable table)
+        {
+            output.Write(table.ToText());
         }
         else if (value is IEnumerable rows and not string)
         {

@@ -11,7 +11,11 @@ public static class Figures
     /// <returns>The path written.</returns>
     public static string SaveImageGrid(ImageGrid grid, string title, string path) => DrawImageGrid(grid, title).Save(path);
 
-    /// <summary>Draws an image grid (for example inputs vs reconstructions, or latent traversals) as a <see cref="Figure"/>.</summary>
+    /// <summary>
+    /// Draws an image grid (for example inputs vs reconstructions, or latent traversals) as a <see cref="Figure"/>. The
+    /// data area is sized to the grid, so tiles keep their aspect ratio and every image pixel is drawn as the same
+    /// whole number of figure pixels (<see cref="ImageGridScale"/>); labels and title get fixed margins around it.
+    /// </summary>
     public static Figure DrawImageGrid(ImageGrid grid, string title)
     {
         grid.Validate();
@@ -31,7 +35,8 @@ public static class Figures
         var heatmap = plot.Add.Heatmap(canvas);
         heatmap.Colormap = new ScottPlot.Colormaps.Grayscale();
         heatmap.ManualRange = new ScottPlot.Range(0, 1);
-        heatmap.Extent = new CoordinateRect(0, w, 0, h);
+        heatmap.Rectangle = new CoordinateRect(0, w, 0, h); // the edges of the bitmap (Extent would place cell centres there)
+        heatmap.Smooth = false;
         plot.Axes.SetLimits(0, w, 0, h);
         plot.Title(title);
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual();
@@ -42,10 +47,22 @@ public static class Figures
             plot.Axes.Bottom.TickGenerator = Labels(grid.ColumnLabels, cellW, w, fromTop: false);
         }
         plot.Grid.IsVisible = false;
-        int scale = Math.Max(1, 900 / Math.Max(w, h));
-        int pxW = Math.Max(300, w * scale + 120), pxH = Math.Max(200, h * scale + 110);
+        int scale = ImageGridScale(h, w);
+        // Margins in pixels: room for the row labels at the left (about 7 px a character at the default 12 px font),
+        // the column labels below and the title above.
+        int longest = grid.RowLabels?.Max(l => l.Length) ?? 0;
+        var padding = new PixelPadding(longest == 0 ? 12 : 20 + 7 * longest, 12, grid.ColumnLabels is null ? 12 : 32, 44);
+        plot.Layout.Fixed(padding);
+        int pxW = (int)(w * scale + padding.Left + padding.Right), pxH = (int)(h * scale + padding.Top + padding.Bottom);
         return new Figure(plot, pxW, pxH, title);
     }
+
+    /// <summary>
+    /// How many figure pixels an image pixel of an image grid of <paramref name="height"/> x <paramref name="width"/>
+    /// pixels (gaps included) takes in <see cref="DrawImageGrid"/>: the largest whole number that keeps the grid within
+    /// 900 pixels, at least 1.
+    /// </summary>
+    public static int ImageGridScale(int height, int width) => Math.Max(1, 900 / Math.Max(1, Math.Max(width, height)));
 
     /// <summary>Plots one or more named series against the step (training curves) and saves the figure.</summary>
     public static string SaveCurves(string title, string yLabel, IReadOnlyDictionary<string, (double[] X, double[] Y)> series, string path,

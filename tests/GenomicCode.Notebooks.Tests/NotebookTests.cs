@@ -83,7 +83,10 @@ public partial class NotebookTests(PackedFeed packed)
         Assert.Contains(cells[0].Outputs, o => o.Contains("formatters registered", StringComparison.Ordinal));
         Assert.Contains(cells[2].Outputs, o => o.StartsWith("<div><img src=\"data:image/png;base64,", StringComparison.Ordinal)
                                                && o.Contains("Tensor (4, 1, 64, 64) float32 on cpu", StringComparison.Ordinal));
-        Assert.Contains(cells[3].Outputs, o => o.Contains("<td>mig</td><td>0.25</td>", StringComparison.Ordinal));
+        // The image grid drawn from the tensor: image/png (base64 of a PNG) and its text/plain line, 64x64 tiles drawn 2x
+        Assert.Contains(cells[2].Outputs, o => o.StartsWith("iVBORw0KGgo", StringComparison.Ordinal));
+        Assert.Contains(cells[2].Outputs, o => o.StartsWith("4 images of 64x64 drawn 2x as a 518x128 PNG", StringComparison.Ordinal));
+        Assert.Contains(cells[3].Outputs, o => o.Contains("<td>mig</td><td style=\"text-align: right\">0.250</td>", StringComparison.Ordinal));
         if (OperatingSystem.IsLinux())
         {
             // libtorch came from the NuGet cache (through the extension's cpu/ folder), never from a system libtorch.

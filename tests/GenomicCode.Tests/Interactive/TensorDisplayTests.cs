@@ -94,4 +94,35 @@ public class TensorDisplayTests
         Assert.Contains("(1000, 3000) float32", html);
         Assert.DoesNotContain("<img", html);
     }
+
+    [Theory]
+    [InlineData(64, 64, 64, 259, 2)]    // a row of four 64x64 sprites: 128 px tiles
+    [InlineData(28, 28, 28, 28, 5)]     // an MNIST digit: ceil(128 / 28)
+    [InlineData(2, 2, 2, 2, 8)]         // tiny tiles stop at MaxScale
+    [InlineData(128, 128, 128, 128, 1)] // large enough already
+    [InlineData(64, 64, 64, 1000, 1)]   // 2x would pass MaxShownSide (1600 px)
+    [InlineData(8, 64, 8, 64, 8)]       // the smaller side decides: ceil(128 / 8) = 16, capped at 8
+    public void Should_ScaleSmallTilesUpByAWholeFactor_When_ChoosingTheDisplayScale(int tileH, int tileW, int gridH, int gridW, int expected)
+    {
+        Assert.Equal(expected, TensorDisplay.DisplayScale(tileH, tileW, gridH, gridW));
+    }
+
+    [Fact]
+    public void Should_DrawEachPixelAsAScaleByScaleBlock_When_ShownInANotebook()
+    {
+        // Given four 64x64 sprites (1 px grey gaps): a 259x64 grid, which notebooks show at twice its size
+        using var sprites = zeros(4, 1, 64, 64);
+        sprites[0, 0, 0, 0] = tensor(1f);   // one white pixel in the corner of the first tile
+        var image = TensorDisplay.ToImage(sprites, scale: 0)!;
+
+        // Then the PNG is 518x128 and the white pixel is a 2x2 block; tiles keep their 64:64 aspect (128x128)
+        Assert.Equal((518, 128, 2, 64, 64), (image.Width, image.Height, image.Scale, image.TileWidth, image.TileHeight));
+        using var bmp = Decode(image.Png);
+        Assert.Equal((518, 128), (bmp.Width, bmp.Height));
+        Assert.Equal(new byte[] { 255, 255, 255, 255, 0 }, new[] { bmp.GetPixel(0, 0), bmp.GetPixel(1, 0), bmp.GetPixel(0, 1), bmp.GetPixel(1, 1), bmp.GetPixel(2, 2) }
+            .Select(c => c.Red).ToArray());
+        // The first gap (grey 128) starts after 128 tile pixels and is 2 px wide
+        Assert.Equal(new byte[] { 0, 128, 128, 0 }, new[] { 127, 128, 129, 130 }.Select(x => bmp.GetPixel(x, 64).Red).ToArray());
+        Assert.Contains("width=\"518\" height=\"128\"", TensorDisplay.ToHtml(sprites));
+    }
 }

@@ -29,6 +29,19 @@ public class ConsoleDisplayTests
     }
 
     [Fact]
+    public void Should_PrintTheTableText_When_ShowingAScoreTable()
+    {
+        var output = new StringWriter();
+        var table = new GenomicCode.Metrics.ScoreTable(new Dictionary<string, IReadOnlyDictionary<string, double>>
+        {
+            ["VAE"] = new Dictionary<string, double> { ["mig"] = 0.04, ["sap"] = 0.012 },
+            ["beta-VAE"] = new Dictionary<string, double> { ["mig"] = 0.1567, ["sap"] = double.NaN },
+        });
+        ConsoleDisplay.Show(table, "unused", output);
+        Assert.Equal("run         mig    sap\nVAE       0.040  0.012\nbeta-VAE  0.157    n/a\n", output.ToString().Replace("\r\n", "\n"));
+    }
+
+    [Fact]
     public void Should_PrintText_When_ShowingAnythingElse()
     {
         var output = new StringWriter();

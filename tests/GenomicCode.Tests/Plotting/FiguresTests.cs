@@ -16,6 +16,47 @@ public class FiguresTests
         Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, png[..4]);
     }
 
+    [Theory]
+    [InlineData(3, 8, null)]            // rows of eight sprites (notebook 01's figures)
+    [InlineData(3, 3, "row label")]     // labelled rows take a wider left margin; tiles keep their shape
+    public void Should_DrawTilesAtTheirTrueAspectRatio_When_DrawingAnImageGrid(int rows, int columns, string? rowLabel)
+    {
+        // Given tiles of mid grey (0.5), square ones and 8x16 ones, so a stretched figure would show
+        foreach (var (tileH, tileW) in new[] { (16, 16), (8, 16) })
+        {
+            var pixels = Enumerable.Repeat(0.5f, rows * columns * tileH * tileW).ToArray();
+            var labels = rowLabel is null ? null : Enumerable.Range(0, rows).Select(r => $"{rowLabel} {r}").ToArray();
+            var figure = Figures.DrawImageGrid(new ImageGrid(rows, columns, tileH, tileW, pixels, labels), "tiles");
+
+            // When rendered
+            using var bmp = SkiaSharp.SKBitmap.Decode(figure.ToPng());
+            Assert.Equal((figure.Width, figure.Height), (bmp.Width, bmp.Height));
+
+            // Then the tile in the middle of the grid (row 1, column 1, away from the frame) is tileW x tileH times the
+            // grid's whole-number scale: walk the middle tile row's centre line to the second grey run, then up and down
+            int scale = Figures.ImageGridScale(rows * (tileH + 2) - 2, columns * (tileW + 2) - 2);
+            int gridTop = 44 /* the title margin */, y0 = gridTop + (tileH + 2) * scale + tileH * scale / 2;
+            var runs = new List<(int Left, int Width)>();
+            for (int x = 0; x < bmp.Width;)
+            {
+                var c = bmp.GetPixel(x, y0);
+                int width = 1;
+                while (x + width < bmp.Width && bmp.GetPixel(x + width, y0) == c) width++;
+                if (width >= 8 && c.Red == c.Green && c.Green == c.Blue && c.Red is > 100 and < 160) runs.Add((x, width));
+                x += width;
+            }
+            Assert.True(runs.Count == columns, $"{runs.Count} grey tiles on the middle tile row, expected {columns}");
+            var (left, tileWidth) = runs[1];
+            var grey = bmp.GetPixel(left, y0);
+            int top = y0, bottom = y0;
+            while (top > 0 && bmp.GetPixel(left + tileWidth / 2, top - 1) == grey) top--;
+            while (bottom + 1 < bmp.Height && bmp.GetPixel(left + tileWidth / 2, bottom + 1) == grey) bottom++;
+            Assert.Equal((tileW * scale, tileH * scale), (tileWidth, bottom - top + 1));
+            // and the next tile starts a whole tile and gap later: no drift across the grid
+            Assert.Equal((tileW + 2) * scale, runs[2].Left - left);
+        }
+    }
+
     [Fact]
     public void Should_RenderCurvesToSvg_When_ExtensionIsSvg()
     {
