@@ -57,12 +57,12 @@ public sealed class IlgpuPopulationBackend : IPopulationBackend, IDisposable
 
     private sealed class Population : IPopulationDecoder
     {
-        private readonly IDisposable developer;
+        private readonly IlgpuDeveloper developer;
         private readonly int grid, readout, noiseChannels;
         private readonly double? fireRate;
         private readonly long parameterCount;
 
-        public Population(GenomeDecoder template, IDisposable developer, int grid, int readout, double? fireRate, int noiseChannels,
+        public Population(GenomeDecoder template, IlgpuDeveloper developer, int grid, int readout, double? fireRate, int noiseChannels,
             IReadOnlyList<(string Name, int Offset, int Length)> layout)
         {
             var actual = new ParameterVector(template).Layout;
@@ -90,12 +90,7 @@ public sealed class IlgpuPopulationBackend : IPopulationBackend, IDisposable
             var draws = PopulationDraws.FromTorch(random, n, (int)k, grid, fireRate, noiseChannels, device);
             bool shared = genomes.dim() == 2;
             float[] w = Floats(weights), g = Floats(genomes);
-            float[] logits = developer switch
-            {
-                IlgpuNcaDeveloper nca => nca.Develop(w, (int)p, g, (int)k, shared, draws),
-                IlgpuGrnDeveloper grn => grn.Develop(w, (int)p, g, (int)k, shared, draws),
-                _ => throw new InvalidOperationException("unknown developer."),
-            };
+            float[] logits = developer.Develop(w, (int)p, g, (int)k, shared, draws);
             using var scope = torch.NewDisposeScope();
             var onGrid = torch.tensor(logits, new long[] { p * k, readout, grid, grid }, device: device);
             var phenotype = d.ToPhenotype(onGrid);

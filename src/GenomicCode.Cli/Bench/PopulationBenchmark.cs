@@ -289,40 +289,27 @@ public static class PopulationBenchmark
         return check;
     }
 
-    /// <summary>The NCA or GRN developer of a workload behind one interface.</summary>
+    /// <summary>The NCA or GRN developer of a workload, with the workload's weights and draws.</summary>
     private sealed class Developer : IDisposable
     {
         private readonly PopulationWorkload w;
-        private readonly IlgpuNcaDeveloper? nca;
-        private readonly IlgpuGrnDeveloper? grn;
+        private readonly IlgpuDeveloper developer;
 
-        private Developer(PopulationWorkload w, IlgpuNcaDeveloper? nca, IlgpuGrnDeveloper? grn) => (this.w, this.nca, this.grn) = (w, nca, grn);
+        private Developer(PopulationWorkload w, IlgpuDeveloper developer) => (this.w, this.developer) = (w, developer);
 
         public static Developer Create(PopulationWorkload w, ILGPU.Runtime.Accelerator a) =>
-            w.Decoder == "nca" ? new Developer(w, new IlgpuNcaDeveloper(a, w.Nca), null) : new Developer(w, null, new IlgpuGrnDeveloper(a, w.Grn));
+            new(w, w.Decoder == "nca" ? new IlgpuNcaDeveloper(a, w.Nca) : new IlgpuGrnDeveloper(a, w.Grn));
 
-        public float[] Weights(int p, ulong seed) => nca is not null ? InitialWeights.For(w.Nca, p, seed) : InitialWeights.For(w.Grn, p, seed);
+        public float[] Weights(int p, ulong seed) => developer is IlgpuNcaDeveloper ? InitialWeights.For(w.Nca, p, seed) : InitialWeights.For(w.Grn, p, seed);
 
-        public PopulationDraws Draws(ulong seed) => PopulationDraws.Managed(seed, w.Steps, 1, w.Genomes, w.Grid, nca is not null ? w.FireRate : null, 0);
+        public PopulationDraws Draws(ulong seed) => PopulationDraws.Managed(seed, w.Steps, 1, w.Genomes, w.Grid, developer is IlgpuNcaDeveloper ? w.FireRate : null, 0);
 
-        public void Load(float[] weights, int p, float[] genomes)
-        {
-            if (nca is not null) nca.Load(weights, p, genomes, w.Genomes, true);
-            else grn!.Load(weights, p, genomes, w.Genomes, true);
-        }
+        public void Load(float[] weights, int p, float[] genomes) => developer.Load(weights, p, genomes, w.Genomes, true);
 
-        public void Run(PopulationDraws draws)
-        {
-            if (nca is not null) nca.Run(draws);
-            else grn!.Run(draws);
-        }
+        public void Run(PopulationDraws draws) => developer.Run(draws);
 
-        public float[] Read() => nca is not null ? nca.ReadLogits() : grn!.ReadLogits();
+        public float[] Read() => developer.ReadLogits();
 
-        public void Dispose()
-        {
-            nca?.Dispose();
-            grn?.Dispose();
-        }
+        public void Dispose() => developer.Dispose();
     }
 }
