@@ -51,6 +51,8 @@ public sealed class TrainedRun : IDisposable
         if (!File.Exists(checkpoint))
             throw new UserInputException($"run folder '{path}' has no {RunFolder.CheckpointFile}; train it first (genomic-code train --out {path}).");
         var preset = File.Exists(run.File(RunFolder.ConfigFile)) ? run.ReadConfig() : new Preset();
+        if (preset.IsGrowingNca)
+            throw new UserInputException($"run folder '{path}' holds a Growing NCA run (preset {preset.Name}), not a genome VAE; measure it with `genomic-code experiment regenerate --run {path}`.");
         var header = Checkpoint.ReadHeader(checkpoint);
         var dev = Devices.Parse(device ?? preset.Training.Device);
         var data = DatasetCatalog.Create(preset.Training.Dataset, dataCache);
