@@ -19,8 +19,11 @@ public static class PretrainedModel
     /// <summary>The card files of a pretrained model folder.</summary>
     public const string CardFile = "card.json", CardMarkdownFile = "README.md";
 
-    /// <summary>Figures copied from the run folder when present (small PNGs).</summary>
-    public static IReadOnlyList<string> Figures { get; } = new[] { "reconstructions.png", "traversals.png", "mutual_information.png", "training_curves.png" };
+    /// <summary>Figures (small PNGs) and, for runs whose genome is DNA, genome.fa, copied from the run folder when present.</summary>
+    public static IReadOnlyList<string> Figures { get; } = new[]
+    {
+        "reconstructions.png", "traversals.png", "mutual_information.png", "training_curves.png", "development.png", "regulation.png", RunFolder.GenomeFile,
+    };
 
     /// <summary>
     /// Packs the trained run <paramref name="run"/> (which must hold <c>evaluation.json</c>) into the new folder
