@@ -80,7 +80,7 @@ public sealed class WeightsPackCommand : Command<WeightsPackSettings>
             new PretrainedCardText(name, settings.ModelDescription!, settings.TrainingCommand, settings.Conditions, settings.EvaluationArguments),
             replicates, settings.Force);
         var table = new Table().AddColumn("metric").AddColumn(new TableColumn($"seed {card.Seed}").RightAligned())
-            .AddColumn(new TableColumn(Markup.Escape($"mean [95% interval], {card.SettingSeeds.Count} seeds")).RightAligned());
+            .AddColumn(new TableColumn(Markup.Escape($"mean [95% interval], {card.SettingSeeds.Count} seed{(card.SettingSeeds.Count == 1 ? "" : "s")}")).RightAligned());
         foreach (var (metric, value) in card.Metrics)
             table.AddRow(Markup.Escape(metric), value.ToString("F3", CultureInfo.InvariantCulture),
                 card.SettingMetrics.TryGetValue(metric, out var m) ? Markup.Escape(m.Format()) : "-");

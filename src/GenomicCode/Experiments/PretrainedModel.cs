@@ -19,7 +19,10 @@ public static class PretrainedModel
     /// <summary>The card files of a pretrained model folder.</summary>
     public const string CardFile = "card.json", CardMarkdownFile = "README.md";
 
-    /// <summary>Figures (small PNGs) and, for runs whose genome is DNA, genome.fa, copied from the run folder when present.</summary>
+    /// <summary>Figures over this size are left out of a pretrained folder, to keep the repository lean.</summary>
+    public const long MaxFigureBytes = 1L << 20;
+
+    /// <summary>Figures (PNGs up to <see cref="MaxFigureBytes"/>) and, for runs whose genome is DNA, genome.fa, copied from the run folder when present.</summary>
     public static IReadOnlyList<string> Figures { get; } = new[]
     {
         "reconstructions.png", "traversals.png", "mutual_information.png", "training_curves.png", "development.png", "regulation.png", RunFolder.GenomeFile,
@@ -84,7 +87,8 @@ public static class PretrainedModel
             File.Copy(loaded.Run.File(RunFolder.ConfigFile), Path.Combine(temporary, RunFolder.ConfigFile));
             File.Copy(loaded.Run.File(RunFolder.EvaluationFile), Path.Combine(temporary, RunFolder.EvaluationFile));
             foreach (string figure in Figures)
-                if (File.Exists(loaded.Run.File(figure))) File.Copy(loaded.Run.File(figure), Path.Combine(temporary, figure));
+                if (File.Exists(loaded.Run.File(figure)) && new FileInfo(loaded.Run.File(figure)).Length <= MaxFigureBytes)
+                    File.Copy(loaded.Run.File(figure), Path.Combine(temporary, figure));
             ResultFile.Write(Path.Combine(temporary, CardFile), card);
             File.WriteAllText(Path.Combine(temporary, CardMarkdownFile), card.ToMarkdown());
             if (Directory.Exists(target)) Directory.Delete(target, recursive: true);
