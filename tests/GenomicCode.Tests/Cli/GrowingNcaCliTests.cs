@@ -23,6 +23,10 @@ public class GrowingNcaCliTests
         Assert.Equal(4, json.RootElement.GetProperty("seed").GetInt64());
         Assert.Equal(2, json.RootElement.GetProperty("organisms").GetArrayLength());
         Assert.True(File.Exists(Path.Combine(run, "regenerate_strips.png")));
+
+        // And the genome VAE verbs refuse it in one line
+        CliHarness.AssertOneLineUsageError(CliHarness.Run("evaluate", "--run", run), "experiment regenerate");
+        Assert.Contains("regenerate", CliHarness.Run("list", "experiments").Output);
     }
 
     [Fact]
