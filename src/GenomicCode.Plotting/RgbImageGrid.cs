@@ -59,7 +59,8 @@ public sealed record RgbImageGrid(int Columns, int Size, IReadOnlyList<byte[]> T
                             canvas[r * cellH + y, t * cellW + x, c] = Tiles[r][((t * Size + y) * Size + x) * 3 + c];
         var plot = new Plot();
         var image = new Image(canvas);
-        plot.Add.ImageRect(image, new CoordinateRect(0, w, 0, h));
+        var rect = plot.Add.ImageRect(image, new CoordinateRect(0, w, 0, h));
+        rect.AntiAlias = false;                                   // each image pixel a sharp block
         plot.Axes.SetLimits(0, w, 0, h);
         plot.Title(title);
         plot.Grid.IsVisible = false;
