@@ -20,6 +20,7 @@ public static class ExperimentFigures
         [typeof(EvolvabilityResult)] = (r, stem) => Evolvability((EvolvabilityResult)r, stem ?? "evolvability"),
         [typeof(GeneralisationResult)] = (r, stem) => Generalisation((GeneralisationResult)r, stem ?? "generalisation"),
         [typeof(LearningResult)] = (r, stem) => Learning((LearningResult)r, stem ?? "learning"),
+        [typeof(RegenerationResult)] = (r, stem) => Regeneration((RegenerationResult)r, stem ?? "regenerate"),
     };
 
     /// <summary>The figures of any experiment's result, by file name; <paramref name="stem"/> null takes the experiment's default.</summary>
@@ -294,6 +295,40 @@ public static class ExperimentFigures
         figures[$"{stem}_phenotypes.png"] = Figures.DrawImageGrid(new ImageGrid(3, k, s, s, pixels, new[] { "target", "gradient", "evolved" }, result.Shapes.ToArray()),
             "Targets | grown by the gradient-trained decoder | by the evolved decoder");
         return figures;
+    }
+
+    /// <summary>
+    /// Regeneration of a Growing NCA: organism 1 growing from the seed, then regrowing after its disc was cut out, beside
+    /// the target (<c>_strips</c>), and the mean loss of the damaged organisms and of the undamaged controls against
+    /// developmental time, on a log axis, the damage marked (<c>.png</c>).
+    /// </summary>
+    public static IReadOnlyDictionary<string, Figure> Regeneration(RegenerationResult result, string stem = "regenerate")
+    {
+        int grow = result.Options.GrowSteps;
+        var strips = new RgbImageGrid(Math.Max(result.Growth.Steps.Length, result.Regeneration.Steps.Length), result.Grid,
+            new[] { result.Growth.Rgb, result.Regeneration.Rgb, result.Target.Rgb },
+            new[] { "growth", "regeneration", "target" },
+            new IReadOnlyList<string>[]
+            {
+                result.Growth.Steps.Select(t => $"t={t}").ToArray(),
+                result.Regeneration.Steps.Select((t, i) => i == 0 ? $"cut t={t}" : $"t={t}").ToArray(),
+                new[] { "target" },
+            });
+        var time = result.Time.Select(t => (double)t).ToArray();
+        var curve = Figures.DrawCurves($"Regeneration: loss over development, disc cut at step {grow}",
+            "RGBA L2 loss (mean)", new Dictionary<string, (double[], double[])>
+            {
+                [$"damaged ({result.Organisms.Count})"] = (time, result.Loss),
+                [$"undamaged ({result.Organisms.Count})"] = (time, result.ControlLoss),
+            });
+        curve.Plot.XLabel("developmental step");
+        var line = curve.Plot.Add.VerticalLine(grow);
+        line.LinePattern = ScottPlot.LinePattern.Dashed;
+        return new Dictionary<string, Figure>
+        {
+            [$"{stem}_strips.png"] = strips.Draw($"{result.Preset}: growth from the seed and regeneration after a disc is cut out (organism 1)"),
+            [$"{stem}.png"] = curve,
+        };
     }
 
     private static string NameOf(string? run) => run is null ? "the model" : Path.GetFileName(Path.TrimEndingDirectorySeparator(run));

@@ -88,6 +88,30 @@ public class DeviceCleanTests
         Assert.All(losses, l => Assert.True(double.IsFinite(l) && l > 0, $"{decoder}/{regularizer}: loss {l}"));
     }
 
+    [Fact]
+    public void Should_CreateNoTensorOffTheDevice_When_TrainingAGrowingNca()
+    {
+        // Given a tiny Growing NCA trainer on the CPU (pool, target and model made on the host)
+        using var target = Training.GrowingNcaTrainerTests.SquareTarget();
+        var options = new GrowingNcaTrainingOptions
+        {
+            TargetSize = 4, TargetPadding = 2, Automaton = new GrowingNcaOptions { Channels = 6, HiddenSize = 8 }, PoolSize = 4,
+            MinSteps = 2, MaxSteps = 3, Damaged = 1,
+        };
+        using var trainer = new GrowingNcaTrainer(options, new TrainingOptions { BatchSize = 2, Seed = 1, Steps = 2 }, target, torch.CPU);
+
+        // When it trains two steps with every tensor made without a device on meta
+        var losses = new List<double>();
+        WithHiddenTensorsOnMeta(() =>
+        {
+            losses.Add(trainer.TrainStep().Loss);
+            losses.Add(trainer.TrainStep().Loss);
+        });
+
+        // Then both steps ran on real values
+        Assert.All(losses, l => Assert.True(double.IsFinite(l) && l > 0, $"loss {l}"));
+    }
+
     [Theory]
     [InlineData("nca", false)]
     [InlineData("nca", true)]
