@@ -50,7 +50,7 @@ public sealed class EvaluateSettings : RunSettings
 
     /// <summary>Held-out images of the log-likelihood.</summary>
     [CommandOption("--likelihood-images <N>")]
-    [Description("Held-out images the log-likelihood is averaged over: the first N of the test split (default: all of it), or N sampled from a procedural world (default 1000).")]
+    [Description("Held-out images the log-likelihood is averaged over: N of the test split, evenly spaced (default: all of it), or N sampled from a procedural world (default 1000).")]
     public int? LikelihoodImages { get; init; }
 
     /// <inheritdoc />

@@ -51,8 +51,8 @@ public sealed record EvaluationOptions : IComponentOptions
     public int ImportanceSamples { get; init; } = 128;
 
     /// <summary>
-    /// Held-out images the log-likelihood is averaged over (>= 1): the first ones of the test split of a labelled image
-    /// set (all of it when null), or this many images sampled from a procedural world (1000 when null). Default null.
+    /// Held-out images the log-likelihood is averaged over (>= 1): that many of the test split of a labelled image set,
+    /// evenly spaced over it (all of it when null), or this many images sampled from a procedural world (1000 when null). Default null.
     /// </summary>
     public int? LikelihoodImages { get; init; }
 
@@ -175,13 +175,20 @@ public static class EvaluationExperiment
             metrics.Select(x => MetricCatalog.Spec(x.Name, x.Options)).ToArray(), seconds, run.Data.ScoredFactorNames(), information) { Scores = scores };
     }
 
+    /// <summary>
+    /// <paramref name="n"/> of <paramref name="count"/> stored images, evenly spaced: floor(i count / n) for i = 0..n-1
+    /// (all of them when n = count). Test splits are stored class by class, so the first n would be one class.
+    /// </summary>
+    public static int[] HeldOutIndices(int n, int count) =>
+        Enumerable.Range(0, n).Select(i => (int)((long)i * count / n)).ToArray();
+
     /// <summary>Key of the log-likelihood bound in evaluation.json (nats per held-out image).</summary>
     public const string LogLikelihoodKey = "log_likelihood_nats";
 
     /// <summary>
     /// The importance-weighted log-likelihood bound of a run's held-out images (<see cref="Models.ImportanceWeighted"/>):
-    /// for a labelled image set, the first <see cref="EvaluationOptions.LikelihoodImages"/> images (default all) of its
-    /// test split, read with the run's own binarisation; for a procedural world, which has no held-out split, that many
+    /// for a labelled image set, <see cref="EvaluationOptions.LikelihoodImages"/> images (default all) of its test split,
+    /// evenly spaced over it (<see cref="HeldOutIndices"/>), read with the run's own binarisation; for a procedural world, which has no held-out split, that many
     /// images (default 1000) sampled from it with <paramref name="seed"/>. Returns the estimate and which images it used.
     /// </summary>
     public static (Models.LogLikelihoodEstimate Estimate, string Split) HeldOutLogLikelihood(TrainedRun run, EvaluationOptions options, long seed,
@@ -194,10 +201,11 @@ public static class EvaluationExperiment
             if (test is LabelledImageSet images)
             {
                 int n = Math.Min(options.LikelihoodImages ?? images.ImageCount, images.ImageCount);
+                var chosen = HeldOutIndices(n, images.ImageCount);
                 var estimate = Models.ImportanceWeighted.Estimate(run.Model,
-                    (start, count) => images.RenderImages(Enumerable.Range(start, count).ToArray(), run.Device),
+                    (start, count) => images.RenderImages(chosen.Skip(start).Take(count).ToArray(), run.Device),
                     n, options.ImportanceSamples, seed, run.Device, cancellationToken: cancellationToken);
-                return (estimate, $"{images.Name}, first {n} of {images.ImageCount}, binarize {images.Options.Binarize}");
+                return (estimate, $"{images.Name}, {n} of {images.ImageCount} evenly spaced, binarize {images.Options.Binarize}");
             }
         }
         int m = options.LikelihoodImages ?? 1000;

@@ -108,6 +108,15 @@ public class ImportanceWeightedTests
     }
 
     [Fact]
+    public void Should_SpreadTheHeldOutImagesOverTheSplit_When_TakingFewerThanAll()
+    {
+        Assert.Equal(new[] { 0, 3, 6 }, GenomicCode.Experiments.EvaluationExperiment.HeldOutIndices(3, 10));
+        Assert.Equal(new[] { 0, 1, 2, 3 }, GenomicCode.Experiments.EvaluationExperiment.HeldOutIndices(4, 4));
+        // 10 of a split of 1,000 stored 100 per class: one image of each class.
+        Assert.Equal(Enumerable.Range(0, 10).Select(c => 100 * c), GenomicCode.Experiments.EvaluationExperiment.HeldOutIndices(10, 1000));
+    }
+
+    [Fact]
     public void Should_Refuse_When_TheGenomeIsNotGaussian()
     {
         var options = new ModelOptions
