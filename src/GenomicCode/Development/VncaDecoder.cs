@@ -9,12 +9,15 @@ using static TorchSharp.torch;
 namespace GenomicCode.Development;
 
 /// <summary>
-/// Options of the doubling VNCA decoder (Palm et al. 2022). Defaults: a 128-wide cell state and update network,
-/// 8 steps per doubling stage for the 5 doublings from one cell to a 32x32 grid (40 steps), 4 residual blocks.
+/// Options of the doubling VNCA decoder (Palm et al. 2022). Defaults: a 128-wide cell state and update network with 4
+/// residual blocks, 8 steps per doubling stage for the 5 doublings from one cell to a 32x32 grid (40 steps).
 /// </summary>
 public sealed record VncaOptions : DevelopmentOptions
 {
-    /// <summary>The paper's sizes: state and hidden width 128, 40 steps (8 per stage of the 5 doublings to 32x32).</summary>
+    /// <summary>
+    /// State and hidden width 128 with 4 residual blocks (the MNIST model of the reproduction by Aillet and Sondén 2023),
+    /// 40 steps (the reference implementation's 8 per stage, for the 5 doublings to 32x32).
+    /// </summary>
     public VncaOptions()
     {
         Steps = 40;
@@ -42,7 +45,7 @@ public sealed record VncaOptions : DevelopmentOptions
 
 /// <summary>
 /// The doubling decoder of the Variational Neural Cellular Automaton (Palm et al. 2022, "Variational neural cellular
-/// automata", ICLR; section 3 and figure 2): development starts from ONE cell whose whole state is the genome, and the
+/// automata", ICLR; figure 1: "every eight steps all the cells duplicate"): development starts from ONE cell whose whole state is the genome, and the
 /// grid doubles by cell division (every cell is copied into a 2x2 block: nearest-neighbour upsampling of the state)
 /// between stages of NCA steps: 1 -> 2 -> 4 -> ... -> 2^D cells a side, with the steps run after each division
 /// (at 2x2, 4x4, ..., 2^D x 2^D). Each step is a residual update of every cell, x + f(x), where f is a 3x3 convolution
@@ -57,14 +60,14 @@ public sealed record VncaOptions : DevelopmentOptions
 /// When <see cref="DevelopmentOptions.Channels"/> equals the genome width the seed cell's state is the genome itself,
 /// as in the paper; otherwise a learned linear map of the genome (our extension, for state sizes other than the latent's).
 /// Developmental time: <see cref="DevelopmentOptions.Steps"/> steps spread evenly over the D stages (step t, 1-based, runs
-/// in stage floor((t - 1) D / steps)), so 40 steps and 5 doublings are the paper's 8 steps per stage.
+/// in stage floor((t - 1) D / steps)), so 40 steps and 5 doublings are the reference implementation's 8 steps per stage.
 /// </summary>
 public sealed class VncaDecoder : DevelopmentalDecoder
 {
     /// <summary>Catalogue entry.</summary>
     public static CatalogueEntry<VncaOptions, DecoderContext, GenomeDecoder> Entry { get; } = new(
         "vnca", "doubling VNCA: one cell holding the genome divides (1 -> 2 -> 4 -> ... cells a side) between stages of residual NCA steps (3x3 conv, 1x1 residual blocks, ELU); no alive masking.",
-        "Palm, Gonzalez-Duque, Sudhakaran and Risi 2022, Variational neural cellular automata (ICLR), section 3",
+        "Palm, Gonzalez-Duque, Sudhakaran and Risi 2022, Variational neural cellular automata (ICLR)",
         (o, c) => new VncaDecoder(c.GenomeSize, c.PhenotypeShape, o));
 
     private readonly Conv2d perceive;            // C -> H, 3x3, padding 1
