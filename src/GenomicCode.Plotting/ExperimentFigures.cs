@@ -35,7 +35,8 @@ public static class ExperimentFigures
     }
 
     /// <summary>
-    /// Evaluation: the scores as bars (<c>evaluation.png</c>, without the counts of active dimensions), the normalised
+    /// Evaluation: the scores as bars (<c>evaluation.png</c>, without the counts of active dimensions and the log-likelihood;
+    /// none when no metric ran), the normalised
     /// mutual information of codes and factors (<c>mutual_information.png</c>) and, when the run's training curves are
     /// given (read from its metrics.jsonl), the loss, reconstruction and KL (<c>training_curves.png</c>).
     /// </summary>
@@ -43,16 +44,19 @@ public static class ExperimentFigures
         IReadOnlyDictionary<string, (double[] Steps, double[] Values)>? trainingCurves = null)
     {
         string name = NameOf(result.Run);
-        var bars = result.Scores.Where(s => !s.Key.EndsWith("_active_dims", StringComparison.Ordinal)).ToDictionary(s => s.Key, s => s.Value);
+        // The log-likelihood (nats, not a score in [0, 1]) and the counts of active dimensions stay out of the bars.
+        var bars = result.Scores.Where(s => !s.Key.EndsWith("_active_dims", StringComparison.Ordinal) && !s.Key.StartsWith("log_likelihood", StringComparison.Ordinal))
+            .ToDictionary(s => s.Key, s => s.Value);
         var info = result.NormalizedMutualInformation;
         var figures = new Dictionary<string, Figure>
         {
-            [$"{stem}.png"] = AnalysisFigures.DrawMetricBars($"Disentanglement of {name}{StepText(result.Step)}",
-                new Dictionary<string, IReadOnlyDictionary<string, double>> { [name] = bars }),
             ["mutual_information.png"] = AnalysisFigures.DrawHeatmap("Mutual information of codes and factors / factor entropy",
                 info.Select(r => (IReadOnlyList<double>)r).ToArray(), Enumerable.Range(0, info.Length).Select(i => $"z{i}").ToArray(),
                 result.FactorNames, "I(z; v) / H(v)"),
         };
+        if (bars.Count > 0)
+            figures[$"{stem}.png"] = AnalysisFigures.DrawMetricBars($"Disentanglement of {name}{StepText(result.Step)}",
+                new Dictionary<string, IReadOnlyDictionary<string, double>> { [name] = bars });
         var chosen = (trainingCurves ?? new Dictionary<string, (double[], double[])>())
             .Where(c => c.Key is "loss" or "reconstruction" or "kl").ToDictionary(c => c.Key, c => c.Value);
         if (chosen.Count > 0) figures["training_curves.png"] = AnalysisFigures.DrawLines("Training curves (nats per image)", "step", "value", chosen);

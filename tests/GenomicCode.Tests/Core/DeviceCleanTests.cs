@@ -47,6 +47,7 @@ public class DeviceCleanTests
             "nca" => DecoderCatalog.Spec("nca", new NcaOptions { Steps = 2, MaxSteps = 3, Channels = 4, HiddenSize = 8, Grid = 8, Noise = 0.01 }),
             "grn" => DecoderCatalog.Spec("grn", new GrnOptions { Steps = 2, MaxSteps = 3, Channels = 4, HiddenSize = 8, Grid = 8, Morphogens = 2, Noise = 0.01 }),
             "landscape" => DecoderCatalog.Spec("landscape", new LandscapeOptions { Steps = 2, MaxSteps = 3, Channels = 4, HiddenSize = 8, Noise = 0.01, ReadoutHiddenSize = 16 }),
+            "vnca" => DecoderCatalog.Spec("vnca", new VncaOptions { Steps = 3, MaxSteps = 4, Channels = 4, HiddenSize = 8, ResidualBlocks = 1, Noise = 0.01 }),
             _ => DecoderCatalog.Spec(decoder),
         },
         Regularizer = RegularizerCatalog.Spec(regularizer),
