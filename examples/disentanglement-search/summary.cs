@@ -1,7 +1,9 @@
 // Scores of replicate runs per setting: mean and 95% interval (Student's t) of each metric, as a Markdown table, a JSON
 // file and a figure. From the repository root:
 //   dotnet run examples/disentanglement-search/summary.cs -- OUT_DIR "LABEL=RUN,RUN,RUN" "LABEL=RUN,RUN,RUN" ...
-// Each RUN is an evaluated run folder (genomic-code evaluate --run RUN wrote its evaluation.json).
+// Each RUN is an evaluated run folder (genomic-code evaluate --run RUN wrote its evaluation.json). Where a setting has
+// as many runs as the first one, it is also compared with the first pair by pair (runs in the same order: the same
+// seeds), as the mean and 95% interval of the paired differences.
 #:project ../../src/GenomicCode/GenomicCode.csproj
 #:project ../../src/GenomicCode.Plotting/GenomicCode.Plotting.csproj
 #:package TorchSharp-cpu
@@ -44,6 +46,14 @@ Console.WriteLine("| setting | runs | " + string.Join(" | ", metrics) + " |");
 Console.WriteLine("|---|---|" + string.Concat(metrics.Select(_ => "---|")));
 foreach (var s in settings)
     Console.WriteLine($"| {s.Label} | {s.Runs.Length} | " + string.Join(" | ", metrics.Select(m => intervals[s.Label][m].Format())) + " |");
+
+var first = settings[0];
+foreach (var s in settings.Skip(1).Where(s => s.Runs.Length == first.Runs.Length && s.Runs.Length > 1))
+{
+    Console.WriteLine();
+    Console.WriteLine($"paired differences, {s.Label} minus {first.Label} ({s.Runs.Length} pairs): " + string.Join(", ", metrics.Select(m =>
+        $"{m} {Statistics.TInterval(s.Scores[m].Zip(first.Scores[m], (a, b) => a - b).ToList()).Format()}")));
+}
 
 File.WriteAllText(Path.Combine(args[0], "summary.json"), JsonSerializer.Serialize(settings.Select(s => new
 {
