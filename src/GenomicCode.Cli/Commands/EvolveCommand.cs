@@ -2,6 +2,7 @@ using System.Globalization;
 using GenomicCode.Runs;
 using GenomicCode.Core;
 using GenomicCode.Experiments;
+using GenomicCode.Latent;
 using GenomicCode.Plotting;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -26,6 +27,13 @@ public sealed class EvolveCommand : Command<EvolveSettings>
     public override int Execute(CommandContext context, EvolveSettings settings, CancellationToken cancellationToken)
     {
         var options = settings.ToOptions();
+        if (settings.Substitutions is not null)
+        {
+            // Point substitutions exist only for DNA; on a Gaussian genome the strategy's own mutation applies.
+            string latent = RunFolder.OpenExisting(options.Run!).ReadConfig().Model.Latent.Name;
+            if (LatentCatalog.Catalogue.Find(latent).Name != NucleotideLatent.Entry.Name)
+                throw new UserInputException($"--substitutions applies to runs whose genome is DNA (model.latent nucleotide); run '{options.Run}' has a {latent} genome: drop --substitutions.");
+        }
         AtomicFile.CheckDestination(settings.Json ?? Path.Combine(options.Run!, EvolveFile), RunFolder.ReportBytes, settings.Json is null ? "run folder" : "--json");
         console.MarkupLine($"evolving a genome through [bold]{Markup.Escape(options.Run!)}[/] to match target {Markup.Escape(options.Target)}: " +
                            $"{options.Strategy.Name}, {options.Generations} generations, {options.Loss} loss{(options.Prior ? " + prior (MAP)" : "")}");
@@ -39,7 +47,7 @@ public sealed class EvolveCommand : Command<EvolveSettings>
         table.AddRow($"evolved ({result.Strategy}, population {result.Population}, {result.Generations} generations)", F(result.Evolved.Nll, "F2"),
             F(result.Evolved.NegLogPrior, "F2"), F(result.Evolved.MapLoss, "F2"), F(result.Evolved.Mse, "F5"));
         console.Write(table);
-        if (dna) console.MarkupLine($"DNA of {result.EvolvedSequence!.Length} bases: the evolved genome differs from the encoder's at {result.Differences} loci");
+        if (dna) console.MarkupLine($"DNA of {result.EvolvedSequence!.Length} bases, {F(result.Options.Substitutions, "G4")} expected substitutions per genome and generation: the evolved genome differs from the encoder's at {result.Differences} loci");
         var gap = result.AmortisationGap;
         console.MarkupLine($"objective: {result.Objective}; amortisation gap (encoder - evolved): likelihood {F(gap.Likelihood, "F2")} nats, MAP {F(gap.Map, "F2")} nats");
         console.MarkupLine(result.GenerationsToBeatEncoder is int g
