@@ -27,16 +27,16 @@ public sealed class EvolveCommand : Command<EvolveSettings>
     public override int Execute(CommandContext context, EvolveSettings settings, CancellationToken cancellationToken)
     {
         var options = settings.ToOptions();
-        if (settings.Substitutions is not null)
-        {
-            // Point substitutions exist only for DNA; on a Gaussian genome the strategy's own mutation applies.
-            string latent = RunFolder.OpenExisting(options.Run!).ReadConfig().Model.Latent.Name;
-            if (LatentCatalog.Catalogue.Find(latent).Name != NucleotideLatent.Entry.Name)
-                throw new UserInputException($"--substitutions applies to runs whose genome is DNA (model.latent nucleotide); run '{options.Run}' has a {latent} genome: drop --substitutions.");
-        }
+        bool? nucleotide = IsNucleotide(options.Run!);
+        // Point substitutions exist only for DNA; on a Gaussian genome the strategy's own mutation applies.
+        if (settings.Substitutions is not null && nucleotide == false)
+            throw new UserInputException($"--substitutions applies to runs whose genome is DNA (model.latent nucleotide); run '{options.Run}' has a Gaussian genome: drop --substitutions.");
         AtomicFile.CheckDestination(settings.Json ?? Path.Combine(options.Run!, EvolveFile), RunFolder.ReportBytes, settings.Json is null ? "run folder" : "--json");
+        string search = nucleotide == true
+            ? $"a GA over DNA ({options.Substitutions.ToString("G4", CultureInfo.InvariantCulture)} expected point substitutions per genome and generation, one-point crossover)"
+            : options.Strategy.Name;
         console.MarkupLine($"evolving a genome through [bold]{Markup.Escape(options.Run!)}[/] to match target {Markup.Escape(options.Target)}: " +
-                           $"{options.Strategy.Name}, {options.Generations} generations, {options.Loss} loss{(options.Prior ? " + prior (MAP)" : "")}");
+                           $"{Markup.Escape(search)}, {options.Generations} generations, {options.Loss} loss{(options.Prior && nucleotide != true ? " + prior (MAP)" : "")}");
         var result = ProgressDisplay.Run(console, progress => EvolveExperiment.Run(options, settings.Seed, progress, cancellationToken));
 
         var table = new Table().AddColumn("genome").AddColumn(new TableColumn("-log p(x|z) (nats)").RightAligned())
@@ -60,6 +60,19 @@ public sealed class EvolveCommand : Command<EvolveSettings>
         written.AddRange(ExperimentFigures.Save(ExperimentFigures.Evolve(result, Path.GetFileNameWithoutExtension(json)), dir));
         console.MarkupLine($"[green]wrote[/] {Markup.Escape(string.Join(", ", written))}");
         return 0;
+    }
+
+    // Whether the run's genome is DNA, from its config.json; null when the folder cannot be read (the experiment then says why).
+    private static bool? IsNucleotide(string run)
+    {
+        try
+        {
+            return LatentCatalog.Catalogue.Find(RunFolder.OpenExisting(run).ReadConfig().Model.Latent.Name).Name == NucleotideLatent.Entry.Name;
+        }
+        catch (UserInputException)
+        {
+            return null;
+        }
     }
 
     private static string F(double v, string format) => v.ToString(format, CultureInfo.InvariantCulture);

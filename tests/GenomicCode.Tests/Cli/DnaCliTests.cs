@@ -191,7 +191,7 @@ public class DnaCliTests(DnaRunFixture dna) : IClassFixture<DnaRunFixture>
         using var dir = new TempDir();
         string run = TrainTinyRun(dir);
         AssertOneLineUsageError(Run("evolve", "--run", run, "--target", "0", "--substitutions", "2", "--json", dir["e.json"]),
-            "--substitutions applies to runs whose genome is DNA");
+            "--substitutions applies to runs whose genome is DNA (model.latent nucleotide)");
         Assert.False(File.Exists(dir["e.json"]));
     }
 
