@@ -322,7 +322,14 @@ public static class ExperimentFigures
             text.LabelOffsetX = 6;
             text.LabelOffsetY = -6;
         }
-        figure.Plot.Axes.Margins(0.12, 0.12);
+        // Room on the right for the last point's label (text does not widen the axis limits).
+        var xs = points.Select(p => p.RateBits).Concat(points.Select(p => p.CapacityBits ?? double.NaN)).Where(double.IsFinite).ToArray();
+        var ys = points.Select(p => p.DistortionNats).Where(double.IsFinite).ToArray();
+        if (xs.Length > 0 && ys.Length > 0)
+        {
+            double xSpan = Math.Max(1e-9, xs.Max() - xs.Min()), ySpan = Math.Max(1e-9, ys.Max() - ys.Min());
+            figure.Plot.Axes.SetLimits(xs.Min() - 0.08 * xSpan, xs.Max() + 0.2 * xSpan, ys.Min() - 0.1 * ySpan, ys.Max() + 0.12 * ySpan);
+        }
         return new Dictionary<string, Figure> { [$"{stem}.png"] = figure };
     }
 
