@@ -24,70 +24,72 @@
 // - **beta-TCVAE** (Chen et al. 2018) splits the KL into index-code mutual information, total correlation and per-gene
 //   KL, and penalises only the total correlation: the statistical dependence between genes.
 //
-// This notebook trains a plain VAE, a beta-VAE and a beta-TCVAE for 300 steps each on the sprites world, scores their
-// genomes with metrics from `GenomicCode.Metrics`, and shows where the factor information sits. Runs this short only
-// illustrate the workflow: published comparisons train for 300,000 steps (the `sprites-*` presets) over many seeds,
-// and scores differ more between seeds than between many regularisers (Locatello et al. 2019). About a minute on 2 CPU
-// cores.
+// This notebook loads three pretrained genome VAEs that ship with GenomicCode in `models/pretrained/`: a plain VAE, a
+// beta-VAE and a beta-TCVAE, trained on the sprites world with the same network, data stream and budget (each card
+// says the command, seed, steps and time), and asks of each genome where the factor information sits. Every score
+// below comes with the spread over three training seeds, because scores differ more between seeds than between many
+// regularisers (Locatello et al. 2019). Under a minute on 2 CPU cores: nothing is trained here.
 
 // ---- code ----
+using GenomicCode.Analysis;
 using GenomicCode.Core;
-using GenomicCode.Data;
+using GenomicCode.Experiments;
 using GenomicCode.Metrics;
-using GenomicCode.Models;
 using GenomicCode.Plotting;
-using GenomicCode.Regularizers;
 using GenomicCode.Runs;
-using GenomicCode.Training;
 using TorchSharp;
 
 ThreadPolicy.PreferPassiveWaiting();
 NativeRuntime.ConfigureMalloc();
-var device = Devices.Parse("auto");
-var world = new SpritesWorld();
-
-// ---- markdown ----
-// ## Three regularisers, same everything else
-//
-// The models share the architecture, the seed and the data stream of the `notebook-quickstart` preset; only the
-// regulariser differs. Batches of 32 and 300 steps keep the three trainings short.
-
-// ---- code ----
-var preset = PresetCatalog.Load("notebook-quickstart");
-var training = preset.Training with { Steps = 300, BatchSize = 32 };
-var variants = new Dictionary<string, ModelOptions>
-{
-    ["VAE"] = preset.Model,
-    ["beta-VAE (beta 4)"] = preset.Model.WithBeta(4),
-    ["beta-TCVAE (beta 6)"] = preset.Model with { Regularizer = RegularizerCatalog.Spec("beta-tcvae", new BetaTcVaeOptions { Beta = 6 }) },
-};
-var models = new Dictionary<string, GenomeVae>();
-var logs = new Dictionary<string, List<StepMetrics>>();
-foreach (var (label, options) in variants)
-{
-    models[label] = GenomeVae.Create(options, world, seed: 0, device);
-    var trainer = new Trainer(models[label], world, training, device);
-    logs[label] = Enumerable.Range(0, (int)training.Steps).Select(_ => trainer.TrainStep()).ToList();
-    Console.WriteLine($"{label}: reconstruction {logs[label].TakeLast(25).Average(m => m.Reconstruction):F1} nats, KL {logs[label].TakeLast(25).Average(m => m.Kl):F2} nats");
-}
+var names = new Dictionary<string, string> { ["VAE"] = "sprites-vae", ["beta-VAE"] = "sprites-beta-vae", ["beta-TCVAE"] = "sprites-beta-tcvae" };
+var runs = names.ToDictionary(n => n.Key, n => PretrainedModels.Load(n.Value, "cpu"));
+var cards = names.ToDictionary(n => n.Key, n => PretrainedModels.Card(n.Value));
+foreach (var (label, card) in cards)
+    Console.WriteLine($"{label} ({card.Name}): {card.Steps:N0} steps, seed {card.Seed}, {card.TrainingSeconds / 60:F0} min of training. {card.Description}");
+var world = runs["VAE"].Data;
+var device = runs["VAE"].Device;
 
 // ---- markdown ----
 // ## How many genes does each model use?
 //
-// The KL of a gene to the prior, averaged over the last steps, measures how much it carries. Stronger pressure on the
-// KL switches genes off: the beta-VAE typically keeps fewer genes active than the plain VAE, and the sprites world
-// has only five factors to encode.
+// The KL of a gene's posterior to the prior, averaged over 1,000 sprites, measures how much it carries. Stronger
+// pressure on the KL switches genes off: the sprites world has only five factors to encode, and a model that squeezes
+// its genome keeps fewer genes open than the plain VAE.
 
 // ---- code ----
-display(AnalysisFigures.DrawMetricBars("KL of each genome dimension to the prior (last 25 steps)",
-    logs.ToDictionary(l => l.Key, l => (IReadOnlyDictionary<string, double>)Enumerable.Range(0, 10)
-        .ToDictionary(j => $"z{j}", j => l.Value.TakeLast(25).Average(m => m.KlPerDimension[j]))), yLabel: "KL (nats)"));
+var sprites = world.Render(world.SampleFactors(1000, seed: 1), device);
+var klPerGene = runs.ToDictionary(r => r.Key, r =>
+{
+    using var scope = torch.NewDisposeScope();
+    var kl = r.Value.Model.KlPerDimension(sprites).mean(new long[] { 0 }).cpu().data<float>().ToArray();
+    return (IReadOnlyDictionary<string, double>)kl.Select((v, j) => (v, j)).ToDictionary(p => $"z{p.j}", p => (double)p.v);
+});
+display(AnalysisFigures.DrawMetricBars("KL of each genome dimension to the prior (1,000 sprites)", klPerGene, yLabel: "KL (nats)"));
+
+// ---- markdown ----
+// ## What each gene does: traversals side by side
+//
+// A traversal keeps one sprite's genome fixed and sweeps a single gene from -2 to +2. In a disentangled genome each
+// open gene changes one factor only (only the x position, only the size); in an entangled one a gene moves the sprite
+// and resizes it at once. Closed genes (KL near 0) change nothing.
+
+// ---- code ----
+var sweep = LatentTraversal.Linspace(-2, 2, 9);
+foreach (string label in new[] { "VAE", "beta-VAE" })
+{
+    var model = runs[label].Model;
+    var tiles = LatentTraversal.Traverse(model, world, sweep, seed: 3, device);
+    display(Figures.DrawImageGrid(new ImageGrid(model.LatentSize, sweep.Length, 64, 64, tiles,
+            klPerGene[label].Select(kv => $"{kv.Key} (KL {kv.Value:F2})").ToArray(), sweep.Select(v => v.ToString("+0.0;-0.0;0")).ToArray()),
+        $"{label}: one gene at a time, from -2 to +2"));
+}
 
 // ---- markdown ----
 // ## Scoring the genomes
 //
-// Each metric samples sprites, encodes them to their posterior-mean genomes and compares genes with the true factors.
-// They answer different questions:
+// The scores below are those `genomic-code evaluate` measured on each shipped model with disentanglement_lib's sample
+// sizes (10,000 training and 5,000 held-out sprites), read from its card; the second table gives, per setting, the mean
+// and 95% interval over the three training seeds. They answer different questions:
 //
 // - **MIG**, the mutual information gap (Chen et al. 2018): for each factor, the information the best gene holds about it
 //   minus that of the runner-up, over the factor's entropy. High when exactly one gene stands for each factor.
@@ -95,53 +97,43 @@ display(AnalysisFigures.DrawMetricBars("KL of each genome dimension to the prior
 //   *disentanglement* (does each gene matter for one factor only?), *completeness* (is each factor carried by one gene?)
 //   and *informativeness* (prediction accuracy on held-out data).
 // - **SAP** (Kumar et al. 2018): for each factor, how much better the best single gene predicts it than the second best.
-// - **Modularity** and **explicitness** (Ridgeway & Mozer 2018): does each gene depend on one factor only, and can a
-//   linear classifier read every factor from the genome?
-//
-// Sample sizes are cut from disentanglement_lib's 10,000 / 5,000 points to 2,000 / 1,000 so the notebook stays quick.
-// The BetaVAE and FactorVAE scores, which need many interventional batches, are left to `genomic-code evaluate`.
-//
-// Read the numbers with care. After 300 steps the regularised models are still paying for their extra pressure in
-// reconstruction, and they can score lower than the plain VAE; the ranking of regularisers only settles after long
-// training, and then varies with the seed.
+// - **FactorVAE score** (Kim & Mnih 2018): how often the gene of least variance, in batches where one factor is held
+//   fixed, names that factor.
 
 // ---- code ----
-var metrics = new ICodeMetric[]
-{
-    new Mig(new MigOptions { NumTrain = 2000 }),
-    new Dci(new DciOptions { NumTrain = 2000, NumTest = 1000, Trees = 30 }),
-    new Sap(new SapOptions { NumTrain = 2000, NumTest = 1000 }),
-    new ModularityExplicitness(new ModularityOptions { NumTrain = 2000, NumTest = 1000 }),
-};
-var codes = models.ToDictionary(m => m.Key, m => (Train: CodeSampler.Sample(world, m.Value.Encode, 2000, seed: 1, device),
-    Test: CodeSampler.Sample(world, m.Value.Encode, 1000, seed: 2, device)));
-var scores = codes.ToDictionary(c => c.Key, c => (IReadOnlyDictionary<string, double>)metrics
-    .SelectMany(metric => metric.Score(c.Value.Train, c.Value.Test, seed: 0)).ToDictionary(s => s.Key, s => s.Value));
-display(new ScoreTable(scores, columns: new[] { "mig", "dci_disentanglement", "dci_completeness", "dci_informativeness", "sap", "modularity", "explicitness" }));
-display(AnalysisFigures.DrawMetricBars("Disentanglement scores after 300 steps", scores));
+var columns = new[] { "mig", "dci_disentanglement", "dci_completeness", "dci_informativeness", "sap", "factor_vae_score" };
+display(new ScoreTable(cards.ToDictionary(c => c.Key, c => c.Value.Metrics), columns: columns));
+foreach (string metric in columns)
+    Console.WriteLine($"{metric,-26}" + string.Join("   ", cards.Select(c =>
+        $"{c.Key} {(c.Value.SettingMetrics.TryGetValue(metric, out var m) ? m.Format() : "-")}")));
+display(AnalysisFigures.DrawMetricBars("Disentanglement scores of the shipped models",
+    cards.ToDictionary(c => c.Key, c => (IReadOnlyDictionary<string, double>)columns.Where(c.Value.Metrics.ContainsKey).ToDictionary(k => k, k => c.Value.Metrics[k]))));
 
 // ---- markdown ----
 // ## Where the information sits
 //
 // The mutual information between each gene (discretised into 20 bins, as MIG does) and each factor shows the genetic
 // architecture directly. A disentangled genome has one bright cell per factor column and dark cells elsewhere; an
-// entangled one spreads position or scale over several genes. Shape and orientation are hard for every model at this
-// stage: the factors that change many pixels (position, then scale) are learned first. Estimated from 2,000 samples,
-// mutual information is biased upwards for factors with many values (orientation has 40), so even an uninformative
-// gene shows a few tenths of a nat there: compare cells within a column.
+// entangled one spreads position or scale over several genes. The factors that change many pixels (position, then
+// scale) are learned first; shape and orientation are hard for every model. Estimated from 2,000 samples, mutual
+// information is biased upwards for factors with many values (orientation has 40), so even an uninformative gene shows
+// a few tenths of a nat there: compare cells within a column.
 
 // ---- code ----
-foreach (var (label, sample) in codes)
+foreach (var (label, run) in runs)
+{
+    var sample = CodeSampler.Sample(world, run.Model.Encode, 2000, seed: 1, device);
     display(AnalysisFigures.DrawHeatmap($"Mutual information between genes and factors (nats): {label}",
-        InformationTheory.MutualInformationMatrix(InformationTheory.Discretize(sample.Train.Codes, new MigOptions().Bins), sample.Train.Factors),
-        Enumerable.Range(0, 10).Select(j => $"z{j}").ToArray(), world.FactorNames, "nats"));
+        InformationTheory.MutualInformationMatrix(InformationTheory.Discretize(sample.Codes, new MigOptions().Bins), sample.Factors),
+        Enumerable.Range(0, run.Model.LatentSize).Select(j => $"z{j}").ToArray(), world.FactorNames, "nats"));
+}
 
 // ---- markdown ----
 // ## Next
 //
-// - For real comparisons, train the `sprites-*` presets with `genomic-code train`, then `genomic-code evaluate --run DIR`
-//   writes every metric (BetaVAE and FactorVAE scores included) and these figures; `genomic-code score` scores codes
-//   produced by any other framework.
+// - The same comparison from the command line: `genomic-code evaluate --run models/pretrained/sprites-beta-vae`
+//   writes every metric and these figures; `genomic-code score` scores codes produced by any other framework.
+// - To train your own, `docs/disentanglement-search.md` gives the commands and what each setting measured.
 // - Notebook 04 asks the evolutionary version of the question: if we select on one trait, do the others follow?
 
 // ---- twin only ----

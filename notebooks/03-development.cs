@@ -20,13 +20,15 @@
 // 2. an **energy landscape**, the formal version of Waddington's epigenetic landscape: development is a ball rolling
 //    downhill, the valleys (attractors) are the outcomes, and canalisation is the depth of the valley.
 //
-// Both are trained briefly as genome VAEs on the sprites world. About a minute on 2 CPU cores.
+// The GRN is the pretrained `sprites-grn` model shipped in `models/pretrained/` (2,000 steps, its card says how it was
+// trained); the energy landscape is trained briefly here. About a minute on 2 CPU cores.
 
 // ---- code ----
 using GenomicCode.Analysis;
 using GenomicCode.Core;
 using GenomicCode.Data;
 using GenomicCode.Development;
+using GenomicCode.Experiments;
 using GenomicCode.Models;
 using GenomicCode.Plotting;
 using GenomicCode.Runs;
@@ -41,26 +43,22 @@ var world = new SpritesWorld();
 // ---- markdown ----
 // ## A gene-regulatory network in every cell
 //
-// Each cell of a 16x16 grid carries the expression levels x of 12 genes and updates them with the connectionist GRN
+// Each cell of a 16x16 grid carries the expression levels x of 16 genes and updates them with the connectionist GRN
 // of Watson et al. (2014): x <- (1 - tau) x + tau tanh(W(g) [x; signals] + b(g)), with tau = 0.2 as in Kouvaris et al.
 // (2017). The genome g does not paint anything: it sets the regulatory weights W(g) and biases b(g), through a small
-// hypernetwork, and the maternal factors placed in the zygote. Three genes are secreted morphogens; each cell senses
+// hypernetwork, and the maternal factors placed in the zygote. Four genes are secreted morphogens; each cell senses
 // their level and gradient in its neighbourhood, which is how cells far from the zygote learn where they are. Cells
-// come alive next to living cells, so the organism spreads from the centre. Gene 0 is read out as the pixel. Each
-// step also adds Gaussian noise (standard deviation 0.02) to every gene: development is never exact.
+// come alive next to living cells, so the organism spreads from the centre. Gene 0 is read out as the pixel, after
+// 20 steps.
 //
-// The `notebook-grn` preset trains this decoder, with a convolutional encoder, for 150 steps.
+// The pretrained `sprites-grn` model trained this decoder, with a convolutional encoder, for 2,000 steps without
+// developmental noise; below we add noise to the trained network.
 
 // ---- code ----
-var preset = PresetCatalog.Load("notebook-grn");
-var model = GenomeVae.Create(preset.Model, world.ObservationShape, seed: 0, device);
-var trainer = new Trainer(model, world, preset.Training, device);
-var log = new List<StepMetrics>();
-while (trainer.Step < preset.Training.Steps)
-{
-    log.Add(trainer.TrainStep());
-    if (trainer.Step % 50 == 0) Console.WriteLine($"step {trainer.Step}: reconstruction {log[^1].Reconstruction:F1} nats, KL {log[^1].Kl:F2} nats");
-}
+var pretrained = PretrainedModels.Load("sprites-grn", "auto");
+var card = PretrainedModels.Card("sprites-grn");
+Console.WriteLine($"{card.Name}: {card.Steps:N0} steps, seed {card.Seed}, {card.TrainingSeconds / 60:F0} min of training");
+var model = pretrained.Model;
 var grn = (GrnDecoder)model.Decoder;
 
 // ---- markdown ----
@@ -69,7 +67,7 @@ var grn = (GrnDecoder)model.Decoder;
 // `DevelopmentStrip.Capture` infers the genomes of four sprites with the encoder, develops them and records the
 // phenotype at chosen steps (trajectory capture). Step 0 is the zygote alone (one cell of 256, barely visible). The
 // living tissue spreads outwards and the morphogen gradients decide where the readout gene switches on. After this
-// short training the organisms mostly get the position and rough size of their targets, not yet their shapes.
+// training the organisms get the position and rough size of their targets, not yet their shapes.
 
 // ---- code ----
 var (targets, _) = LatentTraversal.Reconstructions(model, world, 4, seed: 1, device);
@@ -88,11 +86,11 @@ display(Figures.DrawImageGrid(new ImageGrid(frames.Organisms, frames.Steps.Lengt
 // dynamics can amplify or damp it.
 //
 // To vary the noise we copy the trained network into decoders that differ only in their noise level, then develop
-// one genome eight times at the noise it was trained with (0.02) and at ten times that.
+// one genome eight times with a little noise (standard deviation 0.02 per gene and step) and with ten times that.
 
 // ---- code ----
 var levels = new[] { 0.0, 0.01, 0.02, 0.05, 0.1, 0.2 };
-var decoders = levels.ToDictionary(level => level, level => new GrnDecoder(model.LatentSize, world.ObservationShape, preset.Model.Decoder.OptionsAs<GrnOptions>() with { Noise = level }));
+var decoders = levels.ToDictionary(level => level, level => new GrnDecoder(model.LatentSize, world.ObservationShape, pretrained.Header.Model.Decoder.OptionsAs<GrnOptions>() with { Noise = level }));
 foreach (var decoder in decoders.Values) decoder.load_state_dict(grn.state_dict());
 var genome = model.Encode(world.Render(world.SampleFactors(1, seed: 5), device));
 var twins = torch.cat(new[] { 0.02, 0.2 }.Select(level => decoders[level].Develop(genome.repeat(8, 1), new torch.Generator(6, device)).Phenotype.sigmoid().detach()).ToArray(), 0);

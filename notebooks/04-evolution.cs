@@ -13,8 +13,8 @@
 //
 // In the genome-VAE picture an encoder infers a genome for an organism in one shot. Mitchell & Cheney point out that
 // this is only a surrogate: in nature the code is written by evolution, by variation and selection over generations.
-// This notebook takes a genotype-phenotype map (a decoder trained as in notebook 01) and runs evolution on it with
-// `GenomicCode.Evolution`:
+// This notebook takes genotype-phenotype maps (the decoders of pretrained genome VAEs shipped in `models/pretrained/`)
+// and runs evolution on them with `GenomicCode.Evolution`:
 //
 // 1. evolution as an encoder: can selection find a genome that regrows a given organism as well as the encoder does?
 // 2. artificial selection on one trait, and the **correlated responses** of the traits nobody selected;
@@ -45,19 +45,20 @@ var device = Devices.Parse("auto");
 var world = new SpritesWorld();
 
 // ---- markdown ----
-// ## A genotype-phenotype map
+// ## Two genotype-phenotype maps
 //
-// The decoder of a small genome VAE (preset `notebook-quickstart`, 400 steps) serves as development: it maps a
-// 10-gene genome to a 64x64 organism. Evolution below only uses the decoder; the encoder is used once, to place the
-// starting population where the decoder has learned to grow real-looking organisms.
+// The decoders of two pretrained genome VAEs serve as development: a plain VAE (`sprites-vae`) and a beta-VAE
+// (`sprites-beta-vae`), trained on the sprites world with the same network and budget; each maps a 10-gene genome to a
+// 64x64 organism. Notebook 02 measures how disentangled their genomes are. Evolution below uses the beta-VAE's decoder,
+// and the selection experiment runs on both. The encoder is used once, to place the starting population where the
+// decoder has learned to grow real-looking organisms.
 
 // ---- code ----
-var preset = PresetCatalog.Load("notebook-quickstart");
-var model = GenomeVae.Create(preset.Model, world.ObservationShape, seed: 0, device);
-var trainer = new Trainer(model, world, preset.Training, device);
-var log = new List<StepMetrics>();
-while (trainer.Step < preset.Training.Steps) log.Add(trainer.TrainStep());
-Console.WriteLine($"step {trainer.Step}: reconstruction {log[^1].Reconstruction:F1} nats, KL {log[^1].Kl:F2} nats");
+var pretrained = new Dictionary<string, string> { ["VAE"] = "sprites-vae", ["beta-VAE"] = "sprites-beta-vae" }
+    .ToDictionary(p => p.Key, p => (Run: PretrainedModels.Load(p.Value, "auto"), Card: PretrainedModels.Card(p.Value)));
+foreach (var (label, (_, card)) in pretrained)
+    Console.WriteLine($"{label}: {card.Steps:N0} steps, seed {card.Seed}; MIG {card.Metrics["mig"]:F3}, DCI disentanglement {card.Metrics["dci_disentanglement"]:F3}");
+var model = pretrained["beta-VAE"].Run.Model;
 
 // ---- markdown ----
 // ## Evolution as the encoder
@@ -85,8 +86,10 @@ foreach (var figure in ExperimentFigures.Evolve(evolved).Values) display(figure)
 
 // ---- code ----
 var traits = new SpritesTraits();
-Func<torch.Tensor, torch.Tensor> traitsOf = genomes => traits.Extract(model.Develop(genomes));
-var population = model.Encode(world.Render(world.SampleFactors(128, seed: 1), device));
+Func<GenomeVae, Func<torch.Tensor, torch.Tensor>> traitsOfModel = m => genomes => traits.Extract(m.Develop(genomes));
+var traitsOf = traitsOfModel(model);
+var founders = world.Render(world.SampleFactors(128, seed: 1), device);
+var population = model.Encode(founders);
 var initial = traitsOf(population);
 display(traits.TraitNames.Select((name, t) => new { Trait = name, Mean = initial.select(1, t).mean().item<float>(), Sd = initial.select(1, t).std().item<float>() }));
 
@@ -106,13 +109,15 @@ display(traits.TraitNames.Select((name, t) => new { Trait = name, Mean = initial
 // units of initial SD make a trait with little initial variance (elongation here, which the blurry phenotypes of a
 // briefly trained decoder change as a side effect of almost anything) look very responsive; and strong selection in
 // a population of 128 lets unselected genes drift, so off-diagonal entries of a few tenths are expected even for a
-// perfectly disentangled map.
+// perfectly disentangled map. The figures are the beta-VAE's; the last lines compare the cross-talk of both maps.
 
 // ---- code ----
-var selection = SelectabilityExperiment.Run(traitsOf, traits.TraitNames, population, new SelectabilityOptions { Generations = 15 }, seed: 2,
-    selectTraits: new[] { 0, 1, 2 });
+var selections = pretrained.ToDictionary(p => p.Key, p => SelectabilityExperiment.Run(traitsOfModel(p.Value.Run.Model), traits.TraitNames,
+    p.Value.Run.Model.Encode(founders), new SelectabilityOptions { Generations = 15 }, seed: 2, selectTraits: new[] { 0, 1, 2 }));
+var selection = selections["beta-VAE"];
 foreach (var figure in ExperimentFigures.Selectability(selection, trait: "scale").Values) display(figure);
-Console.WriteLine($"cross-talk among posX, posY and scale: {selection.CrossTalkGeometric:F2} (0: each trait moves alone)");
+foreach (var (label, result) in selections)
+    Console.WriteLine($"{label}: cross-talk among posX, posY and scale {result.CrossTalkGeometric:F2} (0: each trait moves alone)");
 
 // ---- markdown ----
 // ## Evolvability

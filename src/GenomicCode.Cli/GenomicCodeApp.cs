@@ -99,6 +99,9 @@ public static class GenomicCodeApp
                 weights.AddCommand<WeightsImportCommand>("import")
                     .WithDescription("Read weights (safetensors or .pt) into a run's model and write them as a new run folder; every mismatch is listed.")
                     .WithExample("weights", "import", "--run", "runs/quickstart", "--weights", "finetuned.pt", "--out", "runs/finetuned");
+                weights.AddCommand<WeightsPackCommand>("pack")
+                    .WithDescription("Pack a trained, evaluated run as a pretrained model folder (safetensors weights, config, scores, a model card with the interval over seeds).")
+                    .WithExample("weights", "pack", "--run", "runs/beta4-s0", "--replicates", "runs/beta4-s1,runs/beta4-s2", "--out", "models/pretrained/sprites-beta-vae", "--description", "beta-VAE, beta 4");
             });
             config.AddCommand<ListCommand>("list")
                 .WithDescription("List the parts the library offers, one family at a time: name, aliases, what it does, options with defaults, source (data sets: whether they are in the data cache).")

@@ -62,6 +62,63 @@ public static class StudyFigures
         return new Figure(plot, Math.Max(600, 70 * groups.Count + 240), 550, title);
     }
 
+    /// <summary>Saves <see cref="DrawIntervals"/> as PNG or SVG by extension.</summary>
+    public static string SaveIntervals(string title, string yLabel, IReadOnlyList<string> categories,
+        IReadOnlyDictionary<string, IReadOnlyList<IntervalPoint>> series, string path) =>
+        DrawIntervals(title, yLabel, categories, series).Save(path);
+
+    /// <summary>
+    /// Means with their intervals, grouped: categories (for example metrics) along the x axis and, within each, one
+    /// column per series (for example a setting) side by side. Each column shows its replicates as small open circles,
+    /// its mean as a filled marker and its interval as a vertical bar. A series has one point per category.
+    /// </summary>
+    public static Figure DrawIntervals(string title, string yLabel, IReadOnlyList<string> categories,
+        IReadOnlyDictionary<string, IReadOnlyList<IntervalPoint>> series)
+    {
+        if (categories.Count == 0 || series.Count == 0) throw new ArgumentException("an interval figure needs at least one category and one series.");
+        var plot = new Plot();
+        var palette = new ScottPlot.Palettes.Category10();
+        double width = 0.7, step = width / series.Count;
+        int s = 0;
+        foreach (var (name, points) in series)
+        {
+            if (points.Count != categories.Count)
+                throw new ArgumentException($"series '{name}' has {points.Count} points for {categories.Count} categories.");
+            var color = palette.GetColor(s);
+            double offset = -width / 2 + step * (s + 0.5);
+            var means = new List<(double X, double Y)>();
+            for (int c = 0; c < categories.Count; c++)
+            {
+                var p = points[c];
+                double x = c + offset;
+                var values = p.Values.Where(double.IsFinite).ToArray();
+                if (values.Length > 0)
+                    plot.Add.Markers(values.Select((_, i) => x + (i - (values.Length - 1) / 2.0) * step * 0.15).ToArray(), values, MarkerShape.OpenCircle, 5, color.WithAlpha(0.7));
+                if (double.IsFinite(p.Lower) && double.IsFinite(p.Upper))
+                {
+                    var bar = plot.Add.Line(x, p.Lower, x, p.Upper);
+                    bar.Color = color;
+                    bar.LineWidth = 2;
+                }
+                if (double.IsFinite(p.Mean)) means.Add((x, p.Mean));
+            }
+            var marks = plot.Add.Markers(means.Select(m => m.X).ToArray(), means.Select(m => m.Y).ToArray(), MarkerShape.FilledSquare, 9, color);
+            marks.LegendText = name;
+            s++;
+        }
+        var ticks = new ScottPlot.TickGenerators.NumericManual();
+        for (int c = 0; c < categories.Count; c++) ticks.AddMajor(c, categories[c]);
+        plot.Axes.Bottom.TickGenerator = ticks;
+        plot.Axes.SetLimitsX(-0.6, categories.Count - 0.4);
+        // Scores in [0, 1] (most disentanglement metrics) keep the whole scale, with room above for the legend.
+        var all = series.Values.SelectMany(p => p).SelectMany(p => p.Values.Append(p.Lower).Append(p.Upper)).Where(double.IsFinite).ToArray();
+        if (all.Length > 0 && all.Min() >= 0 && all.Max() <= 1) plot.Axes.SetLimitsY(0, 1.15);
+        plot.YLabel(yLabel);
+        plot.Title(title);
+        plot.ShowLegend(Alignment.UpperLeft);
+        return new Figure(plot, Math.Max(700, 150 * categories.Count + 200), 550, title);
+    }
+
     /// <summary>Saves <see cref="DrawAgainst"/> as PNG or SVG by extension.</summary>
     public static string SaveAgainst(string title, string xLabel, string yLabel, IReadOnlyDictionary<string, (double[] X, double[] Y)> series, string path) =>
         DrawAgainst(title, xLabel, yLabel, series).Save(path);
@@ -127,3 +184,10 @@ public static class StudyFigures
         return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
     }
 }
+
+/// <summary>One column of <see cref="StudyFigures.DrawIntervals"/>: the replicates, their mean and the interval's ends (NaN: not drawn).</summary>
+/// <param name="Values">The replicates.</param>
+/// <param name="Mean">Their mean.</param>
+/// <param name="Lower">Lower end of the interval.</param>
+/// <param name="Upper">Upper end of the interval.</param>
+public sealed record IntervalPoint(IReadOnlyList<double> Values, double Mean, double Lower, double Upper);

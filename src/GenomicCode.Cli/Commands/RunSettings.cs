@@ -9,7 +9,7 @@ public abstract class RunSettings : CommandSettings
 {
     /// <summary>Run folder.</summary>
     [CommandOption("-r|--run <DIR>")]
-    [Description("Run folder written by `genomic-code train` (with checkpoint.bin).")]
+    [Description("Run folder written by `genomic-code train` (with checkpoint.bin), or a pretrained model folder such as models/pretrained/sprites-beta-vae.")]
     public string? Run { get; init; }
 
     /// <summary>Seed.</summary>

@@ -1,5 +1,6 @@
 using GenomicCode.Core;
 using GenomicCode.Data;
+using GenomicCode.Interop;
 using GenomicCode.Metrics;
 using GenomicCode.Models;
 using GenomicCode.Training;
@@ -39,7 +40,21 @@ public sealed class TrainedRun : IDisposable
     public torch.Device Device { get; }
 
     /// <summary>
-    /// Opens a run folder and loads its checkpoint; a folder without a checkpoint is a one-line error. The data set is
+    /// The header (model options, step, seed) of a run folder: from its checkpoint, or from the weights of a pretrained
+    /// model folder (<see cref="PretrainedWeights"/>) that holds no checkpoint; a folder with neither is a one-line error.
+    /// </summary>
+    public static Checkpoint.Header ReadHeader(string path)
+    {
+        var run = RunFolder.OpenExisting(path);
+        string checkpoint = run.File(RunFolder.CheckpointFile);
+        if (File.Exists(checkpoint)) return Checkpoint.ReadHeader(checkpoint);
+        if (PretrainedWeights.Holds(run.Path)) return PretrainedWeights.ReadHeader(run.File(PretrainedWeights.WeightsFile));
+        throw new UserInputException($"run folder '{path}' has no {RunFolder.CheckpointFile} (nor the {PretrainedWeights.WeightsFile} of a pretrained model); train it first (genomic-code train --out {path}).");
+    }
+
+    /// <summary>
+    /// Opens a run folder and loads its checkpoint, or the weights of a pretrained model folder that holds none
+    /// (<see cref="PretrainedWeights"/>); a folder with neither is a one-line error. The data set is
     /// the one the run's config trained on (a fetched set comes from <paramref name="dataCache"/>, default
     /// <see cref="DataCache.Resolve(string?)"/>), and the model is built as training built it, from the options stored
     /// in the checkpoint.
@@ -48,14 +63,14 @@ public sealed class TrainedRun : IDisposable
     {
         var run = RunFolder.OpenExisting(path);
         string checkpoint = run.File(RunFolder.CheckpointFile);
-        if (!File.Exists(checkpoint))
-            throw new UserInputException($"run folder '{path}' has no {RunFolder.CheckpointFile}; train it first (genomic-code train --out {path}).");
+        bool pretrained = !File.Exists(checkpoint) && PretrainedWeights.Holds(run.Path);
         var preset = File.Exists(run.File(RunFolder.ConfigFile)) ? run.ReadConfig() : new Preset();
-        var header = Checkpoint.ReadHeader(checkpoint);
+        var header = ReadHeader(path);
         var dev = Devices.Parse(device ?? preset.Training.Device);
         var data = DatasetCatalog.Create(preset.Training.Dataset, dataCache);
         var model = GenomeVae.Create(header.Model, data, header.Seed, dev);
-        Checkpoint.Load(checkpoint, model, null);
+        if (pretrained) SafeTensors.Load(model, run.File(PretrainedWeights.WeightsFile));
+        else Checkpoint.Load(checkpoint, model, null);
         model.eval();
         return new TrainedRun(run, preset, header, model, data, dev);
     }

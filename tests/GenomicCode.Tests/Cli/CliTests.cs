@@ -159,6 +159,7 @@ public class CliTests
     [InlineData("bench", "develop")]
     [InlineData("weights", "export")]
     [InlineData("weights", "import")]
+    [InlineData("weights", "pack")]
     [InlineData("info")]
     [InlineData("presets")]
     public void Should_PrintHelp_When_AskedForAnyVerb(params string[] verb)

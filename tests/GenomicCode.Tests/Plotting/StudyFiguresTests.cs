@@ -34,6 +34,21 @@ public class StudyFiguresTests
     }
 
     [Fact]
+    public void Should_RenderEverySettingAndMetric_When_DrawingIntervals()
+    {
+        using var dir = new TempDir();
+        var series = new Dictionary<string, IReadOnlyList<IntervalPoint>>
+        {
+            ["beta 1"] = new[] { new IntervalPoint(new[] { 0.05, 0.07, 0.09 }, 0.07, 0.02, 0.12), new IntervalPoint(new[] { 0.1, 0.1, 0.1 }, 0.1, 0.1, 0.1) },
+            ["beta 4"] = new[] { new IntervalPoint(new[] { 0.08, 0.09 }, 0.085, double.NaN, double.NaN), new IntervalPoint(new[] { 0.12 }, 0.12, double.NaN, double.NaN) },
+        };
+        string svg = File.ReadAllText(StudyFigures.SaveIntervals("scores against beta", "score", new[] { "mig", "dci_disentanglement" }, series, dir["i.svg"]));
+
+        foreach (string label in new[] { "beta 1", "beta 4", "mig", "dci_disentanglement", "scores against beta" }) Assert.Contains(label, svg);
+        Assert.Throws<ArgumentException>(() => StudyFigures.DrawIntervals("x", "y", new[] { "mig" }, series));   // two points for one category
+    }
+
+    [Fact]
     public void Should_RenderPointsAndMeans_When_DrawingAMetricAgainstAHyperParameter()
     {
         using var dir = new TempDir();
