@@ -23,8 +23,8 @@
 //   2005); occupancies set the regulatory matrix W of the network;
 // - the GRN decoder grows the organism from one cell on a 16x16 grid, every cell running the same network.
 //
-// This notebook trains a small such model for 400 steps (about 20 s on 2 CPU cores), reads a genome as text, grows
-// the organism it encodes, and follows a single point mutation through W to the phenotype.
+// This notebook loads the pretrained `sprites-dna-grn` model (`models/pretrained/`), reads genomes as text, grows the
+// organisms they encode, and follows a single point mutation through W to the phenotype.
 
 // ---- code ----
 using System.IO;
@@ -32,12 +32,12 @@ using GenomicCode.Analysis;
 using GenomicCode.Core;
 using GenomicCode.Data;
 using GenomicCode.Development;
+using GenomicCode.Experiments;
 using GenomicCode.Latent;
 using GenomicCode.Models;
 using GenomicCode.Numerics;
 using GenomicCode.Plotting;
 using GenomicCode.Runs;
-using GenomicCode.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -49,23 +49,21 @@ var world = new SpritesWorld();
 // ---- markdown ----
 // ## A genome VAE whose genome is DNA
 //
-// The preset `notebook-dna` lays out a 150-base genome: 8 genes, each a 5-base transcription-factor motif followed by
-// a 10-base cis-regulatory region, then 6 motifs of signal-responsive factors (one for each of the 3 signals, the
-// neighbour mean and the x / y gradients, of each of the 2 secreted morphogens). The encoder proposes base
+// The `sprites-dna-grn` preset lays out a 225-base genome: 12 genes, each a 5-base transcription-factor motif followed
+// by a 10-base cis-regulatory region, then 9 motifs of signal-responsive factors (one for each of the 3 signals, the
+// neighbour mean and the x / y gradients, of each of the 3 secreted morphogens). The encoder proposes base
 // probabilities for every locus; training samples relaxed one-hot sequences, so that gradients flow from the pixels
-// back to the bases. 400 steps teach it little more than where to grow; the `sprites-dna-grn` preset (225 bases, 2,000
-// steps, under 8 minutes) learns position and size.
+// back to the bases. The pretrained model trained for 2,000 steps (`genomic-code train --preset sprites-dna-grn`); it
+// learned where to grow and, coarsely, how big.
 
 // ---- code ----
-var preset = PresetCatalog.Load("notebook-dna");
-var model = GenomeVae.Create(preset.Model, world.ObservationShape, seed: 0, device);
-var trainer = new Trainer(model, world, preset.Training, device);
-var log = new List<StepMetrics>();
-while (trainer.Step < preset.Training.Steps) log.Add(trainer.TrainStep());
+var pretrained = PretrainedModels.Load("sprites-dna-grn", "auto");
+var card = PretrainedModels.Card("sprites-dna-grn");
+Console.WriteLine($"{card.Name}: {card.Steps:N0} steps, seed {card.Seed}, {card.TrainingSeconds / 60:F0} min of training");
+var model = pretrained.Model;
 var latent = DnaGenomes.Latent(model);
 var grn = (GrnDecoder)model.Decoder;
 var layout = grn.Layout!;
-Console.WriteLine($"step {trainer.Step}: reconstruction {log[^1].Reconstruction:F1} nats, KL {log[^1].Kl:F1} nats (at most {latent.Loci} ln 4 = {latent.Loci * Math.Log(4):F1})");
 Console.WriteLine($"genome layout: {layout}");
 
 // ---- markdown ----
@@ -77,7 +75,7 @@ Console.WriteLine($"genome layout: {layout}");
 
 // ---- code ----
 var sprites = world.Render(world.SampleFactors(4, seed: 3), device);
-var genomes = DnaGenomes.MostProbable(model, sprites);                     // (4, 150) base indices
+var genomes = DnaGenomes.MostProbable(model, sprites);                     // (4, 225) base indices
 var fasta = new StringWriter();
 NucleotideFasta.Write(fasta, genomes, new[] { "sprite1", "sprite2", "sprite3", "sprite4" });
 Console.Write(fasta.ToString());
@@ -104,12 +102,12 @@ display(Figures.DrawImageGrid(new ImageGrid(2, 4, 64, 64, sprites.cpu().data<flo
 // ## Every point mutation of one genome
 //
 // A genome of L bases has 3 L single point mutants: each locus can take each of its three other bases. We develop all
-// 450 mutants of sprite1's genome in one batch and measure, for each, how much the regulatory matrix W moves (the mean
+// 675 mutants of sprite1's genome in one batch and measure, for each, how much the regulatory matrix W moves (the mean
 // absolute change of its entries) and how much the organism moves (the mean absolute change of its pixels).
 
 // ---- code ----
 var parent = genomes.narrow(0, 0, 1).cpu();
-var mutants = LocusArchitecture.PointMutants(parent);                      // (450, 150): locus l, base + s at row 3 l + s - 1
+var mutants = LocusArchitecture.PointMutants(parent);                      // (675, 225): locus l, base + s at row 3 l + s - 1
 (Tensor W, Tensor Phenotype) Regulate(Tensor indices)
 {
     using var noGrad = torch.no_grad();
@@ -132,10 +130,11 @@ display(new[] { ("motif", true), ("cis", false) }.Select(kind => new
 // ---- markdown ----
 // ## One mutation, a distributed effect on W
 //
-// Take the mutation in a transcription factor's motif that moves the organism most. A motif base is part of one factor's
-// position weight matrix, and that matrix is scored against every cis region: one base changes how strongly the factor
-// binds at every gene, so the whole column of W for that regulator moves, and the genes downstream of it follow
-// through the network's dynamics. No single gene "codes for" the change in the organism.
+// Take the motif mutation that moves the organism most: a base in the motif of a gene's transcription factor, or of a
+// signal-responsive factor (`s0` responds to the first morphogen's level around the cell, the regulator `g0 mean`). A
+// motif base is part of one factor's position weight matrix, and that matrix is scored against every cis region: one
+// base changes how strongly the factor binds at every gene, so the column of W for that regulator moves, and the genes
+// downstream of it follow through the network's dynamics. No single gene "codes for" the change in the organism.
 
 // ---- code ----
 int Strongest(bool motif) => Enumerable.Range(0, pChange.Length).Where(i => names[i / 3].Contains(" motif ") == motif).MaxBy(i => pChange[i]);
@@ -182,7 +181,7 @@ display(Figures.DrawImageGrid(new ImageGrid(1, 3, 64, 64, p0[0].data<float>().Co
 
 // ---- code ----
 var traits = new SpritesTraits();
-var effects = LocusArchitecture.Effects(indices => Grow(indices), traits, genomes.cpu());   // (150, 5)
+var effects = LocusArchitecture.Effects(indices => Grow(indices), traits, genomes.cpu());   // (225, 5)
 var rows = Enumerable.Range(0, latent.Loci).Select(l => (IReadOnlyList<double>)Enumerable.Range(0, traits.TraitNames.Count).Select(t => effects[l, t]).ToArray()).ToList();
 double largest = rows.Max(r => r.Max());
 display(GenomeFigures.DrawLoci("Effect of a point mutation at each locus", rows, traits.TraitNames.ToArray(), 0.1 * largest,
@@ -192,15 +191,17 @@ display(traits.TraitNames.Select((name, t) => new { Trait = name, LociAboveTenPe
 // ---- markdown ----
 // ## Next
 //
-// - `genomic-code train --preset sprites-dna-grn --out runs/dna` trains the larger DNA genome and writes `genome.fa`
-//   and `regulation.png`; `genomic-code genome develop --run runs/dna --fasta runs/dna/genome.fa --out grown.png`
-//   grows any FASTA you edit.
-// - `genomic-code evolve --run runs/dna --target 7` evolves DNA by point substitutions (`--substitutions` sets how many
-//   per genome and generation) towards a target organism and compares it with the encoder's most probable genome.
+// - `genomic-code genome develop --run models/pretrained/sprites-dna-grn --fasta models/pretrained/sprites-dna-grn/genome.fa
+//   --out grown.png` grows any FASTA you edit; `genomic-code train --preset sprites-dna-grn --out runs/dna` trains the
+//   model again and writes `genome.fa` and `regulation.png`.
+// - `genomic-code evolve --run models/pretrained/sprites-dna-grn --target 7 --json runs/dna-evolve/evolve.json` evolves
+//   DNA by point substitutions (`--substitutions` sets how many per genome and generation) towards a target organism
+//   and compares it with the encoder's most probable genome.
 // - `genomic-code analyze --run runs/dna` measures pleiotropy per locus, polygenicity per trait and epistasis among the
 //   strongest loci (`analysis.json`, `loci.png`).
 // - `genomic-code experiment rate-distortion` trains a series of genome lengths and plots genome information in bits
-//   against reconstruction error.
+//   against reconstruction error; `genomic-code experiment generalisation --genome nucleotide` evolves a regulatory
+//   network encoded by DNA under alternating targets (Kouvaris et al. 2017).
 
 // ---- twin only ----
 // Stands in for the notebook's inline display: figures become PNG files, tables and everything else are printed.
