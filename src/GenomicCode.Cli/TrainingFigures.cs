@@ -11,7 +11,7 @@ using TorchSharp;
 namespace GenomicCode.Cli;
 
 /// <summary>
-/// The end-of-training figures of a run folder: reconstructions, latent traversals, loss curve, and a development strip
+/// The end-of-training figures of a run folder: reconstructions, samples from the prior, latent traversals, loss curve, and a development strip
 /// for developmental decoders. A run whose genome is DNA gets, instead of traversals, the most probable genome of each
 /// reconstructed phenotype (genome.fa) and the regulatory matrix the first of them encodes (regulation.png).
 /// </summary>
@@ -19,7 +19,7 @@ public static class TrainingFigures
 {
     /// <summary>File names of the figures.</summary>
     public const string Reconstructions = "reconstructions.png", Traversals = "traversals.png", Loss = "loss.png", Development = "development.png", Landscape = "landscape.png",
-        Regulation = "regulation.png";
+        Regulation = "regulation.png", PriorSamples = "samples.png";
 
     /// <summary>Writes the figures into <paramref name="run"/> and returns their paths.</summary>
     public static IReadOnlyList<string> Write(RunFolder run, GenomeVae model, IGroundTruthData data, torch.Device device, long seed)
@@ -41,6 +41,7 @@ public static class TrainingFigures
                 "Inputs and reconstructions (posterior mean)", run.File(Reconstructions)),
         };
 
+        written.Add(WritePriorSamples(run, model, device, seed, side, pixels));
         if (model.Latent is GenomicCode.Latent.NucleotideLatent)
             written.AddRange(WriteDna(run, model, data, device, (long)Seeds.Derive(seed, 3), n));
         else
@@ -70,6 +71,21 @@ public static class TrainingFigures
                 run.File(Loss), logY: loss.All(l => l.Loss > 0)));
         }
         return written;
+    }
+
+    /// <summary>Samples from the prior: 2 x 8 genomes drawn from the latent's prior, developed; the first channel's probabilities.</summary>
+    private static string WritePriorSamples(RunFolder run, GenomeVae model, torch.Device device, long seed, int side, int pixels)
+    {
+        const int rows = 2, cols = 8;
+        var tiles = new float[rows * cols * side * side];
+        using (var scope = torch.NewDisposeScope())
+        {
+            using var generator = new torch.Generator((ulong)Seeds.Derive(seed, 6), device);
+            var values = model.Develop(model.SamplePrior(rows * cols, generator)).cpu().data<float>().ToArray();   // (16, C, H, W)
+            for (int i = 0; i < rows * cols; i++) Array.Copy(values, i * pixels, tiles, i * side * side, side * side);
+        }
+        return Figures.SaveImageGrid(new ImageGrid(rows, cols, side, side, tiles, new[] { "prior", "prior" }),
+            "Samples from the prior (phenotype probabilities)", run.File(PriorSamples));
     }
 
     /// <summary>Latent traversals: each genome dimension swept from -2 to 2 around one phenotype's posterior mean.</summary>

@@ -21,6 +21,7 @@ public static class ExperimentFigures
         [typeof(GeneralisationResult)] = (r, stem) => Generalisation((GeneralisationResult)r, stem ?? "generalisation"),
         [typeof(LearningResult)] = (r, stem) => Learning((LearningResult)r, stem ?? "learning"),
         [typeof(RateDistortionResult)] = (r, stem) => RateDistortion((RateDistortionResult)r, stem ?? "rate_distortion"),
+        [typeof(RegenerationResult)] = (r, stem) => Regeneration((RegenerationResult)r, stem ?? "regenerate"),
     };
 
     /// <summary>The figures of any experiment's result, by file name; <paramref name="stem"/> null takes the experiment's default.</summary>
@@ -35,7 +36,8 @@ public static class ExperimentFigures
     }
 
     /// <summary>
-    /// Evaluation: the scores as bars (<c>evaluation.png</c>, without the counts of active dimensions), the normalised
+    /// Evaluation: the scores as bars (<c>evaluation.png</c>, without the counts of active dimensions and the log-likelihood;
+    /// none when no metric ran), the normalised
     /// mutual information of codes and factors (<c>mutual_information.png</c>) and, when the run's training curves are
     /// given (read from its metrics.jsonl), the loss, reconstruction and KL (<c>training_curves.png</c>).
     /// </summary>
@@ -43,16 +45,19 @@ public static class ExperimentFigures
         IReadOnlyDictionary<string, (double[] Steps, double[] Values)>? trainingCurves = null)
     {
         string name = NameOf(result.Run);
-        var bars = result.Scores.Where(s => !s.Key.EndsWith("_active_dims", StringComparison.Ordinal)).ToDictionary(s => s.Key, s => s.Value);
+        // The log-likelihood (nats, not a score in [0, 1]) and the counts of active dimensions stay out of the bars.
+        var bars = result.Scores.Where(s => !s.Key.EndsWith("_active_dims", StringComparison.Ordinal) && !s.Key.StartsWith("log_likelihood", StringComparison.Ordinal))
+            .ToDictionary(s => s.Key, s => s.Value);
         var info = result.NormalizedMutualInformation;
         var figures = new Dictionary<string, Figure>
         {
-            [$"{stem}.png"] = AnalysisFigures.DrawMetricBars($"Disentanglement of {name}{StepText(result.Step)}",
-                new Dictionary<string, IReadOnlyDictionary<string, double>> { [name] = bars }),
             ["mutual_information.png"] = AnalysisFigures.DrawHeatmap("Mutual information of codes and factors / factor entropy",
                 info.Select(r => (IReadOnlyList<double>)r).ToArray(), Enumerable.Range(0, info.Length).Select(i => $"z{i}").ToArray(),
                 result.FactorNames, "I(z; v) / H(v)"),
         };
+        if (bars.Count > 0)
+            figures[$"{stem}.png"] = AnalysisFigures.DrawMetricBars($"Disentanglement of {name}{StepText(result.Step)}",
+                new Dictionary<string, IReadOnlyDictionary<string, double>> { [name] = bars });
         var chosen = (trainingCurves ?? new Dictionary<string, (double[], double[])>())
             .Where(c => c.Key is "loss" or "reconstruction" or "kl").ToDictionary(c => c.Key, c => c.Value);
         if (chosen.Count > 0) figures["training_curves.png"] = AnalysisFigures.DrawLines("Training curves (nats per image)", "step", "value", chosen);
@@ -331,6 +336,40 @@ public static class ExperimentFigures
             figure.Plot.Axes.SetLimits(xs.Min() - 0.08 * xSpan, xs.Max() + 0.2 * xSpan, ys.Min() - 0.1 * ySpan, ys.Max() + 0.12 * ySpan);
         }
         return new Dictionary<string, Figure> { [$"{stem}.png"] = figure };
+    }
+
+    /// <summary>
+    /// Regeneration of a Growing NCA: organism 1 growing from the seed, then regrowing after its disc was cut out, beside
+    /// the target (<c>_strips</c>), and the mean loss of the damaged organisms and of the undamaged controls against
+    /// developmental time, on a log axis, the damage marked (<c>.png</c>).
+    /// </summary>
+    public static IReadOnlyDictionary<string, Figure> Regeneration(RegenerationResult result, string stem = "regenerate")
+    {
+        int grow = result.Options.GrowSteps;
+        var strips = new RgbImageGrid(Math.Max(result.Growth.Steps.Length, result.Regeneration.Steps.Length), result.Grid,
+            new[] { result.Growth.Rgb, result.Regeneration.Rgb, result.Target.Rgb },
+            new[] { "growth", "regeneration", "target" },
+            new IReadOnlyList<string>[]
+            {
+                result.Growth.Steps.Select(t => $"t={t}").ToArray(),
+                result.Regeneration.Steps.Select((t, i) => i == 0 ? $"cut t={t}" : $"t={t}").ToArray(),
+                new[] { "target" },
+            });
+        var time = result.Time.Select(t => (double)t).ToArray();
+        var curve = Figures.DrawCurves($"Regeneration: loss over development, disc cut at step {grow}",
+            "RGBA L2 loss (mean)", new Dictionary<string, (double[], double[])>
+            {
+                [$"damaged ({result.Organisms.Count})"] = (time, result.Loss),
+                [$"undamaged ({result.Organisms.Count})"] = (time, result.ControlLoss),
+            });
+        curve.Plot.XLabel("developmental step");
+        var line = curve.Plot.Add.VerticalLine(grow);
+        line.LinePattern = ScottPlot.LinePattern.Dashed;
+        return new Dictionary<string, Figure>
+        {
+            [$"{stem}_strips.png"] = strips.Draw($"{result.Preset}: growth from the seed and regeneration after a disc is cut out (organism 1)"),
+            [$"{stem}.png"] = curve,
+        };
     }
 
     private static string NameOf(string? run) => run is null ? "the model" : Path.GetFileName(Path.TrimEndingDirectorySeparator(run));

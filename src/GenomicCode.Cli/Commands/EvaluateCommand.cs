@@ -10,7 +10,7 @@ using Spectre.Console.Cli;
 
 namespace GenomicCode.Cli.Commands;
 
-/// <summary><c>genomic-code evaluate</c>: disentanglement metrics of a trained run (<see cref="EvaluationExperiment"/>), written to evaluation.json with figures.</summary>
+/// <summary><c>genomic-code evaluate</c>: disentanglement metrics and, with <c>--log-likelihood</c>, the importance-weighted log-likelihood bound of a trained run (<see cref="EvaluationExperiment"/>), written to evaluation.json with figures.</summary>
 public sealed class EvaluateCommand : Command<EvaluateSettings>
 {
     /// <summary>Result file in the run folder.</summary>
@@ -27,8 +27,12 @@ public sealed class EvaluateCommand : Command<EvaluateSettings>
         var options = settings.ToOptions();
         RunFolder.CheckOutputs(options.Run!); // the folder takes evaluation.json and the figures, checked before any work
         var heldOut = (HeldOutMetricOptions)options.Sizes().ApplyTo(new SapOptions());
-        console.MarkupLine($"evaluating [bold]{Markup.Escape(options.Run!)}[/] ({(options.Samples ? "posterior samples" : "posterior means")}, " +
-                           $"{heldOut.NumTrain} train / {heldOut.NumTest} test points)");
+        if (options.LogLikelihood)
+            console.MarkupLine($"evaluating [bold]{Markup.Escape(options.Run!)}[/]: importance-weighted log-likelihood, K = {options.ImportanceSamples}" +
+                               (options.Metrics is { Count: > 0 } ? $", and {string.Join(", ", options.Metrics)}" : ""));
+        else
+            console.MarkupLine($"evaluating [bold]{Markup.Escape(options.Run!)}[/] ({(options.Samples ? "posterior samples" : "posterior means")}, " +
+                               $"{heldOut.NumTrain} train / {heldOut.NumTest} test points)");
         var result = ProgressDisplay.Run(console, progress => EvaluationExperiment.Run(options, settings.Seed, progress, cancellationToken));
 
         var table = new Table().AddColumn("metric").AddColumn(new TableColumn("score").RightAligned());

@@ -38,6 +38,21 @@ public sealed class EvaluateSettings : RunSettings
     [Description("Comma-separated run folders of the same model trained with other seeds: adds the UDR score (Duan et al. 2020) of this run.")]
     public string? UdrWith { get; init; }
 
+    /// <summary>Measure the importance-weighted log-likelihood bound of held-out images.</summary>
+    [CommandOption("--log-likelihood")]
+    [Description("Measure the importance-weighted log-likelihood bound (IWAE, Burda et al. 2016) of held-out images in nats per image (log_likelihood_nats); then the disentanglement metrics run only when --metrics names them.")]
+    public bool LogLikelihood { get; init; }
+
+    /// <summary>Importance samples per image.</summary>
+    [CommandOption("--importance-samples <K>")]
+    [Description("Importance samples per image of the log-likelihood bound. Default 128.")]
+    public int? ImportanceSamples { get; init; }
+
+    /// <summary>Held-out images of the log-likelihood.</summary>
+    [CommandOption("--likelihood-images <N>")]
+    [Description("Held-out images the log-likelihood is averaged over: N of the test split, evenly spaced (default: all of it), or N sampled from a procedural world (default 1000).")]
+    public int? LikelihoodImages { get; init; }
+
     /// <inheritdoc />
     public override ValidationResult Validate()
     {
@@ -46,6 +61,10 @@ public sealed class EvaluateSettings : RunSettings
         if (NumTrain is < 2) return ValidationResult.Error($"--num-train must be >= 2, got {NumTrain}.");
         if (NumVotes is < 2) return ValidationResult.Error($"--num-votes must be >= 2, got {NumVotes}.");
         if (NumTest is < 2) return ValidationResult.Error($"--num-test must be >= 2, got {NumTest}.");
+        if (ImportanceSamples is < 1 or > 100_000) return ValidationResult.Error($"--importance-samples must be in [1, 100000], got {ImportanceSamples}.");
+        if (LikelihoodImages is < 1) return ValidationResult.Error($"--likelihood-images must be >= 1, got {LikelihoodImages}.");
+        if (!LogLikelihood && (ImportanceSamples is not null || LikelihoodImages is not null))
+            return ValidationResult.Error("--importance-samples and --likelihood-images need --log-likelihood.");
         return ValidationResult.Success();
     }
 
@@ -57,6 +76,7 @@ public sealed class EvaluateSettings : RunSettings
         {
             Run = Run, Device = Device, Runs = List(UdrWith), Metrics = Metrics is null ? null : List(Metrics), Samples = Samples,
             NumTrain = NumTrain, NumTest = NumTest, NumVotes = NumVotes,
+            LogLikelihood = LogLikelihood, ImportanceSamples = ImportanceSamples ?? 128, LikelihoodImages = LikelihoodImages,
         };
         options.Validate();
         return options;

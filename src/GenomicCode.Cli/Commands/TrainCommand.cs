@@ -13,7 +13,10 @@ using Spectre.Console.Cli;
 
 namespace GenomicCode.Cli.Commands;
 
-/// <summary><c>genomic-code train</c>: trains a genome VAE from a preset into a self-describing run folder.</summary>
+/// <summary>
+/// <c>genomic-code train</c>: trains a genome VAE from a preset into a self-describing run folder; a Growing NCA preset
+/// (one with a <c>growingNca</c> member, e.g. <c>emoji-growing-nca</c>) goes to <see cref="GrowingNcaTraining"/>.
+/// </summary>
 public sealed class TrainCommand : Command<TrainSettings>
 {
     private readonly IAnsiConsole console;
@@ -36,6 +39,7 @@ public sealed class TrainCommand : Command<TrainSettings>
         {
             preset = PresetCatalog.Load(settings.Preset ?? "quickstart");
         }
+        if (preset.IsGrowingNca) return GrowingNcaTraining.Execute(console, preset, settings, cancellationToken);
         preset = ApplyOverrides(preset, settings).Validate();
         outDir ??= Path.Combine("runs", preset.Name);
         var device = Devices.Parse(preset.Training.Device);
@@ -118,6 +122,7 @@ public sealed class TrainCommand : Command<TrainSettings>
                 BatchSize = s.BatchSize ?? preset.Training.BatchSize,
                 LearningRate = s.LearningRate ?? preset.Training.LearningRate,
                 Device = s.Device ?? preset.Training.Device,
+                Threads = s.Threads ?? preset.Training.Threads,
                 Dataset = Choose(DatasetCatalog.Catalogue, preset.Training.Dataset, s.Dataset),
             },
         };

@@ -67,6 +67,11 @@ public sealed class TrainSettings : DataCacheSettings
     [Description("cpu, cuda, cuda:N or auto (overrides the preset).")]
     public string? Device { get; init; }
 
+    /// <summary>Torch threads.</summary>
+    [CommandOption("--threads <N>")]
+    [Description("libtorch intra-op threads, >= 1 (overrides the preset's training.threads; 0 there keeps libtorch's default, the number of cores).")]
+    public int? Threads { get; init; }
+
     /// <summary>Continue the run in --out from its checkpoint.</summary>
     [CommandOption("--resume")]
     [Description("Continue the run in --out from its checkpoint (same seed; --steps may raise the total).")]
@@ -82,6 +87,7 @@ public sealed class TrainSettings : DataCacheSettings
     {
         if (Steps is <= 0) return ValidationResult.Error($"--steps must be a positive whole number, got {Steps}.");
         if (Beta is double b && (!(b >= 0) || double.IsInfinity(b))) return ValidationResult.Error($"--beta must be a finite number >= 0, got {b}.");
+        if (Threads is <= 0) return ValidationResult.Error($"--threads must be >= 1, got {Threads}.");
         if (BatchSize is <= 0) return ValidationResult.Error($"--batch-size must be >= 1, got {BatchSize}.");
         if (LearningRate is double lr && !(lr > 0)) return ValidationResult.Error($"--lr must be > 0, got {lr}.");
         if (Resume && Force) return ValidationResult.Error("--resume and --force exclude each other: resume keeps the run, force replaces it.");

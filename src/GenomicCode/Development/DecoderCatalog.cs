@@ -9,7 +9,7 @@ public sealed record DecoderContext(int GenomeSize, (int Channels, int Height, i
 
 /// <summary>
 /// The decoders, by name (presets' <c>model.decoder</c>, <c>--decoder</c>, <c>genomic-code list decoders</c>): the direct
-/// "blueprint" <c>conv</c> and the developmental <c>nca</c>, <c>grn</c> and <c>landscape</c>. Adding one is one new file
+/// "blueprint" <c>conv</c> and the developmental <c>nca</c>, <c>vnca</c>, <c>grn</c> and <c>landscape</c>. Adding one is one new file
 /// (a <see cref="GenomeDecoder"/>, its options record and its <c>Entry</c>) plus one line here.
 /// </summary>
 public static class DecoderCatalog
@@ -21,6 +21,7 @@ public static class DecoderCatalog
         {
             ConvDecoder.Entry,
             NcaDecoder.Entry,
+            VncaDecoder.Entry,
             GrnDecoder.Entry,
             LandscapeDecoder.Entry,
         });

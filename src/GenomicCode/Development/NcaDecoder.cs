@@ -19,7 +19,7 @@ public sealed record NcaOptions : CellularOptions
 
     /// <summary>
     /// Also add a linear map of the genome to every cell's hidden layer (a conditional NCA). False grows from the genome in
-    /// the seed cell alone (VNCA, Palm et al. 2022). Default false.
+    /// the seed cell alone. Default false.
     /// </summary>
     public bool ConditionEveryCell { get; init; }
 
@@ -41,8 +41,8 @@ public sealed record NcaOptions : CellularOptions
 }
 
 /// <summary>
-/// A genome-conditioned neural cellular automaton (Growing NCA, Mordvintsev et al. 2020; as a VAE decoder: VNCA, Palm et
-/// al. 2022). Channels 0..P-1 are the readout (P = phenotype channels), channel P is alpha (alive), the rest are hidden.
+/// A genome-conditioned neural cellular automaton on a fixed grid (Growing NCA, Mordvintsev et al. 2020, with the genome
+/// in the seed cell; our VAE decoder, not VNCA: the doubling decoder of Palm et al. 2022 is <see cref="VncaDecoder"/>). Channels 0..P-1 are the readout (P = phenotype channels), channel P is alpha (alive), the rest are hidden.
 /// Each step: perception = identity + Sobel x + Sobel y of every channel as ONE depthwise convolution (3C outputs);
 /// per-cell MLP as 1x1 convolutions 3C -> hidden -> C (ReLU, last layer zero-initialised, no bias); a stochastic
 /// update mask (fire rate); alive masking (alpha &gt; threshold in the 3x3 neighbourhood before and after the update).
@@ -54,7 +54,7 @@ public sealed class NcaDecoder : CellularDecoder
     /// <summary>Catalogue entry.</summary>
     public static CatalogueEntry<NcaOptions, DecoderContext, GenomeDecoder> Entry { get; } = new(
         "nca", "neural cellular automaton grown from one seed cell holding the genome (perception, per-cell MLP, stochastic updates, alive masking).",
-        "Mordvintsev et al. 2020, Growing neural cellular automata (Distill); as a VAE decoder: Palm et al. 2022, Variational neural cellular automata (ICLR)",
+        "Mordvintsev et al. 2020, Growing neural cellular automata (Distill); the genome-seeded VAE decoder is ours (VNCA's doubling decoder: vnca)",
         (o, c) => new NcaDecoder(c.GenomeSize, c.PhenotypeShape, o));
 
     private readonly Tensor perception;     // (3C, 1, 3, 3) fixed kernels: identity, Sobel x, Sobel y per channel

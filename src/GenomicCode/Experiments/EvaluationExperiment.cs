@@ -40,9 +40,27 @@ public sealed record EvaluationOptions : IComponentOptions
     /// <summary>Training points of the BetaVAE and FactorVAE scores only (held-out: half), >= 2; null: <see cref="NumTrain"/>. Default null.</summary>
     public int? NumVotes { get; init; }
 
+    /// <summary>
+    /// Also measure the importance-weighted log-likelihood bound (Burda et al. 2016, eq. 8) of held-out images, in nats
+    /// per image (<see cref="Models.ImportanceWeighted"/>). With it, the disentanglement metrics run only when
+    /// <see cref="Metrics"/> names them. Default false.
+    /// </summary>
+    public bool LogLikelihood { get; init; }
+
+    /// <summary>K, importance samples per image of the log-likelihood bound (1..100000). Default 128 (Burda et al. 2016; Palm et al. 2022).</summary>
+    public int ImportanceSamples { get; init; } = 128;
+
+    /// <summary>
+    /// Held-out images the log-likelihood is averaged over (>= 1): that many of the test split of a labelled image set,
+    /// evenly spaced over it (all of it when null), or this many images sampled from a procedural world (1000 when null). Default null.
+    /// </summary>
+    public int? LikelihoodImages { get; init; }
+
     /// <inheritdoc />
     public void Validate()
     {
+        if (ImportanceSamples < 1 || ImportanceSamples > 100_000) throw new UserInputException($"ImportanceSamples must be in [1, 100000], got {ImportanceSamples}.");
+        if (LikelihoodImages is < 1) throw new UserInputException($"LikelihoodImages must be >= 1, got {LikelihoodImages}.");
         if (NumTrain is < 2) throw new UserInputException($"NumTrain must be >= 2, got {NumTrain}.");
         if (NumTest is < 2) throw new UserInputException($"NumTest must be >= 2, got {NumTest}.");
         if (NumVotes is < 2) throw new UserInputException($"NumVotes must be >= 2, got {NumVotes}.");
@@ -112,11 +130,25 @@ public static class EvaluationExperiment
         IProgress<ExperimentProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         options.Validate();
-        var metrics = MetricCatalog.Parse(options.Metrics is { Count: > 0 } m ? string.Join(",", m) : null, MetricCatalog.Names, options.Sizes());
+        var metrics = options.LogLikelihood && options.Metrics is not { Count: > 0 }
+            ? Array.Empty<IDisentanglementMetric>()
+            : MetricCatalog.Parse(options.Metrics is { Count: > 0 } m ? string.Join(",", m) : null, MetricCatalog.Names, options.Sizes());
         var represent = run.Representation(options.Samples, (long)Seeds.Derive(seed, 99));
-        var steps = new StepCounter(progress, metrics.Count + (others.Count > 0 ? 1 : 0) + 1);
+        var steps = new StepCounter(progress, metrics.Count + (others.Count > 0 ? 1 : 0) + (options.LogLikelihood ? 1 : 0) + 1);
         var scores = new SortedDictionary<string, double>(StringComparer.Ordinal);
         var seconds = new SortedDictionary<string, double>(StringComparer.Ordinal);
+        if (options.LogLikelihood)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var watch = Stopwatch.StartNew();
+            var (estimate, split) = HeldOutLogLikelihood(run, options, (long)Seeds.Derive(seed, 7), cancellationToken);
+            scores[LogLikelihoodKey] = estimate.MeanNats;
+            scores[LogLikelihoodKey + "_standard_error"] = estimate.StandardError;
+            scores["log_likelihood_importance_samples"] = estimate.ImportanceSamples;
+            scores["log_likelihood_images"] = estimate.Images;
+            seconds["log_likelihood"] = watch.Elapsed.TotalSeconds;
+            steps.Advance($"log-likelihood ({split}, K = {estimate.ImportanceSamples}): {estimate.MeanNats:F2} nats per image, {seconds["log_likelihood"]:F1} s");
+        }
         foreach (var metric in metrics)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -141,6 +173,53 @@ public static class EvaluationExperiment
         steps.Advance("mutual information of codes and factors");
         return new EvaluationResult(run.Run.Path, run.Header.Step, options.Samples ? "posterior_sample" : "posterior_mean", seed, options,
             metrics.Select(x => MetricCatalog.Spec(x.Name, x.Options)).ToArray(), seconds, run.Data.ScoredFactorNames(), information) { Scores = scores };
+    }
+
+    /// <summary>
+    /// <paramref name="n"/> of <paramref name="count"/> stored images, evenly spaced: floor(i count / n) for i = 0..n-1
+    /// (all of them when n = count). Test splits are stored class by class, so the first n would be one class.
+    /// </summary>
+    public static int[] HeldOutIndices(int n, int count) =>
+        Enumerable.Range(0, n).Select(i => (int)((long)i * count / n)).ToArray();
+
+    /// <summary>Key of the log-likelihood bound in evaluation.json (nats per held-out image).</summary>
+    public const string LogLikelihoodKey = "log_likelihood_nats";
+
+    /// <summary>
+    /// The importance-weighted log-likelihood bound of a run's held-out images (<see cref="Models.ImportanceWeighted"/>):
+    /// for a labelled image set, <see cref="EvaluationOptions.LikelihoodImages"/> images (default all) of its test split,
+    /// evenly spaced over it (<see cref="HeldOutIndices"/>), read with the run's own binarisation; for a procedural world, which has no held-out split, that many
+    /// images (default 1000) sampled from it with <paramref name="seed"/>. Returns the estimate and which images it used.
+    /// </summary>
+    public static (Models.LogLikelihoodEstimate Estimate, string Split) HeldOutLogLikelihood(TrainedRun run, EvaluationOptions options, long seed,
+        CancellationToken cancellationToken = default)
+    {
+        var spec = run.Preset.Training.Dataset;
+        if (spec.Options is DatasetOptions dataset)
+        {
+            var test = DatasetCatalog.Create(spec with { Options = dataset with { Split = DatasetOptions.Test } });
+            if (test is LabelledImageSet images)
+            {
+                int n = Math.Min(options.LikelihoodImages ?? images.ImageCount, images.ImageCount);
+                var chosen = HeldOutIndices(n, images.ImageCount);
+                var estimate = Models.ImportanceWeighted.Estimate(run.Model,
+                    (start, count) => images.RenderImages(chosen.Skip(start).Take(count).ToArray(), run.Device),
+                    n, options.ImportanceSamples, seed, run.Device, cancellationToken: cancellationToken);
+                return (estimate, $"{images.Name}, {n} of {images.ImageCount} evenly spaced, binarize {images.Options.Binarize}");
+            }
+        }
+        int m = options.LikelihoodImages ?? 1000;
+        var factors = run.Data.SampleFactors(m, (long)Seeds.Derive(seed, 1));
+        var sampled = Models.ImportanceWeighted.Estimate(run.Model,
+            (start, count) =>
+            {
+                var rows = new int[count, factors.GetLength(1)];
+                for (int r = 0; r < count; r++)
+                    for (int f = 0; f < factors.GetLength(1); f++) rows[r, f] = factors[start + r, f];
+                return run.Data.Render(rows, run.Device);
+            },
+            m, options.ImportanceSamples, seed, run.Device, cancellationToken: cancellationToken);
+        return (sampled, $"{m} images sampled from the training data (no held-out split)");
     }
 
     /// <summary>

@@ -88,6 +88,7 @@ public static class ExperimentCatalog
         {
             EvaluationExperiment.Entry, AnalysisExperiment.Entry, ScoreExperiment.Entry, EvolveExperiment.Entry, SelectabilityExperiment.Entry,
             EvolvabilityExperiment.Entry, GeneralisationExperiment.Entry, LearningExperiment.Entry, RateDistortionExperiment.Entry,
+            RegenerationExperiment.Entry,
         });
 
     /// <summary>Catalogue names (without aliases), in listing order.</summary>

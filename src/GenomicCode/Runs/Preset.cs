@@ -21,11 +21,24 @@ public sealed record Preset
     /// <summary>How to train it.</summary>
     public TrainingOptions Training { get; init; } = new();
 
-    /// <summary>Validates both parts.</summary>
+    /// <summary>
+    /// Set for a Growing NCA preset (Mordvintsev et al. 2020; for example <c>emoji-growing-nca</c>): the preset then
+    /// trains one automaton on one emoji target with the sample pool and damage (<see cref="GrowingNcaTrainer"/>), not a
+    /// genome VAE, and <see cref="Model"/> is not used. Null (left out of the JSON) for genome VAE presets.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public GrowingNcaTrainingOptions? GrowingNca { get; init; }
+
+    /// <summary>Whether this preset trains a Growing NCA (<see cref="GrowingNca"/> is set) rather than a genome VAE.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool IsGrowingNca => GrowingNca is not null;
+
+    /// <summary>Validates both parts (and the Growing NCA part when there is one).</summary>
     public Preset Validate()
     {
         Model.Validate();
         Training.Validate();
+        GrowingNca?.Validate(Training.BatchSize);
         return this;
     }
 

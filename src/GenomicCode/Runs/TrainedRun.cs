@@ -46,10 +46,18 @@ public sealed class TrainedRun : IDisposable
     public static Checkpoint.Header ReadHeader(string path)
     {
         var run = RunFolder.OpenExisting(path);
+        if (File.Exists(run.File(RunFolder.ConfigFile))) RefuseGrowingNca(path, run.ReadConfig());
         string checkpoint = run.File(RunFolder.CheckpointFile);
         if (File.Exists(checkpoint)) return Checkpoint.ReadHeader(checkpoint);
         if (PretrainedWeights.Holds(run.Path)) return PretrainedWeights.ReadHeader(run.File(PretrainedWeights.WeightsFile));
         throw new UserInputException($"run folder '{path}' has no {RunFolder.CheckpointFile} (nor the {PretrainedWeights.WeightsFile} of a pretrained model); train it first (genomic-code train --out {path}).");
+    }
+
+    /// <summary>A Growing NCA run (no genome VAE inside) is a one-line error naming the verb that measures it.</summary>
+    private static void RefuseGrowingNca(string path, Preset preset)
+    {
+        if (preset.IsGrowingNca)
+            throw new UserInputException($"run folder '{path}' holds a Growing NCA run (preset {preset.Name}), not a genome VAE; measure it with `genomic-code experiment regenerate --run {path}`.");
     }
 
     /// <summary>
@@ -65,6 +73,7 @@ public sealed class TrainedRun : IDisposable
         string checkpoint = run.File(RunFolder.CheckpointFile);
         bool pretrained = !File.Exists(checkpoint) && PretrainedWeights.Holds(run.Path);
         var preset = File.Exists(run.File(RunFolder.ConfigFile)) ? run.ReadConfig() : new Preset();
+        RefuseGrowingNca(path, preset);
         var header = ReadHeader(path);
         var dev = Devices.Parse(device ?? preset.Training.Device);
         var data = DatasetCatalog.Create(preset.Training.Dataset, dataCache);

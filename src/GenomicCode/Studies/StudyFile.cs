@@ -150,6 +150,8 @@ public static partial class StudyFile
             Preset basePreset;
             try { basePreset = PresetCatalog.Load(presetRef); }
             catch (UserInputException e) { throw Fail("preset", e.Message); }
+            if (basePreset.IsGrowingNca)
+                throw Fail("preset", $"'{d.Preset}' is a Growing NCA preset; studies train genome VAE presets (train it with `genomic-code train --preset {d.Preset}`).");
             var baseJson = (JsonObject)JsonNode.Parse(basePreset.ToJson())!;
             if (d.Set is not null)
                 foreach (var (key, value) in d.Set)

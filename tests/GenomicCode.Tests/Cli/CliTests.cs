@@ -28,7 +28,7 @@ public class CliTests
         using var dir = new TempDir();
         var r = Run("train", "--preset", TinyPreset(dir), "--out", dir["run"]);
         Assert.True(r.Code == 0, r.Output);
-        foreach (string f in new[] { "config.json", "environment.json", "metrics.jsonl", "checkpoint.bin", "reconstructions.png", "traversals.png", "loss.png" })
+        foreach (string f in new[] { "config.json", "environment.json", "metrics.jsonl", "checkpoint.bin", "reconstructions.png", "samples.png", "traversals.png", "loss.png" })
             Assert.True(File.Exists(Path.Combine(dir["run"], f)), $"missing {f}");
         var config = Preset.Parse(File.ReadAllText(Path.Combine(dir["run"], "config.json")), "config");
         Assert.Equal(3, config.Model.LatentSize);

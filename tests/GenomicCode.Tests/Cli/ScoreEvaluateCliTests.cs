@@ -133,6 +133,31 @@ public class ScoreEvaluateCliTests
         Assert.True(s.Code == 0, s.Output);
         Assert.Contains("posterior_sample", File.ReadAllText(Path.Combine(dir["run"], "evaluation.json")));
     }
+
+    [Fact]
+    public void Should_WriteTheLogLikelihoodBound_When_EvaluatingWithLogLikelihood()
+    {
+        using var dir = new TempDir();
+        File.WriteAllText(dir["tiny.json"], """
+            { "name": "tiny", "model": { "latentSize": 3, "hiddenSize": 32 },
+              "training": { "steps": 2, "batchSize": 4, "learningRate": 0.01, "checkpointEvery": 2, "logEvery": 2, "device": "cpu" } }
+            """);
+        Assert.Equal(0, Run("train", "--preset", dir["tiny.json"], "--out", dir["run"]).Code);
+        var r = Run("evaluate", "--run", dir["run"], "--log-likelihood", "--importance-samples", "4", "--likelihood-images", "6", "--num-train", "64");
+        Assert.True(r.Code == 0, r.Output);
+        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir["run"], "evaluation.json")));
+        var root = doc.RootElement;
+        double nats = root.GetProperty("log_likelihood_nats").GetDouble();
+        // A log-likelihood of binary images: finite and below 0.
+        Assert.True(double.IsFinite(nats) && nats < 0, $"{nats}");
+        Assert.True(root.GetProperty("log_likelihood_nats_standard_error").GetDouble() > 0);
+        Assert.Equal(4, root.GetProperty("log_likelihood_importance_samples").GetInt32());
+        Assert.Equal(6, root.GetProperty("log_likelihood_images").GetInt32());
+        Assert.Equal(0, root.GetProperty("metrics").GetArrayLength());     // only the bound: no metric was named
+        Assert.False(File.Exists(Path.Combine(dir["run"], "evaluation.png")));
+        AssertOneLineUsageError(Run("evaluate", "--run", dir["run"], "--importance-samples", "4"), "need --log-likelihood");
+        AssertOneLineUsageError(Run("evaluate", "--run", dir["run"], "--log-likelihood", "--importance-samples", "0"), "--importance-samples");
+    }
 }
 
 [Collection(TorchCollection.Name)]

@@ -47,6 +47,7 @@ public class DeviceCleanTests
             "nca" => DecoderCatalog.Spec("nca", new NcaOptions { Steps = 2, MaxSteps = 3, Channels = 4, HiddenSize = 8, Grid = 8, Noise = 0.01 }),
             "grn" => DecoderCatalog.Spec("grn", new GrnOptions { Steps = 2, MaxSteps = 3, Channels = 4, HiddenSize = 8, Grid = 8, Morphogens = 2, Noise = 0.01 }),
             "landscape" => DecoderCatalog.Spec("landscape", new LandscapeOptions { Steps = 2, MaxSteps = 3, Channels = 4, HiddenSize = 8, Noise = 0.01, ReadoutHiddenSize = 16 }),
+            "vnca" => DecoderCatalog.Spec("vnca", new VncaOptions { Steps = 3, MaxSteps = 4, Channels = 4, HiddenSize = 8, ResidualBlocks = 1, Noise = 0.01 }),
             _ => DecoderCatalog.Spec(decoder),
         },
         Regularizer = RegularizerCatalog.Spec(regularizer),
@@ -86,6 +87,30 @@ public class DeviceCleanTests
 
         // Then both steps ran on real values
         Assert.All(losses, l => Assert.True(double.IsFinite(l) && l > 0, $"{decoder}/{regularizer}: loss {l}"));
+    }
+
+    [Fact]
+    public void Should_CreateNoTensorOffTheDevice_When_TrainingAGrowingNca()
+    {
+        // Given a tiny Growing NCA trainer on the CPU (pool, target and model made on the host)
+        using var target = Training.GrowingNcaTrainerTests.SquareTarget();
+        var options = new GrowingNcaTrainingOptions
+        {
+            TargetSize = 4, TargetPadding = 2, Automaton = new GrowingNcaOptions { Channels = 6, HiddenSize = 8 }, PoolSize = 4,
+            MinSteps = 2, MaxSteps = 3, Damaged = 1,
+        };
+        using var trainer = new GrowingNcaTrainer(options, new TrainingOptions { BatchSize = 2, Seed = 1, Steps = 2 }, target, torch.CPU);
+
+        // When it trains two steps with every tensor made without a device on meta
+        var losses = new List<double>();
+        WithHiddenTensorsOnMeta(() =>
+        {
+            losses.Add(trainer.TrainStep().Loss);
+            losses.Add(trainer.TrainStep().Loss);
+        });
+
+        // Then both steps ran on real values
+        Assert.All(losses, l => Assert.True(double.IsFinite(l) && l > 0, $"loss {l}"));
     }
 
     [Theory]

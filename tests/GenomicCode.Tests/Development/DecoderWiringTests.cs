@@ -14,11 +14,27 @@ public class DecoderWiringTests
     [InlineData("sprites-nca", "nca")]
     [InlineData("sprites-grn", "grn")]
     [InlineData("sprites-landscape", "landscape")]
+    [InlineData("mnist-vnca", "vnca")]
+    [InlineData("fashion-vnca", "vnca")]
     public void Should_NameADevelopmentalDecoder_When_LoadingTheDecoderPresets(string preset, string decoder)
     {
         var p = PresetCatalog.Load(preset);
         Assert.Equal(decoder, p.Model.Decoder.Name);
         Assert.True(DecoderCatalog.IsDevelopmental(p.Model.Decoder.Name));
+        Assert.Equal(p, Preset.Parse(p.ToJson(), "round trip"));
+    }
+
+    [Theory]
+    [InlineData("mnist-vnca", "mnist", "vnca", "static")]
+    [InlineData("fashion-vnca", "fashion-mnist", "vnca", "none")]
+    [InlineData("fashion-conv-vae", "fashion-mnist", "conv", "none")]
+    public void Should_TrainOnTheRealDataSet_When_LoadingTheRealDataPresets(string preset, string dataset, string decoder, string binarize)
+    {
+        var p = PresetCatalog.Load(preset);
+        Assert.Equal((dataset, decoder), (p.Training.Dataset.Name, p.Model.Decoder.Name));
+        var options = p.Training.Dataset.OptionsAs<GenomicCode.Data.DatasetOptions>();
+        Assert.Equal((GenomicCode.Data.DatasetOptions.Train, binarize), (options.Split, options.Binarize));
+        Assert.Equal(1, p.Training.Threads);
         Assert.Equal(p, Preset.Parse(p.ToJson(), "round trip"));
     }
 

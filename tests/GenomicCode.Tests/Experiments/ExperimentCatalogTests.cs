@@ -19,6 +19,7 @@ public sealed class TinyRunFixture : IDisposable
     public TinyRunFixture()
     {
         Run = CliHarness.TrainTinyRun(dir);
+        GrowingNcaRun = CliHarness.TrainTinyGrowingNcaRun(dir);
         var rng = new Random(0);
         var codes = new double[200, 3];
         var factors = new int[200, 2];
@@ -38,6 +39,9 @@ public sealed class TinyRunFixture : IDisposable
 
     /// <summary>The run folder (3 genes, 2 training steps).</summary>
     public string Run { get; }
+
+    /// <summary>A Growing NCA run folder (8x8 grid, 3 training steps).</summary>
+    public string GrowingNcaRun { get; }
 
     /// <summary>Codes of 200 samples: two codes follow the two factors, one is noise.</summary>
     public string Codes { get; }
@@ -77,6 +81,7 @@ public class ExperimentCatalogTests(TinyRunFixture tiny) : IClassFixture<TinyRun
             Decoder = DecoderCatalog.Spec("grn", new GrnOptions { Steps = 4, Channels = 4, Morphogens = 1, HiddenSize = 8 }),
         },
         "rate-distortion" => new RateDistortionOptions { Lengths = [110], Steps = 3, EvalImages = 8, Threads = 1 },
+        "regenerate" => new RegenerationOptions { Run = tiny.GrowingNcaRun, Organisms = 2, GrowSteps = 4, RecoverySteps = 4, Frames = 3 },
         _ => throw new InvalidOperationException($"experiment '{name}' has no tiny options in {nameof(ExperimentCatalogTests)}; add them."),
     };
 
