@@ -69,6 +69,9 @@ public static class GenomicCodeApp
                 experiment.AddCommand<LearningCommand>("learning")
                     .WithDescription("A developmental decoder learns target shapes by gradient descent and by evolution over its weights; loss against decoder evaluations and time.")
                     .WithExample("experiment", "learning", "--decoder", "grn", "--strategy", "es", "--generations", "150", "--out", "runs/learning");
+                experiment.AddCommand<RateDistortionCommand>("rate-distortion")
+                    .WithDescription("Train a series of genome VAEs (beta for Gaussian genomes, genome length for DNA); genome information in bits against reconstruction error.")
+                    .WithExample("experiment", "rate-distortion", "--preset", "notebook-dna", "--lengths", "110,150,230", "--out", "runs/rate-distortion");
                 experiment.AddCommand<RegenerateCommand>("regenerate")
                     .WithDescription("Grow a trained Growing NCA (train --preset emoji-growing-nca), cut a random disc out of each organism and follow its loss against the target over developmental time; recovered fraction and steps to recover.")
                     .WithExample("experiment", "regenerate", "--run", "runs/emoji-growing-nca", "--seed", "0");

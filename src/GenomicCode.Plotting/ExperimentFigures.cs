@@ -20,6 +20,7 @@ public static class ExperimentFigures
         [typeof(EvolvabilityResult)] = (r, stem) => Evolvability((EvolvabilityResult)r, stem ?? "evolvability"),
         [typeof(GeneralisationResult)] = (r, stem) => Generalisation((GeneralisationResult)r, stem ?? "generalisation"),
         [typeof(LearningResult)] = (r, stem) => Learning((LearningResult)r, stem ?? "learning"),
+        [typeof(RateDistortionResult)] = (r, stem) => RateDistortion((RateDistortionResult)r, stem ?? "rate_distortion"),
         [typeof(RegenerationResult)] = (r, stem) => Regeneration((RegenerationResult)r, stem ?? "regenerate"),
     };
 
@@ -299,6 +300,42 @@ public static class ExperimentFigures
         figures[$"{stem}_phenotypes.png"] = Figures.DrawImageGrid(new ImageGrid(3, k, s, s, pixels, new[] { "target", "gradient", "evolved" }, result.Shapes.ToArray()),
             "Targets | grown by the gradient-trained decoder | by the evolved decoder");
         return figures;
+    }
+
+    /// <summary>
+    /// Rate-distortion: the distortion (Bernoulli NLL per image, nats) against the rate (genome information, bits) of every
+    /// point of the series, in order of rate, each labelled with what it varied (beta or the genome length); for DNA a
+    /// second series marks each point's capacity, 2 bits per base, at the same distortion (<c>.png</c>).
+    /// </summary>
+    public static IReadOnlyDictionary<string, Figure> RateDistortion(RateDistortionResult result, string stem = "rate_distortion")
+    {
+        if (result.Points.Count == 0) throw new ArgumentException("a rate-distortion figure needs at least one point.");
+        bool dna = result.GenomeKind == "nucleotide";
+        var points = result.Points.OrderBy(p => p.RateBits).ToArray();
+        string Label(RateDistortionPoint p) => dna ? $"L = {p.GenomeSize.ToString(CultureInfo.InvariantCulture)}" : $"beta = {p.Beta.ToString("G4", CultureInfo.InvariantCulture)}";
+        var series = new Dictionary<string, (double[], double[])>
+        {
+            [dna ? "trained (genome length L)" : "trained (beta)"] = (points.Select(p => p.RateBits).ToArray(), points.Select(p => p.DistortionNats).ToArray()),
+        };
+        if (dna) series["capacity (2 bits per base)"] = (points.Select(p => p.CapacityBits ?? double.NaN).ToArray(), points.Select(p => p.DistortionNats).ToArray());
+        var figure = AnalysisFigures.DrawLines($"Rate-distortion of the genomic code ({result.Preset}, {result.Options.Steps} steps per point)",
+            "genome information: KL(q(g|x) || p(g)) in bits", "reconstruction error: -log p(x|g) in nats", series);
+        foreach (var p in points)
+        {
+            var text = figure.Plot.Add.Text(Label(p), p.RateBits, p.DistortionNats);
+            text.LabelFontSize = 11;
+            text.LabelOffsetX = 6;
+            text.LabelOffsetY = -6;
+        }
+        // Room on the right for the last point's label (text does not widen the axis limits).
+        var xs = points.Select(p => p.RateBits).Concat(points.Select(p => p.CapacityBits ?? double.NaN)).Where(double.IsFinite).ToArray();
+        var ys = points.Select(p => p.DistortionNats).Where(double.IsFinite).ToArray();
+        if (xs.Length > 0 && ys.Length > 0)
+        {
+            double xSpan = Math.Max(1e-9, xs.Max() - xs.Min()), ySpan = Math.Max(1e-9, ys.Max() - ys.Min());
+            figure.Plot.Axes.SetLimits(xs.Min() - 0.08 * xSpan, xs.Max() + 0.2 * xSpan, ys.Min() - 0.1 * ySpan, ys.Max() + 0.12 * ySpan);
+        }
+        return new Dictionary<string, Figure> { [$"{stem}.png"] = figure };
     }
 
     /// <summary>

@@ -39,6 +39,11 @@ public sealed class EvolveSettings : RunSettings
     [Description("Leave the prior term log p(z) out of the fitness (likelihood only). By default fitness is the MAP objective log p(x | z) + log p(z), the one the encoder is judged on too; --loss mse needs --no-prior.")]
     public bool NoPrior { get; init; }
 
+    /// <summary>Expected point substitutions per genome and generation on a nucleotide run.</summary>
+    [CommandOption("--substitutions <N>")]
+    [Description("Nucleotide runs only: expected point substitutions per genome and generation (> 0; each locus mutates with probability N / L, Jukes-Cantor). Default 1.")]
+    public double? Substitutions { get; init; }
+
     /// <summary>JSON output path.</summary>
     [CommandOption("--json <FILE>")]
     [Description("Where to write the result JSON (figures go next to it). Default: evolve.json in the run folder.")]
@@ -54,6 +59,8 @@ public sealed class EvolveSettings : RunSettings
         if (Loss is not ("bernoulli" or "mse")) return ValidationResult.Error($"--loss must be bernoulli or mse, got '{Loss}'.");
         if (Loss == "mse" && !NoPrior) return ValidationResult.Error("--loss mse needs --no-prior: the prior term log p(z) is in nats and adds only to the Bernoulli likelihood.");
         if (Generations < 1) return ValidationResult.Error($"--generations must be >= 1, got {Generations}.");
+        if (Substitutions is double n && !(n > 0 && double.IsFinite(n)))
+            return ValidationResult.Error($"--substitutions must be a finite number > 0 (expected substitutions per genome and generation), got {n.ToString(System.Globalization.CultureInfo.InvariantCulture)}.");
         return ValidationResult.Success();
     }
 
@@ -63,7 +70,7 @@ public sealed class EvolveSettings : RunSettings
         var options = new EvolveOptions
         {
             Run = Run, Device = Device, Target = Target!, Strategy = StrategyCatalog.With(StrategyCatalog.Spec(Strategy), Population),
-            Generations = Generations, Loss = Loss, Prior = !NoPrior,
+            Generations = Generations, Loss = Loss, Prior = !NoPrior, Substitutions = Substitutions ?? 1,
         };
         options.Validate();
         return options;

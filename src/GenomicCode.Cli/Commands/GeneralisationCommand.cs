@@ -29,7 +29,8 @@ public sealed class GeneralisationCommand : Command<GeneralisationSettings>
         var options = settings.ToOptions(); // validated before anything is written
         AtomicFile.CheckDestination(Path.Combine(settings.Out, ResultFileName), RunFolder.ReportBytes, "--out");
         console.MarkupLine($"generalisation experiment ({options.Strategy}, {options.TargetSet} targets): {options.Traits} traits in {options.Modules} modules, " +
-                           $"{options.TrainingGenerations} training generations, {options.Replicates} replicate(s), {options.CostNorm} connection cost {F(options.ConnectionCost)}, seed {settings.Seed}");
+                           $"{options.TrainingGenerations} training generations, {options.Replicates} replicate(s), {options.CostNorm} connection cost {F(options.ConnectionCost)}, seed {settings.Seed}" +
+                           (options.Genome == "nucleotide" ? $"; and B read from DNA ({Markup.Escape(options.Layout.ToString())})" : ""));
         var result = ProgressDisplay.Run(console, progress => GeneralisationExperiment.Run(options, settings.Seed, progress, cancellationToken));
 
         string dir = Path.GetFullPath(settings.Out);
@@ -56,6 +57,8 @@ public sealed class GeneralisationCommand : Command<GeneralisationSettings>
                 F(c.HebbianCorrelation));
         }
         console.Write(table);
+        foreach (var c in result.Conditions.Where(c => c.Dna is not null))
+            console.MarkupLine($"{Markup.Escape(c.Condition)}: replicate 1's DNA ({c.Dna!.Length} bases) {Markup.Escape(c.Dna)}");
         if (result.CostCurve is { Count: > 0 } curve)
         {
             var errors = new Table().AddColumn(new TableColumn($"lambda ({options.CostUnits})").RightAligned()).AddColumn(new TableColumn("lambda (ours)").RightAligned())

@@ -102,6 +102,26 @@ public sealed class GeneralisationSettings : CommandSettings
     [Description("Units of --connection-cost and --cost-sweep: ours (lambda sum|B|^p / N against P.S / N) or kouvaris (their lambda sum|B|^p / N^2 against 0.5 (1 + P.S / (N tau1 / tau2)); L1 0.22 and L2 38 in their units). Default ours.")]
     public string? CostUnits { get; init; }
 
+    /// <summary>How the genome encodes B.</summary>
+    [CommandOption("--genome <KIND>")]
+    [Description("direct (B evolves entry by entry, default) or nucleotide: beside the direct conditions, B is read from DNA by sequence affinity (one gene per trait: a motif and a cis region) and evolved by point substitutions, no cost and cost side by side.")]
+    public string? Genome { get; init; }
+
+    /// <summary>Motif length of the nucleotide genome.</summary>
+    [CommandOption("--motif-length <M>")]
+    [Description("--genome nucleotide: bases of each gene's transcription-factor motif (1..64). Default 4.")]
+    public int? MotifLength { get; init; }
+
+    /// <summary>Cis-region length of the nucleotide genome.</summary>
+    [CommandOption("--cis-length <C>")]
+    [Description("--genome nucleotide: bases of each gene's cis-regulatory region (>= the motif length). Default 8.")]
+    public int? CisLength { get; init; }
+
+    /// <summary>Point substitutions per genome and generation (GA).</summary>
+    [CommandOption("--substitutions <N>")]
+    [Description("--genome nucleotide with --strategy ga: expected point substitutions in the DNA per genome and generation (> 0; the hill climber substitutes one base per mutation). Default 1.")]
+    public double? Substitutions { get; init; }
+
     /// <summary>Seed.</summary>
     [CommandOption("--seed <S>")]
     [Description("Seed of every replicate. Default 0.")]
@@ -127,6 +147,8 @@ public sealed class GeneralisationSettings : CommandSettings
             SigmaB = SigmaB ?? start.SigmaB, Tau1 = Tau1 ?? start.Tau1, Tau2 = Tau2 ?? start.Tau2,
             EnvironmentalNoise = EnvironmentalNoise ?? start.EnvironmentalNoise, CostUnits = CostUnits ?? start.CostUnits,
             CostSweep = CostSweep is null ? start.CostSweep : ParseCosts(CostSweep),
+            Genome = Genome ?? start.Genome, MotifLength = MotifLength ?? start.MotifLength, CisLength = CisLength ?? start.CisLength,
+            Substitutions = Substitutions ?? start.Substitutions,
         };
         options.Validate();
         return options;

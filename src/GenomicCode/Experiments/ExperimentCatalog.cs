@@ -87,7 +87,7 @@ public static class ExperimentCatalog
         new CatalogueEntry<ExperimentContext, IExperimentResult>[]
         {
             EvaluationExperiment.Entry, AnalysisExperiment.Entry, ScoreExperiment.Entry, EvolveExperiment.Entry, SelectabilityExperiment.Entry,
-            EvolvabilityExperiment.Entry, GeneralisationExperiment.Entry, LearningExperiment.Entry,
+            EvolvabilityExperiment.Entry, GeneralisationExperiment.Entry, LearningExperiment.Entry, RateDistortionExperiment.Entry,
             RegenerationExperiment.Entry,
         });
 

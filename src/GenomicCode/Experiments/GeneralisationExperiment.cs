@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using GenomicCode.Core;
 using GenomicCode.Core.Catalogues;
 using GenomicCode.Evolution;
+using GenomicCode.Latent;
 using GenomicCode.Numerics;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -139,6 +140,35 @@ public sealed record GeneralisationOptions : IComponentOptions
     /// </summary>
     public string CostUnits { get; init; } = "ours";
 
+    /// <summary>The genome encodings of B this experiment runs: "direct" and "nucleotide".</summary>
+    public static readonly IReadOnlyList<string> Genomes = new[] { "direct", "nucleotide" };
+
+    /// <summary>
+    /// How the genome encodes B. "direct": B evolves entry by entry, as in the papers. "nucleotide": the direct
+    /// conditions run as well, and beside them the no-cost and cost conditions train a genome [G | DNA] whose B is the
+    /// regulatory matrix <see cref="Latent.SequenceAffinity"/> reads from the DNA (one gene per trait: a motif of
+    /// <see cref="MotifLength"/> bases and a cis region of <see cref="CisLength"/> bases), evolved by point substitutions
+    /// instead of changes to B_ij; the test phase is the same for both. Default "direct".
+    /// </summary>
+    public string Genome { get; init; } = "direct";
+
+    /// <summary>Nucleotide genome: bases of each gene's transcription-factor motif (1..64). Default 4.</summary>
+    public int MotifLength { get; init; } = 4;
+
+    /// <summary>Nucleotide genome: bases of each gene's cis-regulatory region (MotifLength..4096). Default 8.</summary>
+    public int CisLength { get; init; } = 8;
+
+    /// <summary>
+    /// Nucleotide genome, GA: expected point substitutions in the DNA per genome and generation (each locus mutates with
+    /// probability Substitutions / L); the hill climber substitutes one base where the direct version changes one B_ij.
+    /// Default 1.
+    /// </summary>
+    public double Substitutions { get; init; } = 1;
+
+    /// <summary>The DNA layout of the nucleotide genome: one gene per trait, no signal factors.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public Latent.NucleotideLayout Layout => new() { Genes = Traits, MotifLength = MotifLength, CisLength = CisLength };
+
     /// <summary>The connection cost <paramref name="lambda"/>, given in <see cref="CostUnits"/>, in our units.</summary>
     public double OurCost(double lambda) => CostUnits == "kouvaris" ? GeneralisationExperiment.CostFromKouvaris(lambda, Traits, Tau1, Tau2) : lambda;
 
@@ -173,6 +203,10 @@ public sealed record GeneralisationOptions : IComponentOptions
         if (CostUnits is not ("ours" or "kouvaris")) throw new UserInputException($"CostUnits must be ours or kouvaris, got '{CostUnits}'.");
         if (CostUnits == "kouvaris" && !(Tau1 > 0 && Tau2 > 0))
             throw new UserInputException($"CostUnits kouvaris needs Tau1 > 0 and Tau2 > 0 (their fitness divides P by tau1 / tau2), got {Tau1} and {Tau2}.");
+        if (!Genomes.Contains(Genome)) throw new UserInputException($"Genome must be one of {string.Join(", ", Genomes)}, got '{Genome}'.");
+        if (MotifLength < 1 || MotifLength > 64) throw new UserInputException($"MotifLength must be in [1, 64], got {MotifLength}.");
+        if (CisLength < MotifLength || CisLength > 4096) throw new UserInputException($"CisLength must be in [MotifLength = {MotifLength}, 4096] so a motif fits in it, got {CisLength}.");
+        if (!(Substitutions > 0) || double.IsInfinity(Substitutions)) throw new UserInputException($"Substitutions must be finite and > 0, got {Substitutions}.");
         if (CostSweep is null) throw new UserInputException("CostSweep must be a list (empty for no curve).");
         foreach (double c in CostSweep)
             if (!(c >= 0) || double.IsInfinity(c)) throw new UserInputException($"CostSweep values must be finite and >= 0, got {c}.");
@@ -214,11 +248,13 @@ public sealed record GeneralisationReplicate(double RandomToSeenShare, double Ra
 /// <param name="Replicates">Every replicate's numbers.</param>
 /// <param name="EnvironmentalNoise">Environmental noise kappa of training (0 but for the noise condition).</param>
 /// <param name="Statistics">Means over replicates with 95 % t intervals, and replicate counts: the replicate is the unit.</param>
+/// <param name="Genome">How B was encoded: "direct" (entry by entry) or "nucleotide" (read from DNA by <see cref="Latent.SequenceAffinity"/>).</param>
+/// <param name="Dna">Nucleotide conditions: the evolved DNA of the first replicate as ACGT text (B above is what it encodes); null otherwise.</param>
 public sealed record GeneralisationCondition(string Condition, double ConnectionCost, double GenerationsToAdaptSeen,
     double GenerationsToAdaptUnseen, double UnseenAdaptedShare, double WithinModuleWeight, double BetweenModuleWeight,
     double RandomToSeenShare, double RandomToUnseenShare, double[] RegulatoryMatrix, double RandomToUnseenShareSd,
     double GenerationsToAdaptUnseenSd, double HebbianCorrelation, IReadOnlyList<GeneralisationReplicate> Replicates,
-    double EnvironmentalNoise = 0, ConditionStatistics? Statistics = null);
+    double EnvironmentalNoise = 0, ConditionStatistics? Statistics = null, string Genome = "direct", string? Dna = null);
 
 /// <summary>
 /// A condition's outcomes by replicate. The unseen targets of one replicate are not independent of each other (the
@@ -304,7 +340,9 @@ public static class GeneralisationExperiment
     /// <param name="Seed">Seed of a search that runs every lineage on one stream.</param>
     /// <param name="LineageSeed">Seed of lineage i, for searches that run one stream per lineage.</param>
     /// <param name="Device">Where the populations live.</param>
-    public sealed record SearchSpec(GeneralisationOptions Options, bool Training, int Lineages, long Seed, Func<int, long> LineageSeed, Device Device);
+    /// <param name="Loci">Training a nucleotide genome [G | bases]: its DNA length L; 0 for [G | B].</param>
+    public sealed record SearchSpec(GeneralisationOptions Options, bool Training, int Lineages, long Seed, Func<int, long> LineageSeed, Device Device,
+        int Loci = 0);
 
     /// <summary>
     /// The searches, by <see cref="GeneralisationOptions.Strategy"/>. Each runs <see cref="SearchSpec.Lineages"/> lineages
@@ -334,11 +372,12 @@ public static class GeneralisationExperiment
         var (training, unseen) = Targets(options);
         int r = options.Replicates;
         bool noisy = options.EnvironmentalNoise > 0, curve = options.CostSweep.Count > 0;
-        var steps = new StepCounter(progress, (long)options.TrainingGenerations * (1 + (noisy ? 1 : 0) + (curve ? 1 : 0))
-            + (long)(3 + (noisy ? 1 : 0)) * r + (long)options.CostSweep.Count * r);
+        bool dna = options.Genome == "nucleotide";
+        var steps = new StepCounter(progress, (long)options.TrainingGenerations * (1 + (noisy ? 1 : 0) + (curve ? 1 : 0) + (dna ? 1 : 0))
+            + (long)(3 + (noisy ? 1 : 0) + (dna ? 2 : 0)) * r + (long)options.CostSweep.Count * r);
         double cost = options.OurCost(options.ConnectionCost);
         // Both evolved conditions train side by side: lineages [no cost x R, cost x R].
-        var evolved = Train(options, new[] { (0.0, 0.0), (cost, 0.0) }, training, seed, device, steps, "training", cancellationToken);
+        var (evolved, _) = Train(options, new[] { (0.0, 0.0), (cost, 0.0) }, training, seed, device, steps, "training", cancellationToken);
         string costName = $"evolved B, {options.CostNorm.ToUpperInvariant()} connection cost {options.ConnectionCost.ToString(System.Globalization.CultureInfo.InvariantCulture)}"
             + (options.CostUnits == "kouvaris" ? $" (Kouvaris et al. units; ours {cost.ToString("G4", System.Globalization.CultureInfo.InvariantCulture)})" : "");
         var conditions = new List<GeneralisationCondition>
@@ -350,10 +389,22 @@ public static class GeneralisationExperiment
         };
         if (noisy)
         {
-            var noiseB = Train(options, new[] { (0.0, options.EnvironmentalNoise) }, training, Seeds.DeriveNonNegative(seed, 1001), device, steps,
+            var (noiseB, _) = Train(options, new[] { (0.0, options.EnvironmentalNoise) }, training, Seeds.DeriveNonNegative(seed, 1001), device, steps,
                 "training with environmental noise", cancellationToken);
             conditions.Add(RunCondition($"evolved B, environmental noise {options.EnvironmentalNoise.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
                 options, 0.0, options.EnvironmentalNoise, noiseB, training, unseen, seed, device, steps, cancellationToken));
+        }
+        if (dna)
+        {
+            // The same two conditions with B read from DNA, evolved by point substitutions; the replicates start from
+            // random DNA (the uniform prior) and see the same targets and test phase as the direct ones.
+            using var affinity = Affinity(options, device);
+            var (dnaB, sequences) = Train(options, new[] { (0.0, 0.0), (cost, 0.0) }, training, Seeds.DeriveNonNegative(seed, 1003), device, steps,
+                "training DNA", cancellationToken, affinity);
+            conditions.Add(RunCondition("DNA-encoded B, no connection cost", options, 0.0, 0, dnaB.narrow(0, 0, r), training, unseen, seed, device, steps,
+                cancellationToken) with { Genome = "nucleotide", Dna = sequences[0] });
+            conditions.Add(RunCondition("DNA-encoded " + costName[8..], options, cost, 0, dnaB.narrow(0, r, r), training, unseen, seed, device, steps,
+                cancellationToken) with { Genome = "nucleotide", Dna = sequences[r] });
         }
         var noCost = conditions[1];
         conditions = conditions.Select(c => c with { Statistics = StatisticsOf(c, ReferenceEquals(c, noCost) ? null : noCost) }).ToList();
@@ -361,7 +412,7 @@ public static class GeneralisationExperiment
         var points = new List<CostCurvePoint>();
         if (curve)
         {
-            var sweep = Train(options, options.CostSweep.Select(c => (options.OurCost(c), 0.0)).ToArray(), training, Seeds.DeriveNonNegative(seed, 1002),
+            var (sweep, _) = Train(options, options.CostSweep.Select(c => (options.OurCost(c), 0.0)).ToArray(), training, Seeds.DeriveNonNegative(seed, 1002),
                 device, steps, "training the cost curve", cancellationToken);
             for (int i = 0; i < options.CostSweep.Count; i++)
             {
@@ -610,6 +661,12 @@ public static class GeneralisationExperiment
     {
         var o = s.Options;
         int n = o.Traits;
+        if (s.Training && s.Loci > 0)
+        {
+            using var dnaStart = DnaStart(s, Enumerable.Range(0, s.Lineages).Select(l => RandomBases(s.LineageSeed(l), 1, s.Loci, s.Device)));
+            return new HillClimber(dnaStart, DnaRegulatoryMutation.SingleChange(n, s.Loci, o.SigmaG, o.GenotypeBound, o.MutateRegulationProbability),
+                new Generator((ulong)s.Seed, s.Device));
+        }
         var mutation = s.Training
             ? new RegulatoryMutation(n, o.SigmaG, o.SigmaB, o.GenotypeBound, o.MutateRegulationProbability, o.SelfRegulation)
             : new RegulatoryMutation(n, o.SigmaG, 0, o.GenotypeBound, 0, true);
@@ -622,6 +679,15 @@ public static class GeneralisationExperiment
         var o = s.Options;
         int n = o.Traits;
         using var scope = torch.NewDisposeScope();
+        if (s.Training && s.Loci > 0)
+        {
+            var mutation = DnaRegulatoryMutation.PerLocus(n, s.Loci, o.SigmaG, Math.Min(1, o.Substitutions / s.Loci));
+            return new StrategyGroup(Enumerable.Range(0, s.Lineages).Select(l =>
+            {
+                using var population = DnaStart(s, new[] { RandomBases(s.LineageSeed(l), o.PopulationSize, s.Loci, s.Device) });
+                return (IEvolutionStrategy)new GeneticAlgorithm(population, new TruncationSelection(0.25), mutation, null, eliteCount: 1, s.LineageSeed(l));
+            }).ToArray());
+        }
         var start = torch.zeros(o.PopulationSize, s.Training ? n + n * n : n, dtype: ScalarType.Float64, device: s.Device);
         var scale = torch.cat(new[]
         {
@@ -633,15 +699,30 @@ public static class GeneralisationExperiment
             eliteCount: 1, s.LineageSeed(l))).ToArray());
     }
 
+    // Uniformly random bases (count, L) drawn with the seed, as 0..3 in float64: the uniform prior over DNA.
+    private static Tensor RandomBases(long seed, int count, int loci, Device device)
+    {
+        using var generator = Seeds.Generator(device, seed, 1003);
+        return torch.randint(0, 4, new long[] { count, loci }, dtype: ScalarType.Int64, device: device, generator: generator).to(ScalarType.Float64);
+    }
+
+    // Start rows [G = 0 | bases] from blocks of bases, one block per lineage, in lineage order.
+    private static Tensor DnaStart(SearchSpec s, IEnumerable<Tensor> bases)
+    {
+        using var scope = torch.NewDisposeScope();
+        var dna = torch.cat(bases.ToArray(), 0);
+        var start = torch.cat(new[] { torch.zeros(dna.shape[0], s.Options.Traits, dtype: ScalarType.Float64, device: s.Device), dna }, 1);
+        return start.MoveToOuterDisposeScope();
+    }
+
     // Fitness of genomes [G | B] (training) or G with B frozen at (N, N) (test), rows grouped by lineage; targets (N) shared or
     // one per lineage (L, N); costs one per lineage (L).
-    private static Tensor LineageFitness(GeneralisationOptions o, Tensor genomes, Tensor? frozenB, Tensor target, Tensor lambda)
+    private static Tensor LineageFitness(GeneralisationOptions o, Tensor genomes, Tensor? frozenB, Tensor target, Tensor lambda, SequenceAffinity? affinity = null)
     {
         int n = o.Traits;
         long lineages = lambda.shape[0], perLineage = genomes.shape[0] / lineages;
         var g = genomes.narrow(1, 0, n);
-        var b = frozenB is null ? genomes.narrow(1, n, n * n).reshape(-1, n, n) : frozenB.unsqueeze(0).expand(genomes.shape[0], -1, -1);
-        if (frozenB is null && !o.SelfRegulation) b = b * torch.eye(n, dtype: b.dtype, device: b.device).RSub(1L);
+        var b = frozenB is null ? RegulationOf(o, genomes.narrow(1, n, genomes.shape[1] - n), affinity) : frozenB.unsqueeze(0).expand(genomes.shape[0], -1, -1);
         var rowTargets = target.dim() == 1 || perLineage == 1 ? target : target.repeat_interleave(perLineage, 0);
         return Fitness(g, b, rowTargets, o, perLineage == 1 ? lambda : lambda.repeat_interleave(perLineage, 0));
     }
@@ -653,11 +734,14 @@ public static class GeneralisationExperiment
     // (L, N, N), lineages group-major: the parent of a hill-climber lineage; the elite of a GA's last generation, not its
     // best of all time, because the elite carries the regulation evolved under every target, not one lucky individual
     // from an early period.
-    private static Tensor Train(GeneralisationOptions o, (double Cost, double Noise)[] groups, double[][] targets, long seed, Device device,
-        StepCounter steps, string label, CancellationToken cancel)
+    // With an affinity layer the genomes are [G | bases] and B is what the layer reads from the bases (the diagonal dropped
+    // without self-regulation); the second result then holds each lineage's evolved DNA as text (empty otherwise).
+    private static (Tensor B, string[] Sequences) Train(GeneralisationOptions o, (double Cost, double Noise)[] groups, double[][] targets, long seed, Device device,
+        StepCounter steps, string label, CancellationToken cancel, SequenceAffinity? affinity = null)
     {
-        int n = o.Traits, width = n + n * n, lineages = groups.Length * o.Replicates;
-        using var search = Searches[o.Strategy](new SearchSpec(o, true, lineages, seed, l => ReplicateSeed(seed, l % o.Replicates), device));
+        int loci = affinity?.Layout.Length ?? 0;
+        int n = o.Traits, width = n + (affinity is null ? n * n : loci), lineages = groups.Length * o.Replicates;
+        using var search = Searches[o.Strategy](new SearchSpec(o, true, lineages, seed, l => ReplicateSeed(seed, l % o.Replicates), device, loci));
         using var lambda = torch.tensor(groups.SelectMany(g => Enumerable.Repeat(g.Cost, o.Replicates)).ToArray(), dtype: ScalarType.Float64, device: device);
         bool noisy = groups.Any(g => g.Noise > 0);
         using var kappa = torch.tensor(groups.SelectMany(g => Enumerable.Repeat(g.Noise, o.Replicates)).ToArray(), dtype: ScalarType.Float64, device: device);
@@ -671,15 +755,43 @@ public static class GeneralisationExperiment
             if (noisy)
                 target = target.unsqueeze(0).Plus(torch.randn(new long[] { lineages, n }, dtype: ScalarType.Float64, device: device, generator: environment)
                     .mul(kappa.unsqueeze(1)));                                                      // (L, N): this generation's environments
-            Tensor FitnessOf(Tensor genomes) => LineageFitness(o, genomes, null, target, lambda);
+            Tensor FitnessOf(Tensor genomes) => LineageFitness(o, genomes, null, target, lambda, affinity);
             if (noisy || gen % o.SwitchEvery == 0) search.Reevaluate(FitnessOf);
             search.Tell(FitnessOf(search.Ask()));
             steps.Advance(() => $"{label}: generation {gen + 1}/{o.TrainingGenerations}", every: Math.Max(1, o.TrainingGenerations / 200));
         }
         using var parents = search.Parents;                                                       // (L x K, N + N^2), lineage-major
-        var first = parents.view(lineages, -1, width).select(1, 0);                               // (L, N + N^2): each lineage's first parent
-        var evolved = first.narrow(1, n, n * n).reshape(lineages, n, n);
-        return o.SelfRegulation ? evolved.clone() : evolved * torch.eye(n, dtype: ScalarType.Float64, device: device).RSub(1L);
+        var first = parents.view(lineages, -1, width).select(1, 0);                               // (L, width): each lineage's first parent
+        var sequences = affinity is null ? Array.Empty<string>() : NucleotideGenome.ToStrings(first.narrow(1, n, loci).round().to(ScalarType.Int64).cpu());
+        var evolved = RegulationOf(o, first.narrow(1, n, width - n), affinity);
+        return (evolved.clone(), sequences);
+    }
+
+    /// <summary>
+    /// The affinity layer of the nucleotide genome: <see cref="SequenceAffinity"/> over <see cref="GeneralisationOptions.Layout"/>
+    /// with its default (untrained) potential, gain and threshold, in float64 on <paramref name="device"/>.
+    /// </summary>
+    public static SequenceAffinity Affinity(GeneralisationOptions o, Device device)
+    {
+        var affinity = new SequenceAffinity(o.Layout);
+        affinity.to(ScalarType.Float64).to(device);
+        foreach (var parameter in affinity.parameters()) parameter.requires_grad = false;
+        return affinity;
+    }
+
+    /// <summary>
+    /// B (R, N, N) of the regulatory part of training genomes (R, width - N): the entries themselves (direct), or the
+    /// regulatory matrix <paramref name="affinity"/> reads from bases stored as 0..3 (nucleotide); the diagonal is zero
+    /// without self-regulation.
+    /// </summary>
+    public static Tensor RegulationOf(GeneralisationOptions o, Tensor regulatory, SequenceAffinity? affinity)
+    {
+        int n = o.Traits;
+        var b = affinity is null
+            ? regulatory.reshape(-1, n, n)
+            : affinity.forward(NucleotideGenome.OneHot(regulatory.round().to(ScalarType.Int64)).to(affinity.parameters().First().dtype))
+                .Weights.to(regulatory.dtype);                                                                              // (R, N, N)
+        return o.SelfRegulation ? b : b * torch.eye(n, dtype: b.dtype, device: b.device).RSub(1L);
     }
 
     // Test phase: B frozen, one lineage per target, G from 0, only G mutates; returns per target the first generation in

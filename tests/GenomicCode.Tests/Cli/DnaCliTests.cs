@@ -152,6 +152,50 @@ public class DnaCliTests(DnaRunFixture dna) : IClassFixture<DnaRunFixture>
     }
 
     [Fact]
+    public void Should_SubstituteAtTheGivenRate_When_EvolvingDnaWithSubstitutions()
+    {
+        string run = TrainedRun();
+        using var dir = new TempDir();
+        // When the same seed evolves DNA with 1 (the default) and with 40 expected substitutions per genome and generation
+        var one = Run("evolve", "--run", run, "--target", "0", "--generations", "2", "--population", "8", "--seed", "5", "--json", dir["one.json"]);
+        var many = Run("evolve", "--run", run, "--target", "0", "--generations", "2", "--population", "8", "--seed", "5", "--substitutions", "40",
+            "--json", dir["many.json"]);
+        Assert.True(one.Code == 0, one.Output);
+        Assert.True(many.Code == 0, many.Output);
+        using var a = System.Text.Json.JsonDocument.Parse(File.ReadAllText(dir["one.json"]));
+        using var b = System.Text.Json.JsonDocument.Parse(File.ReadAllText(dir["many.json"]));
+        // Then the rate is recorded in the options, printed, and changes what the second generation holds
+        Assert.Equal(1, a.RootElement.GetProperty("options").GetProperty("substitutions").GetDouble());
+        Assert.Equal(40, b.RootElement.GetProperty("options").GetProperty("substitutions").GetDouble());
+        Assert.Contains("40 expected substitutions per genome and generation", many.Output);
+        // (the first generation is the same random sample; the second differs only through the mutation rate)
+        double[] Mean(System.Text.Json.JsonDocument d) => d.RootElement.GetProperty("mean_fitness").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+        Assert.Equal(Mean(a)[0], Mean(b)[0], 6);
+        Assert.NotEqual(Mean(a)[1], Mean(b)[1]);
+    }
+
+    [Theory]
+    [InlineData("0", "--substitutions must be a finite number > 0")]
+    [InlineData("-2", "--substitutions must be a finite number > 0")]
+    public void Should_ExitWithUsageError_When_SubstitutionsAreNotPositive(string value, string expected)
+    {
+        string run = TrainedRun();
+        using var dir = new TempDir();
+        AssertOneLineUsageError(Run("evolve", "--run", run, "--target", "0", "--substitutions", value, "--json", dir["e.json"]), expected);
+        Assert.False(File.Exists(dir["e.json"]));
+    }
+
+    [Fact]
+    public void Should_RefuseSubstitutions_When_EvolvingAGaussianRun()
+    {
+        using var dir = new TempDir();
+        string run = TrainTinyRun(dir);
+        AssertOneLineUsageError(Run("evolve", "--run", run, "--target", "0", "--substitutions", "2", "--json", dir["e.json"]),
+            "--substitutions applies to runs whose genome is DNA (model.latent nucleotide)");
+        Assert.False(File.Exists(dir["e.json"]));
+    }
+
+    [Fact]
     public void Should_RefuseAGaussianRun_When_DevelopingDna()
     {
         using var dir = new TempDir();

@@ -47,6 +47,24 @@ public class GeneralisationCliTests
         Assert.Equal(1, json.RootElement.GetProperty("conditions")[2].GetProperty("replicates").GetArrayLength());
     }
 
+    [Fact]
+    public void Should_WriteTheDnaConditionsBesideTheDirectOnes_When_TheGenomeIsNucleotide()
+    {
+        using var dir = new TempDir();
+        var r = Run("experiment", "generalisation", "--genome", "nucleotide", "--strategy", "ga", "--generations", "6", "--switch-every", "3",
+            "--population", "4", "--test-generations", "3", "--replicates", "1", "--motif-length", "3", "--cis-length", "5", "--out", dir["gen"]);
+        Assert.True(r.Code == 0, r.Output);
+        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(dir["gen"], "generalisation.json")));
+        var conditions = json.RootElement.GetProperty("conditions").EnumerateArray().ToArray();
+        Assert.Equal(5, conditions.Length);
+        // 12 genes x (3 motif + 5 cis) = 96 bases of DNA, and a B heatmap for every condition
+        Assert.Equal(96, conditions[3].GetProperty("dna").GetString()!.Length);
+        Assert.Equal("nucleotide", conditions[4].GetProperty("genome").GetString());
+        Assert.Equal("direct", conditions[1].GetProperty("genome").GetString());
+        Assert.True(File.Exists(Path.Combine(dir["gen"], "generalisation_B4.png")));
+        Assert.Contains("replicate 1's DNA (96 bases)", r.Output);
+    }
+
     [Theory]
     [InlineData("--replicates", "0", "Replicates")]
     [InlineData("--strategy", "annealing", "Strategy must be one of")]
@@ -56,6 +74,8 @@ public class GeneralisationCliTests
     [InlineData("--environmental-noise", "NaN", "EnvironmentalNoise must be finite")]
     [InlineData("--cost-units", "theirs", "CostUnits must be ours or kouvaris")]
     [InlineData("--cost-sweep", "0.1,x", "--cost-sweep: 'x' is not a connection cost")]
+    [InlineData("--genome", "rna", "Genome must be one of direct, nucleotide")]
+    [InlineData("--cis-length", "2", "CisLength must be in [MotifLength = 4, 4096]")]
     public void Should_FailWithOneLineError_When_AnOptionIsBad(string option, string value, string expected)
     {
         using var dir = new TempDir();

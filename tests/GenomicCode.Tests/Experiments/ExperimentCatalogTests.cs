@@ -80,6 +80,7 @@ public class ExperimentCatalogTests(TinyRunFixture tiny) : IClassFixture<TinyRun
             Strategy = StrategyCatalog.With(LearningOptions.DefaultStrategy, population: 4),
             Decoder = DecoderCatalog.Spec("grn", new GrnOptions { Steps = 4, Channels = 4, Morphogens = 1, HiddenSize = 8 }),
         },
+        "rate-distortion" => new RateDistortionOptions { Lengths = [110], Steps = 3, EvalImages = 8, Threads = 1 },
         "regenerate" => new RegenerationOptions { Run = tiny.GrowingNcaRun, Organisms = 2, GrowSteps = 4, RecoverySteps = 4, Frames = 3 },
         _ => throw new InvalidOperationException($"experiment '{name}' has no tiny options in {nameof(ExperimentCatalogTests)}; add them."),
     };

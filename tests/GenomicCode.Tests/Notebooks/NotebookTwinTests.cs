@@ -19,9 +19,9 @@ public class NotebookTwinTests
         .Select(f => Path.GetFileNameWithoutExtension(f)).Order(StringComparer.Ordinal).ToArray();
 
     [Fact]
-    public void Should_ShipFourNotebooks_When_TheRepositoryIsCheckedOut()
+    public void Should_ShipFiveNotebooks_When_TheRepositoryIsCheckedOut()
     {
-        Assert.Equal(new[] { "01-quickstart", "02-disentanglement", "03-development", "04-evolution" }, NotebookNames());
+        Assert.Equal(new[] { "01-quickstart", "02-disentanglement", "03-development", "04-evolution", "05-dna" }, NotebookNames());
     }
 
     [Theory]
