@@ -56,6 +56,9 @@ if [ -z "$feed" ]; then
   echo "packed GenomicCode $version into $feed in $(( ($(date +%s%N) - start) / 1000000000 )) s"
 fi
 feed="$(readlink -f "$feed")"
+# The notebooks load the pretrained models of this checkout by name (PretrainedModels.Load); the executed copies live
+# in DIR, which need not be inside the checkout, so the kernel is told where they are.
+export GENOMICCODE_PRETRAINED="${GENOMICCODE_PRETRAINED:-$repo/models/pretrained}"
 
 status=0
 for notebook in "${notebooks[@]}"; do
