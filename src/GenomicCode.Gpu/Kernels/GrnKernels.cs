@@ -78,15 +78,8 @@ internal static class GrnKernels
         {
             if (gene == s.Readout) value = 1f;
             else if (gene > s.Readout)
-            {
-                long individual = organism / s.Genomes;
-                long genome = (s.SharedGenomes != 0 ? organism - individual * s.Genomes : organism) * s.GenomeSize;
-                long w = individual * s.ParameterCount;
-                int row = gene - s.Readout - 1;
-                float sum = 0f;
-                for (int q = 0; q < s.GenomeSize; q++) sum += weights[w + s.MaternalWeight + row * s.GenomeSize + q] * genomes[genome + q];
-                value = KernelMath.Tanh(sum + weights[w + s.MaternalBias + row]);
-            }
+                value = KernelMath.Tanh(KernelMath.StartAffine(organism, gene - s.Readout - 1, s.Genomes, s.SharedGenomes, s.GenomeSize,
+                    s.ParameterCount, s.MaternalWeight, s.MaternalBias, weights, genomes));
         }
         state[index] = value;
     }

@@ -18,6 +18,25 @@ internal static class KernelMath
         return v < 0f ? -t : t;
     }
 
+    /// <summary>
+    /// The genome-set start value of hidden row <paramref name="row"/> of <paramref name="organism"/>'s start cell:
+    /// weight[row] . genome + bias[row], with the individual's weight matrix (rows of <paramref name="genomeSize"/>) at
+    /// <paramref name="weightOffset"/> and its biases at <paramref name="biasOffset"/> of its parameter block. Organisms
+    /// are laid out (individual, genome): <paramref name="genomesPerIndividual"/> genomes each, taken from one shared
+    /// (K, G) block when <paramref name="sharedGenomes"/> is 1, else from (P, K, G). The NCA seed uses it as it is, the
+    /// GRN zygote through tanh.
+    /// </summary>
+    public static float StartAffine(long organism, int row, int genomesPerIndividual, int sharedGenomes, int genomeSize, int parameterCount,
+        int weightOffset, int biasOffset, ArrayView<float> weights, ArrayView<float> genomes)
+    {
+        long individual = organism / genomesPerIndividual;
+        long genome = (sharedGenomes != 0 ? organism - individual * genomesPerIndividual : organism) * genomeSize;
+        long w = individual * parameterCount;
+        float sum = 0f;
+        for (int q = 0; q < genomeSize; q++) sum += weights[w + weightOffset + row * genomeSize + q] * genomes[genome + q];
+        return sum + weights[w + biasOffset + row];
+    }
+
     /// <summary>Logistic sigmoid 1 / (1 + exp(-v)).</summary>
     public static float Sigmoid(float v) => 1f / (1f + XMath.Exp(-v));
 

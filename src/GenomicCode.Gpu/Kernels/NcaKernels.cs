@@ -47,15 +47,8 @@ internal static class NcaKernels
         {
             if (channel == s.Readout) value = 1f;
             else if (channel > s.Readout)
-            {
-                long individual = organism / s.Genomes;
-                long genome = (s.SharedGenomes != 0 ? organism - individual * s.Genomes : organism) * s.GenomeSize;
-                long w = individual * s.ParameterCount;
-                int row = channel - s.Readout - 1;
-                float sum = 0f;
-                for (int q = 0; q < s.GenomeSize; q++) sum += weights[w + s.SeedWeight + row * s.GenomeSize + q] * genomes[genome + q];
-                value = sum + weights[w + s.SeedBias + row];
-            }
+                value = KernelMath.StartAffine(organism, channel - s.Readout - 1, s.Genomes, s.SharedGenomes, s.GenomeSize,
+                    s.ParameterCount, s.SeedWeight, s.SeedBias, weights, genomes);
         }
         state[index] = value;
     }

@@ -108,6 +108,35 @@ public class PretrainedCliTests
         AssertOneLineUsageError(Run("weights", "pack", "--run", run, "--out", dir["q"]), "--description");
     }
 
+    [Fact]
+    public void Should_NameTheModelsThereAndTheFix_When_APretrainedModelIsNotFoundByName()
+    {
+        using var dir = new TempDir();
+        string root = dir["pretrained"];
+        Directory.CreateDirectory(Path.Combine(root, "kept"));
+        File.WriteAllText(Path.Combine(root, "kept", PretrainedWeights.WeightsFile), "");
+        Directory.CreateDirectory(Path.Combine(root, "no-weights"));
+        string? before = Environment.GetEnvironmentVariable(PretrainedModels.FolderVariable);
+        try
+        {
+            Environment.SetEnvironmentVariable(PretrainedModels.FolderVariable, root);
+            Assert.Equal(new[] { "kept" }, PretrainedModels.Names());
+            Assert.Equal(Path.Combine(root, "kept"), PretrainedModels.Folder("kept"));
+            var missing = Assert.Throws<GenomicCode.Core.UserInputException>(() => PretrainedModels.Folder("sprites-nothing"));
+            Assert.Contains("no pretrained model 'sprites-nothing'", missing.Message);
+            Assert.Contains("there are: kept.", missing.Message);
+            Assert.Contains("not a pretrained model name", Assert.Throws<GenomicCode.Core.UserInputException>(() => PretrainedModels.Folder("../kept")).Message);
+
+            Environment.SetEnvironmentVariable(PretrainedModels.FolderVariable, dir["nowhere"]);
+            Assert.Contains(PretrainedModels.FolderVariable, Assert.Throws<GenomicCode.Core.UserInputException>(() => PretrainedModels.Folder("kept")).Message);
+            Assert.Empty(PretrainedModels.Names());
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(PretrainedModels.FolderVariable, before);
+        }
+    }
+
     private static void CopyFolder(string from, string to)
     {
         Directory.CreateDirectory(to);
